@@ -1,0 +1,148 @@
+"""orgmodel: an organisation as a dated graph, changed by dated events.
+
+>>> import orgmodel as om
+>>> org = om.Timeline(
+...     [
+...         om.Establish(om.Unit("slk", "Stadsledningskontoret", kind="office"), on="2013-01-01"),
+...         om.Establish(om.Unit("mex", "Mark- och exploateringsenheten", parent="slk"), on="2013-01-01"),
+...         om.Establish(om.Function("mark", "Markfrågor", owner="mex"), on="2013-01-01"),
+...         om.Establish(om.Unit("bygg", "Byggenheten", parent="slk"), on="2013-01-01"),
+...         om.Change(
+...             "2015-01-01",
+...             [
+...                 om.Transfer("mark", "bygg"),
+...                 om.Rename("bygg", "Enheten för fastighetsutveckling", reformed=True),
+...                 om.Rename("mex", "Exploateringsenheten"),
+...             ],
+...         ),
+...     ]
+... )
+>>> org.at("2014-12-31").owner_of("markfrågor").name
+'Mark- och exploateringsenheten'
+>>> org.at("2015-01-01").owner_of("markfrågor").name
+'Enheten för fastighetsutveckling'
+"""
+
+from orgmodel import dates, errors
+from orgmodel._chart import OrgChart
+from orgmodel._diff import ChangeKind, Diff, DiffEntry
+from orgmodel._entities import (
+    EntityType,
+    Function,
+    FunctionKind,
+    Person,
+    Post,
+    PostKind,
+    Relation,
+    RelationKind,
+    Unit,
+    UnitKind,
+)
+from orgmodel._events import (
+    Absorb,
+    AddRelation,
+    Appoint,
+    Change,
+    Dissolve,
+    Establish,
+    Event,
+    Merge,
+    Move,
+    RemoveRelation,
+    Rename,
+    SetHead,
+    SetReportingLine,
+    Source,
+    Split,
+    Status,
+    Transfer,
+    Vacate,
+)
+from orgmodel._history import Fact, History
+from orgmodel._lineage import Lineage, LineageLink, LinkKind
+from orgmodel._timeline import Timeline
+from orgmodel.dates import Precision, When
+from orgmodel.errors import (
+    AmbiguousNameError,
+    ConflictError,
+    CycleError,
+    DateError,
+    DuplicateIdError,
+    EventError,
+    FormatError,
+    InvalidArgumentError,
+    Location,
+    MalformedEventError,
+    NameClashError,
+    NameLookupError,
+    NotEmptyError,
+    OrgModelError,
+    PostOccupiedError,
+    UnknownEntityError,
+    UnknownNameError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Absorb",
+    "AddRelation",
+    "AmbiguousNameError",
+    "Appoint",
+    "Change",
+    "ChangeKind",
+    "ConflictError",
+    "CycleError",
+    "DateError",
+    "Diff",
+    "DiffEntry",
+    "Dissolve",
+    "DuplicateIdError",
+    "EntityType",
+    "Establish",
+    "Event",
+    "EventError",
+    "Fact",
+    "FormatError",
+    "Function",
+    "FunctionKind",
+    "History",
+    "InvalidArgumentError",
+    "Lineage",
+    "LineageLink",
+    "LinkKind",
+    "Location",
+    "MalformedEventError",
+    "Merge",
+    "Move",
+    "NameClashError",
+    "NameLookupError",
+    "NotEmptyError",
+    "OrgChart",
+    "OrgModelError",
+    "Person",
+    "Post",
+    "PostKind",
+    "PostOccupiedError",
+    "Precision",
+    "Relation",
+    "RelationKind",
+    "RemoveRelation",
+    "Rename",
+    "SetHead",
+    "SetReportingLine",
+    "Source",
+    "Split",
+    "Status",
+    "Timeline",
+    "Transfer",
+    "Unit",
+    "UnitKind",
+    "UnknownEntityError",
+    "UnknownNameError",
+    "Vacate",
+    "When",
+    "__version__",
+    "dates",
+    "errors",
+]

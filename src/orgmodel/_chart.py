@@ -1,0 +1,593 @@
+"""OrgChart: the organisation on one day, and the questions one asks of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cached_property
+from typing import Any, TypeVar, overload
+
+import attrs
+import networkx as nx
+
+from orgmodel import _names
+from orgmodel._entities import (
+    Entity,
+    Function,
+    Person,
+    Post,
+    Relation,
+    RelationKey,
+    RelationKind,
+    Unit,
+)
+from orgmodel.errors import AmbiguousNameError, InvalidArgumentError, UnknownNameError
+
+T = TypeVar("T", Unit, Post, Person, Function)
+#: What chart methods accept to name an entity: the entity itself, its id, or its name that day.
+Ref = Entity | str
+
+_TYPES_BY_NAME: dict[str, type[Entity]] = {"unit": Unit, "post": Post, "person": Person, "function": Function}
+
+
+class _Index:
+    """Lookups derived from a chart's entities, built once on first use."""
+
+    def __init__(self, entities: Mapping[str, Entity], relations: Iterable[Relation]) -> None:
+        self.children: defaultdict[str | None, list[str]] = defaultdict(list)
+        self.posts_in: defaultdict[str, list[str]] = defaultdict(list)
+        self.head: dict[str, str] = {}
+        self.owned: defaultdict[str, list[str]] = defaultdict(list)
+        self.held: defaultdict[str, list[str]] = defaultdict(list)
+        self.subordinates: defaultdict[str, list[str]] = defaultdict(list)
+        self.relations_of: defaultdict[str, list[Relation]] = defaultdict(list)
+        self.by_name: defaultdict[str, list[str]] = defaultdict(list)
+        self.by_alias: defaultdict[str, list[str]] = defaultdict(list)
+        for entity_id in sorted(entities):
+            entity = entities[entity_id]
+            self.by_name[_names.normalise(entity.name)].append(entity_id)
+            for alias in entity.aliases:
+                self.by_alias[_names.normalise(alias)].append(entity_id)
+            if isinstance(entity, Unit):
+                self.children[entity.parent].append(entity_id)
+            elif isinstance(entity, Post):
+                if entity.unit is not None:
+                    self.posts_in[entity.unit].append(entity_id)
+                    if entity.heads:
+                        self.head[entity.unit] = entity_id
+                if entity.holder is not None:
+                    self.held[entity.holder].append(entity_id)
+                if entity.reports_to is not None:
+                    self.subordinates[entity.reports_to].append(entity_id)
+            elif isinstance(entity, Function) and entity.owner is not None:
+                self.owned[entity.owner].append(entity_id)
+        for relation in sorted(relations, key=_relation_sort_key):
+            self.relations_of[relation.source].append(relation)
+            self.relations_of[relation.target].append(relation)
+
+
+def _relation_sort_key(relation: Relation) -> tuple[str, str, str]:
+    return (relation.kind.value, relation.source, relation.target)
+
+
+class OrgChart:
+    """The organisation as it stands on one day: an immutable snapshot.
+
+    Every method that takes an entity accepts the entity, its id, or its name
+    on that day (ids win when a text is both).  ``uncertain`` holds the ids of
+    entities whose facts that day rest on an event whose date window straddles
+    the day; ``planned`` those resting on an event only planned.
+
+    >>> import orgmodel as om
+    >>> org = om.Timeline(
+    ...     [
+    ...         om.Establish(om.Unit("ks", "Kommunstyrelsen", kind="board"), on="2013-01-01"),
+    ...         om.Establish(om.Unit("slk", "Stadsledningskontoret", kind="office"), on="2013-01-01"),
+    ...         om.Establish(om.Unit("fu", "Förnyelseenheten", parent="slk"), on="2015-01-01"),
+    ...     ]
+    ... )
+    >>> chart = org.at("2015-01-01")
+    >>> chart.find("förnyelseenheten").id, chart.parent("fu").name
+    ('fu', 'Stadsledningskontoret')
+    """
+
+    __slots__ = ("__dict__", "_entities", "_planned", "_relations", "_uncertain", "day")
+
+    def __init__(
+        self,
+        day: dt.date,
+        entities: Mapping[str, Entity],
+        relations: Iterable[Relation] = (),
+        *,
+        uncertain: Iterable[str | RelationKey] = (),
+        planned: Iterable[str | RelationKey] = (),
+    ) -> None:
+        self.day = day
+        self._entities = types.MappingProxyType(dict(entities))
+        self._relations = frozenset(relations)
+        self._uncertain = frozenset(uncertain)
+        self._planned = frozenset(planned)
+
+    # --- what is there ------------------------------------------------------------------------
+
+    @cached_property
+    def _index(self) -> _Index:
+        return _Index(self._entities, self._relations)
+
+    def _of_type(self, kind: type[T]) -> Mapping[str, T]:
+        return types.MappingProxyType({key: value for key, value in self._entities.items() if isinstance(value, kind)})
+
+    @cached_property
+    def units(self) -> Mapping[str, Unit]:
+        """The units that day, by id."""
+        return self._of_type(Unit)
+
+    @cached_property
+    def posts(self) -> Mapping[str, Post]:
+        """The posts that day, by id."""
+        return self._of_type(Post)
+
+    @cached_property
+    def people(self) -> Mapping[str, Person]:
+        """The people that day, by id."""
+        return self._of_type(Person)
+
+    @cached_property
+    def functions(self) -> Mapping[str, Function]:
+        """The functions (responsibilities, processes) that day, by id."""
+        return self._of_type(Function)
+
+    @property
+    def entities(self) -> Mapping[str, Entity]:
+        """Every entity that day, by id."""
+        return self._entities
+
+    @property
+    def relations(self) -> frozenset[Relation]:
+        """Every typed relation that day."""
+        return self._relations
+
+    @property
+    def uncertain(self) -> frozenset[str]:
+        """Ids of entities whose facts that day rest on an event dated in a window around the day."""
+        return frozenset(item for item in self._uncertain if isinstance(item, str))
+
+    @property
+    def planned(self) -> frozenset[str]:
+        """Ids of entities whose facts that day rest on an event that is only planned."""
+        return frozenset(item for item in self._planned if isinstance(item, str))
+
+    def is_uncertain(self, item: Ref | Relation) -> bool:
+        """Whether an entity's or relation's facts that day rest on an event whose date straddles the day."""
+        return self._flag_key(item) in self._uncertain
+
+    def is_planned(self, item: Ref | Relation) -> bool:
+        """Whether an entity's or relation's facts that day rest on a planned (not decided) event."""
+        return self._flag_key(item) in self._planned
+
+    def _flag_key(self, item: Ref | Relation) -> str | RelationKey:
+        return item.key if isinstance(item, Relation) else self.resolve(item).id
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(self._entities.values())
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, Relation):
+            return item in self._relations
+        if isinstance(item, (Unit, Post, Person, Function)):
+            return self._entities.get(item.id) == item
+        return isinstance(item, str) and item in self._entities
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        try:
+            return self._entities[entity_id]
+        except KeyError:
+            raise self._unknown(entity_id, "id") from None
+
+    @overload
+    def get(self, entity_id: str) -> Entity | None: ...
+    @overload
+    def get(self, entity_id: str, default: Entity) -> Entity: ...
+
+    def get(self, entity_id: str, default: Entity | None = None) -> Entity | None:
+        """The entity with this id that day, or ``default``."""
+        return self._entities.get(entity_id, default)
+
+    def __eq__(self, other: object) -> bool:
+        # Equal when they show the same organisation on the same day; certainty marks are
+        # derived from the timeline and are not part of what the chart shows.
+        if not isinstance(other, OrgChart):
+            return NotImplemented
+        return self.day == other.day and self._entities == other._entities and self._relations == other._relations
+
+    def __hash__(self) -> int:
+        return hash((self.day, frozenset(self._entities.items()), self._relations))
+
+    def __repr__(self) -> str:
+        counts = ", ".join(
+            f"{len(mapping)} {label}"
+            for label, mapping in (
+                ("units", self.units),
+                ("posts", self.posts),
+                ("people", self.people),
+                ("functions", self.functions),
+            )
+        )
+        return f"<OrgChart {self.day.isoformat()}: {counts}, {len(self._relations)} relations>"
+
+    # --- finding ------------------------------------------------------------------------------
+
+    def find(self, name: str, *, type: str | type[Entity] | None = None) -> Entity:  # noqa: A002
+        """The entity with this name that day (case-insensitive); ``type`` narrows to units, posts….
+
+        Current names are searched first, then aliases (former names and other
+        spellings), then ids.  Several matches raise
+        :class:`~orgmodel.errors.AmbiguousNameError` listing them; none raises
+        :class:`~orgmodel.errors.UnknownNameError` with close matches.
+        """
+        wanted = self._wanted_type(type)
+        key = _names.normalise(name)
+        for table in (self._index.by_name, self._index.by_alias):
+            found = [entity_id for entity_id in table.get(key, ()) if isinstance(self._entities[entity_id], wanted)]
+            if len(found) == 1:
+                return self._entities[found[0]]
+            if found:
+                listing = "; ".join(self._describe_in_context(entity_id) for entity_id in found)
+                raise AmbiguousNameError(
+                    f"{len(found)} entities are named {name!r} on {self.day.isoformat()}: {listing} — "
+                    "pass the id, or narrow with type=",
+                    name=name,
+                    candidates=found,
+                )
+        entity = self._entities.get(name.strip())
+        if entity is not None and isinstance(entity, wanted):
+            return entity
+        raise self._unknown(name, "name", wanted)
+
+    def find_all(self, name: str) -> tuple[Entity, ...]:
+        """Every entity that answers to this name or alias that day (possibly none)."""
+        key = _names.normalise(name)
+        ids = dict.fromkeys([*self._index.by_name.get(key, ()), *self._index.by_alias.get(key, ())])
+        return tuple(self._entities[entity_id] for entity_id in ids)
+
+    def resolve(self, item: Ref) -> Entity:
+        """The entity that day for an entity, an id, or a name."""
+        if isinstance(item, (Unit, Post, Person, Function)):
+            item = item.id
+        if not isinstance(item, str):
+            raise InvalidArgumentError(f"an entity must be given as an entity, an id or a name, got {item!r}")
+        entity = self._entities.get(item)
+        return entity if entity is not None else self.find(item)
+
+    def _resolve_as(self, item: Ref, kind: type[T]) -> T:
+        if isinstance(item, str) and item not in self._entities:
+            entity: Entity = self.find(item, type=kind)
+        else:
+            entity = self.resolve(item)
+        if not isinstance(entity, kind):
+            raise InvalidArgumentError(
+                f"{entity.entity_type.value} {entity.name!r} ({entity.id}) is not a {kind.entity_type.value}"
+            )
+        return entity
+
+    @staticmethod
+    def _wanted_type(kind: str | type[Entity] | None) -> tuple[type[Entity], ...]:
+        if kind is None:
+            return (Unit, Post, Person, Function)
+        if isinstance(kind, str):
+            if kind not in _TYPES_BY_NAME:
+                raise InvalidArgumentError(f"type must be one of {sorted(_TYPES_BY_NAME)}, got {kind!r}")
+            return (_TYPES_BY_NAME[kind],)
+        if kind in (Unit, Post, Person, Function):
+            return (kind,)
+        raise InvalidArgumentError(f"type must be Unit, Post, Person or Function, got {kind!r}")
+
+    def _describe_in_context(self, entity_id: str) -> str:
+        entity = self._entities[entity_id]
+        where = ""
+        container = entity.parent if isinstance(entity, Unit) else entity.unit if isinstance(entity, Post) else None
+        if container is not None:
+            where = f" in {self._entities[container].name!r}"
+        return f"{entity.entity_type.value} {entity.name!r} ({entity_id}){where}"
+
+    def _unknown(
+        self, text: str, what: str, wanted: tuple[type[Entity], ...] = (Unit, Post, Person, Function)
+    ) -> UnknownNameError:
+        names = [entity.name for entity in self._entities.values() if isinstance(entity, wanted)]
+        close = _names.close_matches(text, names)
+        labels = []
+        for match in close:
+            ids = self._index.by_name[_names.normalise(match)]
+            labels.append(f"{match!r} ({', '.join(ids)})")
+        message = f"no entity {'with id' if what == 'id' else 'named'} {text!r} on {self.day.isoformat()}"
+        if close:
+            message += " — did you mean " + " or ".join(labels) + "?"
+        return UnknownNameError(message, name=text, suggestions=close)
+
+    # --- structure ----------------------------------------------------------------------------
+
+    def parent(self, unit: Ref) -> Unit | None:
+        """The unit a unit sits under, or ``None`` at the top."""
+        found = self._resolve_as(unit, Unit)
+        if found.parent is None:
+            return None
+        parent = self._entities[found.parent]
+        assert isinstance(parent, Unit)
+        return parent
+
+    def children(self, unit: Ref) -> tuple[Unit, ...]:
+        """The units directly under a unit, ordered by id."""
+        found = self._resolve_as(unit, Unit)
+        return tuple(self._unit(child) for child in self._index.children.get(found.id, ()))
+
+    def roots(self) -> tuple[Unit, ...]:
+        """The units at the top (with no parent), ordered by id."""
+        return tuple(self._unit(child) for child in self._index.children.get(None, ()))
+
+    def ancestors(self, unit: Ref) -> tuple[Unit, ...]:
+        """The units above a unit, nearest first."""
+        result = []
+        current = self.parent(unit)
+        while current is not None:
+            result.append(current)
+            current = self.parent(current.id)
+        return tuple(result)
+
+    def descendants(self, unit: Ref) -> tuple[Unit, ...]:
+        """Every unit below a unit, depth first."""
+        found = self._resolve_as(unit, Unit)
+        result: list[Unit] = []
+        stack = list(reversed(self._index.children.get(found.id, ())))
+        while stack:
+            child = self._unit(stack.pop())
+            result.append(child)
+            stack.extend(reversed(self._index.children.get(child.id, ())))
+        return tuple(result)
+
+    def _unit(self, unit_id: str) -> Unit:
+        unit = self._entities[unit_id]
+        assert isinstance(unit, Unit)
+        return unit
+
+    def _post(self, post_id: str) -> Post:
+        post = self._entities[post_id]
+        assert isinstance(post, Post)
+        return post
+
+    # --- posts and people ---------------------------------------------------------------------
+
+    def posts_of(self, unit: Ref) -> tuple[Post, ...]:
+        """The posts that belong to a unit, ordered by id."""
+        found = self._resolve_as(unit, Unit)
+        return tuple(self._post(post) for post in self._index.posts_in.get(found.id, ()))
+
+    def head(self, unit: Ref) -> Post | None:
+        """The post that heads a unit, or ``None``."""
+        found = self._resolve_as(unit, Unit)
+        head = self._index.head.get(found.id)
+        return self._post(head) if head is not None else None
+
+    def holder(self, post: Ref) -> Person | None:
+        """The person in a post, or ``None`` when it is vacant."""
+        found = self._resolve_as(post, Post)
+        if found.holder is None:
+            return None
+        person = self._entities[found.holder]
+        assert isinstance(person, Person)
+        return person
+
+    def posts_held_by(self, person: Ref) -> tuple[Post, ...]:
+        """The posts a person holds that day."""
+        found = self._resolve_as(person, Person)
+        return tuple(self._post(post) for post in self._index.held.get(found.id, ()))
+
+    def subordinates(self, post: Ref) -> tuple[Post, ...]:
+        """The posts that report directly to a post (by explicit reporting line)."""
+        found = self._resolve_as(post, Post)
+        return tuple(self._post(item) for item in self._index.subordinates.get(found.id, ()))
+
+    def boss(self, post: Ref) -> Post | None:
+        """The post a post answers to: its reporting line, else the head above it in the hierarchy.
+
+        A post with no reporting line answers to the head of its unit; a head
+        post answers to the head of the nearest unit above its own that has one.
+        """
+        found = self._resolve_as(post, Post)
+        if found.reports_to is not None:
+            return self._post(found.reports_to)
+        unit_id = found.unit
+        if unit_id is not None and found.heads:
+            unit_id = self._unit(unit_id).parent
+        while unit_id is not None:
+            head = self._index.head.get(unit_id)
+            if head is not None and head != found.id:
+                return self._post(head)
+            unit_id = self._unit(unit_id).parent
+        return None
+
+    def chain_of_command(self, item: Ref) -> tuple[Post, ...]:
+        """The posts from an entity up to the top, each answering to the next (see :meth:`boss`).
+
+        A unit starts at its head (or, with none, the nearest head above it); a
+        function at its owner; a person at the one post they hold.
+        """
+        start = self._start_post(self.resolve(item))
+        chain: list[Post] = []
+        seen: set[str] = set()
+        current = start
+        while current is not None and current.id not in seen:
+            chain.append(current)
+            seen.add(current.id)
+            current = self.boss(current.id)
+        return tuple(chain)
+
+    def _start_post(self, entity: Entity) -> Post | None:
+        if isinstance(entity, Function):
+            if entity.owner is None:
+                return None
+            entity = self._entities[entity.owner]
+        if isinstance(entity, Post):
+            return entity
+        if isinstance(entity, Person):
+            held = self._index.held.get(entity.id, [])
+            if len(held) > 1:
+                raise AmbiguousNameError(
+                    f"person {entity.name!r} ({entity.id}) holds {len(held)} posts on {self.day.isoformat()} "
+                    f"({', '.join(held)}) — ask for the chain of one of them",
+                    name=entity.name,
+                    candidates=held,
+                )
+            return self._post(held[0]) if held else None
+        assert isinstance(entity, Unit)
+        unit_id: str | None = entity.id
+        while unit_id is not None:
+            head = self._index.head.get(unit_id)
+            if head is not None:
+                return self._post(head)
+            unit_id = self._unit(unit_id).parent
+        return None
+
+    # --- functions and relations --------------------------------------------------------------
+
+    def owner_of(self, function: Ref) -> Unit | Post | None:
+        """The unit or post that owns a function that day, or ``None``."""
+        found = self._resolve_as(function, Function)
+        if found.owner is None:
+            return None
+        owner = self._entities[found.owner]
+        assert isinstance(owner, (Unit, Post))
+        return owner
+
+    def functions_of(self, owner: Ref) -> tuple[Function, ...]:
+        """The functions a unit or post owns that day."""
+        found = self.resolve(owner)
+        return tuple(self._of(Function, item) for item in self._index.owned.get(found.id, ()))
+
+    def _of(self, kind: type[T], entity_id: str) -> T:
+        entity = self._entities[entity_id]
+        assert isinstance(entity, kind)
+        return entity
+
+    def relations_of(self, item: Ref | None = None, *, kind: RelationKind | str | None = None) -> tuple[Relation, ...]:
+        """Relations that day: those an entity takes part in (either end), of one kind, or both."""
+        wanted = RelationKind(kind) if kind is not None else None
+        if item is None:
+            pool: Iterable[Relation] = sorted(self._relations, key=_relation_sort_key)
+        else:
+            pool = self._index.relations_of.get(self.resolve(item).id, ())
+        return tuple(relation for relation in pool if wanted is None or relation.kind is wanted)
+
+    # --- views --------------------------------------------------------------------------------
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph[str]:
+        """The chart as a networkx ``MultiDiGraph``: nodes are ids, edges keyed by kind.
+
+        Node attributes: ``type`` (unit, post, person, function), ``name``,
+        ``kind``, ``uncertain``, ``planned``, and for posts ``heads`` and ``vacant``.
+        Edge keys (each edge also has ``kind`` set to its key): ``contains``
+        (parent unit → child unit), ``has_post`` (unit → post), ``heads`` (head
+        post → its unit), ``reports_to`` (post → the post it reports to),
+        ``holds`` (person → post), ``owns`` (unit or post → function), and one
+        per relation kind (``supports``, ``responsible-for``, ``dotted-line``,
+        ``contracted-to``: source → target).  The graph is built once per chart;
+        copy it before changing it.
+        """
+        return build_graph(self)
+
+    def subtree(self, unit: Ref, *, depth: int | None = None) -> OrgChart:
+        """The chart cut down to a unit and what lies below it (to ``depth`` levels), with their posts,
+        holders, functions and the relations among them."""
+        root = self._resolve_as(unit, Unit)
+        keep: dict[str, Entity] = {root.id: attrs.evolve(root, parent=None)}
+        frontier = [root.id]
+        level = 0
+        while frontier and (depth is None or level < depth):
+            level += 1
+            next_frontier = []
+            for unit_id in frontier:
+                for child in self._index.children.get(unit_id, ()):
+                    keep[child] = self._entities[child]
+                    next_frontier.append(child)
+            frontier = next_frontier
+        for unit_id in [key for key, value in keep.items() if isinstance(value, Unit)]:
+            for post_id in self._index.posts_in.get(unit_id, ()):
+                post = self._post(post_id)
+                keep[post_id] = post
+                if post.holder is not None:
+                    keep[post.holder] = self._entities[post.holder]
+        for owner in list(keep):
+            for function_id in self._index.owned.get(owner, ()):
+                keep[function_id] = self._entities[function_id]
+        for key, value in list(keep.items()):
+            if isinstance(value, Post) and value.reports_to is not None and value.reports_to not in keep:
+                keep[key] = attrs.evolve(value, reports_to=None)
+        relations = [r for r in self._relations if r.source in keep and r.target in keep]
+        return OrgChart(
+            self.day,
+            keep,
+            relations,
+            uncertain=self._uncertain & (set(keep) | {r.key for r in relations}),
+            planned=self._planned & (set(keep) | {r.key for r in relations}),
+        )
+
+    def __str__(self) -> str:
+        from orgmodel._text import chart_tree
+
+        return chart_tree(self)
+
+
+def build_graph(chart: OrgChart) -> nx.MultiDiGraph[str]:
+    """Build the networkx view of a chart (see :attr:`OrgChart.graph`)."""
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(day=chart.day)
+    uncertain, planned = chart._uncertain, chart._planned
+    nodes: list[tuple[str, dict[str, Any]]] = []
+    edges: list[tuple[str, str, str, dict[str, Any]]] = []
+    for entity_id, entity in chart.entities.items():
+        attributes: dict[str, Any] = {
+            "type": entity.entity_type.value,
+            "name": entity.name,
+            "kind": entity.kind.value,
+            "uncertain": entity_id in uncertain,
+            "planned": entity_id in planned,
+        }
+        if isinstance(entity, Unit):
+            if entity.parent is not None:
+                edges.append((entity.parent, entity_id, "contains", {"kind": "contains"}))
+        elif isinstance(entity, Post):
+            attributes["heads"] = entity.heads
+            attributes["vacant"] = entity.holder is None
+            if entity.unit is not None:
+                edges.append((entity.unit, entity_id, "has_post", {"kind": "has_post"}))
+                if entity.heads:
+                    edges.append((entity_id, entity.unit, "heads", {"kind": "heads"}))
+            if entity.reports_to is not None:
+                edges.append((entity_id, entity.reports_to, "reports_to", {"kind": "reports_to"}))
+            if entity.holder is not None:
+                edges.append((entity.holder, entity_id, "holds", {"kind": "holds"}))
+        elif isinstance(entity, Function) and entity.owner is not None:
+            edges.append((entity.owner, entity_id, "owns", {"kind": "owns"}))
+        nodes.append((entity_id, attributes))
+    for relation in chart.relations:
+        key = relation.kind.value
+        edges.append(
+            (
+                relation.source,
+                relation.target,
+                key,
+                {
+                    "kind": key,
+                    "note": relation.note,
+                    "uncertain": relation.key in uncertain,
+                    "planned": relation.key in planned,
+                },
+            )
+        )
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(edges)  # type: ignore[arg-type]  # the stubs omit (u, v, key, data) tuples
+    return graph

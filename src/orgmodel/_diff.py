@@ -1,0 +1,403 @@
+"""Diff: what changed between two days, classified, each change with its events and source.
+
+A diff reads only the writes of the changes between the two days, so it costs
+in proportion to what changed, not to the size of the organisation.  It keeps
+the net change of every key it touched (``before`` and ``after``), which is
+enough to turn the chart of the first day into the chart of the second
+(:meth:`Diff.apply`); its entries say the same in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, overload
+
+import attrs
+
+from orgmodel._chart import OrgChart
+from orgmodel._entities import Entity, Function, Post, Relation, Unit
+from orgmodel._events import Absorb, Event, Merge, Source, Split, Status
+from orgmodel._state import Key, Value
+from orgmodel._text import table
+from orgmodel.errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    from orgmodel._log import AppliedLog
+
+
+class ChangeKind(str, enum.Enum):
+    """How an entity or relation changed between two days."""
+
+    ESTABLISHED = "established"
+    DISSOLVED = "dissolved"
+    RENAMED = "renamed"
+    MOVED = "moved"
+    MERGED = "merged"
+    SPLIT = "split"
+    FUNCTION_TRANSFERRED = "function-transferred"
+    APPOINTED = "appointed"
+    VACATED = "vacated"
+    REPORTING_CHANGED = "reporting-changed"
+    RELATION_ADDED = "relation-added"
+    RELATION_REMOVED = "relation-removed"
+    MODIFIED = "modified"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class DiffEntry:
+    """One classified change: ``subject`` (an id, or a relation) went from ``before`` to ``after``.
+
+    ``related`` holds the other units in a merge (the merged units) or split
+    (the new units); ``events`` the events that made the change.  ``uncertain``
+    says an event behind it is dated in a window that runs past the diff's
+    second day, so the change may not yet have happened by then.
+    """
+
+    kind: ChangeKind
+    subject: str | Relation
+    before: Entity | Relation | None
+    after: Entity | Relation | None
+    events: tuple[Event, ...] = ()
+    related: tuple[str, ...] = ()
+    text: str = ""
+    uncertain: bool = False
+
+    @property
+    def planned(self) -> bool:
+        """Whether an event behind the change is only planned."""
+        return any(event.status is Status.PLANNED for event in self.events)
+
+    @property
+    def source(self) -> Source | None:
+        """The source of the last event behind the change."""
+        for event in reversed(self.events):
+            if event.source is not None:
+                return event.source
+        return None
+
+    def describe(self) -> str:
+        """One line saying what changed."""
+        return self.text
+
+
+_ORDER = {kind: number for number, kind in enumerate(ChangeKind)}
+
+
+class Diff(Sequence[DiffEntry]):
+    """The changes between the organisation on ``start`` and on ``end`` (``start`` ≤ ``end``).
+
+    Iterate it for :class:`DiffEntry` items, ``of_kind`` to pick some,
+    ``summary()`` for a text table; ``before`` and ``after`` are the two charts.
+
+    >>> import orgmodel as om
+    >>> org = om.Timeline(
+    ...     [
+    ...         om.Establish(om.Unit("sue", "Samordnings- och utvecklingsenheten"), on="2014-05-01"),
+    ...         om.Rename("sue", "Förnyelseenheten", on="2015-01-01"),
+    ...     ]
+    ... )
+    >>> [entry.describe() for entry in org.diff("2014-12-31", "2015-01-01")]
+    ["renamed 'Samordnings- och utvecklingsenheten' → 'Förnyelseenheten' (sue)"]
+    """
+
+    def __init__(self, log: AppliedLog, start: dt.date, end: dt.date) -> None:
+        if start > end:
+            raise InvalidArgumentError(
+                f"a diff runs forward in time: its first day must not be after its second, got "
+                f"{start.isoformat()} and {end.isoformat()}; swap them"
+            )
+        self._log = log
+        self.start = start
+        self.end = end
+        self._first = log.prefix(start)
+        self._last = log.prefix(end)
+
+    @cached_property
+    def _net(self) -> dict[Key, tuple[Value, Value]]:
+        touched: dict[Key, None] = {}
+        for delta in self._log.deltas_between(self._first, self._last):
+            touched.setdefault(delta.key, None)
+        net = {}
+        for key in touched:
+            before, after = self._log.value_at(key, self._first), self._log.value_at(key, self._last)
+            if before != after:
+                net[key] = (before, after)
+        return net
+
+    @property
+    def changes(self) -> Mapping[Key, tuple[Value, Value]]:
+        """The net change of every key: ``{id or relation key: (value on start, value on end)}``."""
+        return self._net
+
+    @cached_property
+    def entries(self) -> tuple[DiffEntry, ...]:
+        """The classified changes, in the order of the events that made them."""
+        entries = _Classifier(self._log, self._first, self._last, self._net).run()
+        return tuple(
+            attrs.evolve(entry, uncertain=True)
+            if any(event.on is not None and event.on.latest > self.end for event in entry.events)
+            else entry
+            for entry in entries
+        )
+
+    @cached_property
+    def before(self) -> OrgChart:
+        """The organisation on ``start``."""
+        return self._log.chart(self.start)
+
+    @cached_property
+    def after(self) -> OrgChart:
+        """The organisation on ``end``."""
+        return self._log.chart(self.end)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every event that took effect after ``start`` and by ``end``."""
+        first = self._log.change_positions[self._first]
+        last = self._log.change_positions[self._last]
+        return tuple(self._log.events[first:last])
+
+    def of_kind(self, *kinds: ChangeKind | str) -> tuple[DiffEntry, ...]:
+        """The entries of the given kinds."""
+        wanted = {ChangeKind(kind) for kind in kinds}
+        return tuple(entry for entry in self.entries if entry.kind in wanted)
+
+    def apply(self, chart: OrgChart) -> OrgChart:
+        """Turn a chart of ``start`` into the chart of ``end`` by applying the net changes.
+
+        Raises :class:`~orgmodel.errors.InvalidArgumentError` if the chart does
+        not hold what this diff changes from.
+        """
+        entities = dict(chart.entities)
+        relations = {relation.key: relation for relation in chart.relations}
+        for key, (before, after) in self._net.items():
+            table_: dict[object, object] = relations if isinstance(key, tuple) else entities  # type: ignore[assignment]
+            if table_.get(key) != before:
+                raise InvalidArgumentError(
+                    f"this diff changes {key!r} from {before!r}, but the chart holds {table_.get(key)!r}: "
+                    f"apply it to the chart of {self.start.isoformat()}"
+                )
+            if after is None:
+                del table_[key]
+            else:
+                table_[key] = after
+        return OrgChart(self.end, entities, relations.values())
+
+    @overload
+    def __getitem__(self, index: int) -> DiffEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[DiffEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> DiffEntry | Sequence[DiffEntry]:
+        return self.entries[index]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[DiffEntry]:
+        return iter(self.entries)
+
+    def __repr__(self) -> str:
+        return f"<Diff {self.start.isoformat()} → {self.end.isoformat()}: {len(self.entries)} changes>"
+
+    def summary(self) -> str:
+        """The changes as a text table: kind, what, when, source."""
+        heading = f"Changes from {self.start.isoformat()} to {self.end.isoformat()}: {len(self.entries)}"
+        if not self.entries:
+            return heading
+        rows = []
+        for entry in self.entries:
+            when = entry.events[-1].on if entry.events else None
+            effective = when.describe() if when is not None else ""
+            marks = [mark for mark, flag in (("uncertain", entry.uncertain), ("planned", entry.planned)) if flag]
+            if marks:
+                effective += f" ({', '.join(marks)})"
+            source = entry.source.cite() if entry.source is not None else ""
+            rows.append([entry.kind.value, entry.text, effective, source])
+        return heading + "\n" + table(["change", "what", "effective", "source"], rows)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+class _Classifier:
+    """Turns the net changes of a window of the log into classified entries."""
+
+    def __init__(self, log: AppliedLog, first: int, last: int, net: Mapping[Key, tuple[Value, Value]]) -> None:
+        self.log = log
+        self.first = first
+        self.last = last
+        self.net = net
+        self.deltas = log.deltas_between(first, last)
+        self.first_position: dict[Key, int] = {}
+        for delta in self.deltas:
+            self.first_position.setdefault(delta.key, delta.position)
+        self.entries: list[tuple[int, DiffEntry]] = []
+        # Units whose establishment or ending a merge or split entry already explains.
+        self.explained: set[str] = set()
+
+    def run(self) -> list[DiffEntry]:
+        self.merges_and_splits()
+        for key, (before, after) in self.net.items():
+            if isinstance(key, tuple):
+                self.relation(key, before, after)
+            else:
+                assert not isinstance(before, Relation)
+                assert not isinstance(after, Relation)
+                self.entity(key, before, after)
+        self.entries.sort(key=lambda item: (item[0], _ORDER[item[1].kind], str(item[1].subject)))
+        return [entry for _, entry in self.entries]
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def add(
+        self,
+        kind: ChangeKind,
+        subject: str | Relation,
+        before: Entity | Relation | None,
+        after: Entity | Relation | None,
+        events: tuple[Event, ...],
+        text: str,
+        *,
+        related: tuple[str, ...] = (),
+        position: int | None = None,
+    ) -> None:
+        key = subject.key if isinstance(subject, Relation) else subject
+        where = position if position is not None else self.first_position[key]
+        self.entries.append((where, DiffEntry(kind, subject, before, after, events, related, text)))
+
+    def events_of(self, key: Key, field: str | None = None) -> tuple[Event, ...]:
+        """The events in the window that wrote ``key`` (and changed ``field``, if given)."""
+        found: dict[int, None] = {}
+        for delta in self.deltas:
+            if delta.key == key and (field is None or _field(delta.old, field) != _field(delta.new, field)):
+                found.setdefault(delta.position, None)
+        return tuple(self.log.events[position] for position in found)
+
+    def label(self, entity_id: str | None) -> str:
+        """``'Name' (id)``, named as on the second day (or the first, or last known)."""
+        if entity_id is None:
+            return "the top"
+        value = (
+            self.log.value_at(entity_id, self.last)
+            or self.log.value_at(entity_id, self.first)
+            or self.log.last_value(entity_id)
+        )
+        assert not isinstance(value, Relation)
+        return f"{value.name!r} ({entity_id})" if value is not None else repr(entity_id)
+
+    # --- the kinds of change ---------------------------------------------------------------
+
+    def merges_and_splits(self) -> None:
+        """One entry per merge, absorption or split, explaining the units it made and ended."""
+        log = self.log
+        for position in range(log.change_positions[self.first], log.change_positions[self.last]):
+            event = log.events[position]
+            if isinstance(event, (Merge, Absorb)):
+                into = event.into.id if isinstance(event, Merge) else event.into
+                gone = tuple(unit for unit in event.units if unit in self.net and self.net[unit][1] is None)
+                after = log.value_at(into, self.last)
+                if not gone or after is None:
+                    continue
+                before = log.value_at(into, self.first)
+                self.explained.update(gone)
+                if isinstance(event, Merge):
+                    self.explained.add(into)
+                text = f"merged {', '.join(self.label(unit) for unit in gone)} into {self.label(into)}"
+                self.add(ChangeKind.MERGED, into, before, after, (event,), text, related=gone, position=position)
+            elif isinstance(event, Split):
+                if event.target not in self.net or self.net[event.target][1] is not None:
+                    continue
+                made = tuple(unit.id for unit in event.into if log.value_at(unit.id, self.last) is not None)
+                self.explained.update((event.target, *made))
+                before_value = self.net[event.target][0]
+                text = f"split {self.label(event.target)} into {', '.join(self.label(unit) for unit in made)}"
+                self.add(
+                    ChangeKind.SPLIT, event.target, before_value, None, (event,), text, related=made, position=position
+                )
+
+    def relation(self, key: Key, before: Value, after: Value) -> None:
+        relation = after if isinstance(after, Relation) else before
+        assert isinstance(relation, Relation)
+        words = f"{self.label(relation.source)} {relation.kind.value} {self.label(relation.target)}"
+        if before is None:
+            kind, text = ChangeKind.RELATION_ADDED, f"now {words}"
+        elif after is None:
+            kind, text = ChangeKind.RELATION_REMOVED, f"no longer {words}"
+        else:
+            kind, text = ChangeKind.MODIFIED, f"relation {words} changed"
+        self.add(kind, relation, before, after, self.events_of(key), text)
+
+    def entity(self, key: str, before: Entity | None, after: Entity | None) -> None:
+        label = self.label
+        if before is None:
+            assert after is not None
+            if key not in self.explained:
+                text = f"established {after.entity_type.value} {label(key)}"
+                self.add(ChangeKind.ESTABLISHED, key, None, after, self.events_of(key), text)
+            if isinstance(after, Post) and after.holder is not None:
+                # Who fills a new post is news of its own.
+                text = f"{label(after.holder)} appointed to new post {label(key)}"
+                self.add(ChangeKind.APPOINTED, key, None, after, self.events_of(key, "holder"), text)
+            return
+        if after is None:
+            if key not in self.explained:
+                text = f"dissolved {before.entity_type.value} {label(key)}"
+                self.add(ChangeKind.DISSOLVED, key, before, None, self.events_of(key), text)
+            if isinstance(before, Post) and before.holder is not None:
+                text = f"{label(before.holder)} left post {label(key)}, which ended"
+                self.add(ChangeKind.VACATED, key, before, None, self.events_of(key, "holder"), text)
+            return
+        for kind, field, text in self.attribute_changes(before, after):
+            self.add(kind, key, before, after, self.events_of(key, field), text)
+
+    def attribute_changes(self, before: Entity, after: Entity) -> list[tuple[ChangeKind, str, str]]:
+        """``(kind, field, text)`` for each way an entity that exists on both days changed."""
+        label = self.label
+        found: list[tuple[ChangeKind, str, str]] = []
+        if before.name != after.name:
+            field = "title" if isinstance(before, Post) else "name"
+            found.append((ChangeKind.RENAMED, field, f"renamed {before.name!r} → {after.name!r} ({after.id})"))
+        if before.kind != after.kind:
+            text = f"{label(after.id)} changed kind: {before.kind.value} → {after.kind.value}"
+            found.append((ChangeKind.MODIFIED, "kind", text))
+        if isinstance(before, Unit) and isinstance(after, Unit) and before.parent != after.parent:
+            text = f"moved {label(after.id)} from under {label(before.parent)} to under {label(after.parent)}"
+            found.append((ChangeKind.MOVED, "parent", text))
+        if isinstance(before, Function) and isinstance(after, Function) and before.owner != after.owner:
+            text = f"function {label(after.id)} moved from {label(before.owner)} to {label(after.owner)}"
+            found.append((ChangeKind.FUNCTION_TRANSFERRED, "owner", text))
+        if not (isinstance(before, Post) and isinstance(after, Post)):
+            return found
+        if before.unit != after.unit:
+            text = f"moved post {label(after.id)} from {label(before.unit)} to {label(after.unit)}"
+            found.append((ChangeKind.MOVED, "unit", text))
+        if before.holder != after.holder:
+            if after.holder is None:
+                found.append((ChangeKind.VACATED, "holder", f"{label(before.holder)} left post {label(after.id)}"))
+            else:
+                succeeding = f", succeeding {label(before.holder)}" if before.holder is not None else ""
+                text = f"{label(after.holder)} appointed to post {label(after.id)}{succeeding}"
+                found.append((ChangeKind.APPOINTED, "holder", text))
+        if before.reports_to != after.reports_to:
+            if after.reports_to is None:
+                text = f"post {label(after.id)} no longer reports to {label(before.reports_to)}"
+            else:
+                text = (
+                    f"post {label(after.id)} now reports to {label(after.reports_to)} (was {label(before.reports_to)})"
+                )
+            found.append((ChangeKind.REPORTING_CHANGED, "reports_to", text))
+        if before.heads != after.heads:
+            text = f"post {label(after.id)} {'now heads' if after.heads else 'no longer heads'} {label(after.unit)}"
+            found.append((ChangeKind.REPORTING_CHANGED, "heads", text))
+        return found
+
+
+def _field(value: Value, field: str) -> object:
+    return getattr(value, field, None) if value is not None else None

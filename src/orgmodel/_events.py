@@ -1,0 +1,502 @@
+"""Change events: the only way the facts of an organisation change.
+
+Every event has an effective date (``on``, exact or imprecise), a ``status`` and
+a ``source``.  Inside a :class:`Change` an event may leave these out and takes
+them from the change; the timeline fills them in, so every event it returns
+carries all three.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+from orgmodel import _validate
+from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit
+from orgmodel.dates import When, WhenLike, parse_when
+from orgmodel.errors import InvalidArgumentError, Location
+
+
+class Status(str, enum.Enum):
+    """Where an event stands. Cancelled events stay in the log but are never applied."""
+
+    PLANNED = "planned"
+    DECIDED = "decided"
+    IMPLEMENTED = "implemented"
+    CANCELLED = "cancelled"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _status(value: Status | str) -> Status:
+    return _validate.to_enum(Status, value)
+
+
+def _optional_status(value: Status | str | None) -> Status | None:
+    return None if value is None else _status(value)
+
+
+def _optional_when(value: WhenLike | None) -> When | None:
+    return None if value is None else parse_when(value)
+
+
+def _kind_text(value: enum.Enum | str | None) -> str | None:
+    # Kinds are kept as plain text: which enum applies depends on the target's type.
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if value is not None and not isinstance(value, str):
+        raise InvalidArgumentError(f"kind must be a kind's name such as 'unit', got {value!r}")
+    return value
+
+
+def _allocation(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    pairs: Iterable[object] = value.items() if isinstance(value, Mapping) else value
+    result: list[tuple[str, str]] = []
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise InvalidArgumentError(f"allocate must map ids to ids, got the pair {pair!r}")
+        key, place = pair
+        if not (isinstance(key, str) and key and isinstance(place, str) and place):
+            raise InvalidArgumentError(f"allocate must map ids to ids, got the pair {pair!r}")
+        result.append((key, place))
+    keys = [key for key, _ in result]
+    if len(set(keys)) != len(keys):
+        raise InvalidArgumentError(f"allocate must give each id one place, got {sorted(keys)!r}")
+    return tuple(sorted(result))
+
+
+def _units_tuple(value: Iterable[Unit]) -> tuple[Unit, ...]:
+    return tuple(value)
+
+
+def _quote_ids(ids: Iterable[str]) -> str:
+    return ", ".join(repr(item) for item in ids)
+
+
+@attrs.frozen
+class Source:
+    """Where an event comes from: a document, the body that decided, when, its § or diary number, a quote.
+
+    >>> Source("KFKS 2012/577-001", body="Kommunstyrelsen", decided="2013-02-11", reference="§ 53").cite()
+    'KFKS 2012/577-001, Kommunstyrelsen 2013-02-11 § 53'
+    """
+
+    document: str = attrs.field(default="", validator=_validate.text)
+    body: str | None = attrs.field(default=None, validator=attrs.validators.optional(_validate.text))
+    decided: When | None = attrs.field(default=None, converter=_optional_when)
+    reference: str | None = attrs.field(default=None, validator=attrs.validators.optional(_validate.text))
+    quote: str | None = attrs.field(default=None, validator=attrs.validators.optional(_validate.text))
+
+    def cite(self) -> str:
+        """A short citation: document, then the deciding body, date and reference."""
+        decision = " ".join(
+            part for part in (self.body, str(self.decided) if self.decided else None, self.reference) if part
+        )
+        return ", ".join(part for part in (self.document, decision) if part) or "(no source given)"
+
+
+_optional_source = attrs.validators.optional(_validate.instance_of(Source))
+
+
+@attrs.frozen
+class Event:
+    """The base of every change event; see the subclasses for what each one changes.
+
+    ``on``, ``status`` and ``source`` may be left out inside a :class:`Change`.
+    ``origin`` is the file position the event was read from (not part of equality).
+    """
+
+    #: The event's name in files and messages.
+    event_type: ClassVar[str] = "event"
+
+    on: When | None = attrs.field(default=None, converter=_optional_when, kw_only=True)
+    status: Status | None = attrs.field(default=None, converter=_optional_status, kw_only=True)
+    source: Source | None = attrs.field(default=None, validator=_optional_source, kw_only=True)
+    note: str = attrs.field(default="", validator=_validate.text, kw_only=True)
+    origin: Location | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    def subjects(self) -> tuple[str, ...]:
+        """The ids the event names, in the order it names them."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """One line saying what the event does."""
+        raise NotImplementedError
+
+
+@attrs.frozen
+class Establish(Event):
+    """Bring an entity into being with its first value.
+
+    >>> Establish(Unit("fu", "Förnyelseenheten", parent="slk"), on="2015-01-01").describe()
+    "establish unit 'Förnyelseenheten' (fu)"
+    """
+
+    event_type: ClassVar[str] = "establish"
+
+    entity: Entity = attrs.field(validator=_validate.instance_of(Unit, Post, Person, Function))
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.entity.id, *(value for _, value in self.entity.references()))
+
+    def describe(self) -> str:
+        return f"establish {self.entity.entity_type.value} {self.entity.name!r} ({self.entity.id})"
+
+
+@attrs.frozen
+class Dissolve(Event):
+    """End an entity: a unit ceases, a post is abolished, a function ends, a person leaves.
+
+    A unit must be empty (no child units, posts or functions): move them first
+    in the same :class:`Change`, or use :class:`Absorb`.  A post must have no
+    subordinates or functions.  A post's holder is released and the entity's
+    relations end with it.
+
+    >>> Dissolve("fastighetsstaben", on="2014-05-01").describe()
+    "dissolve 'fastighetsstaben'"
+    """
+
+    event_type: ClassVar[str] = "dissolve"
+
+    target: str = attrs.field(validator=_validate.identifier)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.target,)
+
+    def describe(self) -> str:
+        return f"dissolve {self.target!r}"
+
+
+@attrs.frozen
+class Rename(Event):
+    """Give an entity a new name (same identity); the old name is kept as an alias.
+
+    ``kind`` changes the kind too, and ``reformed`` marks a change of scope
+    (*ombildas till*: "is reformed into").
+
+    >>> Rename("sue", "förnyelseenheten", on="2015-01-01").describe()
+    "rename 'sue' to 'förnyelseenheten'"
+    """
+
+    event_type: ClassVar[str] = "rename"
+
+    target: str = attrs.field(validator=_validate.identifier)
+    name: str = attrs.field(validator=_validate.name)
+    kind: str | None = attrs.field(default=None, converter=_kind_text)
+    reformed: bool = attrs.field(default=False, validator=_validate.boolean)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.target,)
+
+    def describe(self) -> str:
+        verb = "reform" if self.reformed else "rename"
+        return f"{verb} {self.target!r} {'into' if self.reformed else 'to'} {self.name!r}"
+
+
+@attrs.frozen
+class Move(Event):
+    """Move a unit under a new parent (``to=None``: to the top), or a post to another unit.
+
+    >>> Move("idrottsdrift", "valfard-samhallsservice", on="2015-01-01").describe()
+    "move 'idrottsdrift' to 'valfard-samhallsservice'"
+    """
+
+    event_type: ClassVar[str] = "move"
+
+    target: str = attrs.field(validator=_validate.identifier)
+    to: str | None = attrs.field(validator=_validate.optional_identifier)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.target,) if self.to is None else (self.target, self.to)
+
+    def describe(self) -> str:
+        return f"move {self.target!r} to {self.to!r}" if self.to is not None else f"move {self.target!r} to the top"
+
+
+@attrs.frozen
+class Merge(Event):
+    """Merge several units into a new one: their contents move to it and they end.
+
+    >>> Merge(["a", "b"], Unit("ab", "AB"), on="2015-01-01").describe()
+    "merge 'a', 'b' into new unit 'AB' (ab)"
+    """
+
+    event_type: ClassVar[str] = "merge"
+
+    units: tuple[str, ...] = attrs.field(converter=_validate.ids_tuple)
+    into: Unit = attrs.field(validator=_validate.instance_of(Unit))
+
+    def subjects(self) -> tuple[str, ...]:
+        return (*self.units, self.into.id)
+
+    def describe(self) -> str:
+        return f"merge {_quote_ids(self.units)} into new unit {self.into.name!r} ({self.into.id})"
+
+
+@attrs.frozen
+class Absorb(Event):
+    """Absorb units into an existing one (*integreras i*, *infogas i*): contents move, they end.
+
+    >>> Absorb(["sociala-ekonomi"], "arbete-foretag", on="2015-01-01").describe()
+    "absorb 'sociala-ekonomi' into 'arbete-foretag'"
+    """
+
+    event_type: ClassVar[str] = "absorb"
+
+    units: tuple[str, ...] = attrs.field(converter=_validate.ids_tuple)
+    into: str = attrs.field(validator=_validate.identifier)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (*self.units, self.into)
+
+    def describe(self) -> str:
+        return f"absorb {_quote_ids(self.units)} into {self.into!r}"
+
+
+@attrs.frozen
+class Split(Event):
+    """Split one unit into several new ones (*delas i*); the unit ends.
+
+    ``allocate`` says where each of its child units, posts and functions goes
+    (an id of one of the new units, or of any unit or post that exists then);
+    nothing may be left out.
+
+    >>> Split(
+    ...     "ekonomi",
+    ...     [Unit("ctrl", "Controllerenheten"), Unit("red", "Redovisningsenheten")],
+    ...     allocate={"ekonomichef": "red"},
+    ...     on="2014-07-01",
+    ... ).describe()
+    "split 'ekonomi' into 'Controllerenheten' (ctrl), 'Redovisningsenheten' (red)"
+    """
+
+    event_type: ClassVar[str] = "split"
+
+    target: str = attrs.field(validator=_validate.identifier)
+    into: tuple[Unit, ...] = attrs.field(converter=_units_tuple)
+    allocate: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_allocation)
+
+    @into.validator
+    def _check_into(self, attribute: attrs.Attribute[Any], value: tuple[Unit, ...]) -> None:
+        for unit in value:
+            if not isinstance(unit, Unit):
+                raise InvalidArgumentError(f"into must hold Unit values, got {unit!r}")
+
+    @property
+    def allocation(self) -> dict[str, str]:
+        """``allocate`` as a dict from each allocated id to where it goes."""
+        return dict(self.allocate)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.target, *(unit.id for unit in self.into))
+
+    def describe(self) -> str:
+        parts = ", ".join(f"{unit.name!r} ({unit.id})" for unit in self.into)
+        return f"split {self.target!r} into {parts}"
+
+
+@attrs.frozen
+class Transfer(Event):
+    """Move a function (a responsibility or process) to a new owner, a unit or a post.
+
+    >>> Transfer("markfragor", "fastighetsutveckling", on="2015-01-01").describe()
+    "transfer function 'markfragor' to 'fastighetsutveckling'"
+    """
+
+    event_type: ClassVar[str] = "transfer"
+
+    function: str = attrs.field(validator=_validate.identifier)
+    to: str = attrs.field(validator=_validate.identifier)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.function, self.to)
+
+    def describe(self) -> str:
+        return f"transfer function {self.function!r} to {self.to!r}"
+
+
+@attrs.frozen
+class Appoint(Event):
+    """Put a person in a vacant post (*tillträder*, *börjar*).
+
+    >>> Appoint("strategidirektor", "kpb", on="2015-01-01").describe()
+    "appoint 'kpb' to post 'strategidirektor'"
+    """
+
+    event_type: ClassVar[str] = "appoint"
+
+    post: str = attrs.field(validator=_validate.identifier)
+    person: str = attrs.field(validator=_validate.identifier)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.post, self.person)
+
+    def describe(self) -> str:
+        return f"appoint {self.person!r} to post {self.post!r}"
+
+
+@attrs.frozen
+class Vacate(Event):
+    """Leave a post empty: its holder leaves it.
+
+    >>> Vacate("stadsjurist", on="2015-01-01").describe()
+    "vacate post 'stadsjurist'"
+    """
+
+    event_type: ClassVar[str] = "vacate"
+
+    post: str = attrs.field(validator=_validate.identifier)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.post,)
+
+    def describe(self) -> str:
+        return f"vacate post {self.post!r}"
+
+
+@attrs.frozen
+class SetReportingLine(Event):
+    """Make a post report to another post (``to=None``: to nobody).
+
+    >>> SetReportingLine("chef-juridik", "administrativ-direktor", on="2015-01-01").describe()
+    "make post 'chef-juridik' report to 'administrativ-direktor'"
+    """
+
+    event_type: ClassVar[str] = "report"
+
+    post: str = attrs.field(validator=_validate.identifier)
+    to: str | None = attrs.field(validator=_validate.optional_identifier)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.post,) if self.to is None else (self.post, self.to)
+
+    def describe(self) -> str:
+        if self.to is None:
+            return f"remove the reporting line of post {self.post!r}"
+        return f"make post {self.post!r} report to {self.to!r}"
+
+
+@attrs.frozen
+class SetHead(Event):
+    """Make a post of a unit its head (``post=None``: the unit has no head); the old head stays a post of it.
+
+    >>> SetHead("controllerenheten", "controllerchef", on="2015-01-01").describe()
+    "make post 'controllerchef' head of 'controllerenheten'"
+    """
+
+    event_type: ClassVar[str] = "head"
+
+    unit: str = attrs.field(validator=_validate.identifier)
+    post: str | None = attrs.field(validator=_validate.optional_identifier)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.unit,) if self.post is None else (self.unit, self.post)
+
+    def describe(self) -> str:
+        if self.post is None:
+            return f"leave {self.unit!r} without a head"
+        return f"make post {self.post!r} head of {self.unit!r}"
+
+
+@attrs.frozen
+class AddRelation(Event):
+    """Start a typed relation (supports, responsible-for, dotted-line, contracted-to).
+
+    >>> AddRelation(Relation("supports", "fu", "ks"), on="2015-01-01").describe()
+    "add relation 'fu' supports 'ks'"
+    """
+
+    event_type: ClassVar[str] = "relate"
+
+    relation: Relation = attrs.field(validator=_validate.instance_of(Relation))
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.relation.source, self.relation.target)
+
+    def describe(self) -> str:
+        relation = self.relation
+        return f"add relation {relation.source!r} {relation.kind.value} {relation.target!r}"
+
+
+@attrs.frozen
+class RemoveRelation(Event):
+    """End a typed relation, found by its kind, source and target.
+
+    >>> RemoveRelation(Relation("supports", "fu", "ks"), on="2016-01-01").describe()
+    "remove relation 'fu' supports 'ks'"
+    """
+
+    event_type: ClassVar[str] = "unrelate"
+
+    relation: Relation = attrs.field(validator=_validate.instance_of(Relation))
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.relation.source, self.relation.target)
+
+    def describe(self) -> str:
+        relation = self.relation
+        return f"remove relation {relation.source!r} {relation.kind.value} {relation.target!r}"
+
+
+def _events_tuple(value: Iterable[Event]) -> tuple[Event, ...]:
+    items: tuple[object, ...] = tuple(value)
+    events = []
+    for event in items:
+        if not isinstance(event, Event) or type(event) is Event:
+            raise InvalidArgumentError(f"a change holds events such as Rename(...), got {event!r}")
+        events.append(event)
+    if not events:
+        raise InvalidArgumentError("a change must hold at least one event, got none")
+    return tuple(events)
+
+
+@attrs.frozen
+class Change:
+    """Events that apply together, atomically, on one date: one decision's worth of changes.
+
+    The events apply in order; if one is rejected, none is.  Events may leave
+    out ``on``, ``status`` and ``source`` and take the change's.
+
+    >>> change = Change("2015-01-01", [Rename("sue", "Förnyelseenheten"), Transfer("smart", "sue")])
+    >>> len(change.events), change.status
+    (2, <Status.DECIDED: 'decided'>)
+    """
+
+    on: When = attrs.field(converter=parse_when)
+    events: tuple[Event, ...] = attrs.field(converter=_events_tuple)
+    status: Status = attrs.field(default=Status.DECIDED, converter=_status, kw_only=True)
+    source: Source | None = attrs.field(default=None, validator=_optional_source, kw_only=True)
+    note: str = attrs.field(default="", validator=_validate.text, kw_only=True)
+    origin: Location | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    def describe(self) -> str:
+        """One line saying what the change does."""
+        if len(self.events) == 1:
+            return self.events[0].describe()
+        return "; ".join(event.describe() for event in self.events)
+
+
+#: Every event class, by its name in files and messages.
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.event_type: cls
+    for cls in (
+        Establish,
+        Dissolve,
+        Rename,
+        Move,
+        Merge,
+        Absorb,
+        Split,
+        Transfer,
+        Appoint,
+        Vacate,
+        SetReportingLine,
+        SetHead,
+        AddRelation,
+        RemoveRelation,
+    )
+}

@@ -1,0 +1,205 @@
+"""History: every dated fact about one entity, with the event and source behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, overload
+
+import attrs
+
+from orgmodel._entities import INVERSE_FACTS, Entity, Function, Person, Post, Relation, Unit
+from orgmodel._events import Event, Source
+from orgmodel._text import table
+from orgmodel.dates import DayLike, When, parse_day
+
+if TYPE_CHECKING:
+    from orgmodel._log import AppliedLog
+    from orgmodel._state import Value
+
+#: A fact about an entity at one moment: an attribute and its value.
+Pair = tuple[str, object]
+
+
+@attrs.frozen
+class Fact:
+    """One fact about an entity, valid over the half-open interval ``[since, until)``.
+
+    ``attribute`` is one of ``exists``, ``name``, ``kind``, ``parent``, ``unit``,
+    ``heads``, ``reports_to``, ``holder``, ``owner`` (the entity's own fields),
+    or ``child unit``, ``post``, ``head``, ``subordinate``, ``holds``,
+    ``function`` (other entities pointing at it), or ``relation``.  ``value`` is
+    the value (an id for references, a :class:`Relation` for relations) and
+    ``label`` says it in words.  ``until`` is ``None`` while the fact still holds.
+    ``began`` and ``ended`` are the events that started and ended it.
+    """
+
+    subject: str
+    attribute: str
+    value: object
+    label: str
+    since: When
+    until: When | None
+    began: Event
+    ended: Event | None = None
+
+    @property
+    def source(self) -> Source | None:
+        """The source of the event that started the fact."""
+        return self.began.source
+
+    def holds_on(self, day: DayLike) -> bool:
+        """Whether the fact is in force on ``day`` (by the earliest days of its bounds)."""
+        day = parse_day(day)
+        return self.since.earliest <= day and (self.until is None or self.until.earliest > day)
+
+
+class History(Sequence[Fact]):
+    """Every dated fact about one entity, in the order they began.
+
+    >>> import orgmodel as om
+    >>> org = om.Timeline(
+    ...     [
+    ...         om.Establish(om.Unit("sue", "Samordnings- och utvecklingsenheten"), on="2014-05-01"),
+    ...         om.Rename("sue", "Förnyelseenheten", on="2015-01-01"),
+    ...     ]
+    ... )
+    >>> [(str(fact.since), fact.value) for fact in org.history("förnyelseenheten").names()]
+    [('2014-05-01', 'Samordnings- och utvecklingsenheten'), ('2015-01-01', 'Förnyelseenheten')]
+    """
+
+    def __init__(self, subject: Entity, facts: Sequence[Fact]) -> None:
+        self.subject = subject
+        self.facts = tuple(facts)
+
+    @overload
+    def __getitem__(self, index: int) -> Fact: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Fact]: ...
+
+    def __getitem__(self, index: int | slice) -> Fact | Sequence[Fact]:
+        return self.facts[index]
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def __iter__(self) -> Iterator[Fact]:
+        return iter(self.facts)
+
+    def of(self, attribute: str) -> tuple[Fact, ...]:
+        """The facts about one attribute, such as ``"name"`` or ``"head"``."""
+        return tuple(fact for fact in self.facts if fact.attribute == attribute)
+
+    def names(self) -> tuple[Fact, ...]:
+        """The names the entity had, oldest first."""
+        return self.of("name")
+
+    def on(self, day: DayLike) -> tuple[Fact, ...]:
+        """The facts in force on a day."""
+        when = parse_day(day)
+        return tuple(fact for fact in self.facts if fact.holds_on(when))
+
+    def __repr__(self) -> str:
+        subject = self.subject
+        return f"<History of {subject.entity_type.value} {subject.name!r} ({subject.id}): {len(self.facts)} facts>"
+
+    def __str__(self) -> str:
+        rows = [
+            [
+                str(fact.since),
+                str(fact.until) if fact.until is not None else "",
+                fact.attribute,
+                fact.label,
+                fact.began.describe(),
+            ]
+            for fact in self.facts
+        ]
+        heading = f"History of {self.subject.entity_type.value} {self.subject.name!r} ({self.subject.id})"
+        return heading + "\n" + table(["since", "until", "fact", "value", "event"], rows)
+
+
+_OWN_FIELDS: dict[type[Entity], tuple[str, ...]] = {
+    Unit: ("name", "kind", "parent"),
+    Post: ("title", "kind", "unit", "heads", "reports_to", "holder"),
+    Person: ("name",),
+    Function: ("name", "kind", "owner"),
+}
+_REFERENCE_FIELDS = frozenset({"parent", "unit", "reports_to", "holder", "owner"})
+
+
+def _pairs(subject: str, value: Value) -> set[Pair]:
+    """The facts ``value`` (of the subject itself, of another entity, or a relation) states about ``subject``."""
+    if value is None:
+        return set()
+    if isinstance(value, Relation):
+        return {("relation", value)} if subject in (value.source, value.target) else set()
+    found: set[Pair] = set()
+    if value.id == subject:
+        found.add(("exists", True))
+        for field in _OWN_FIELDS[type(value)]:
+            item = getattr(value, field)
+            if item is None or item is False:
+                continue
+            found.add(("name" if field == "title" else field, item))
+        return found
+    for field, target in value.references():
+        if target == subject:
+            found.add((INVERSE_FACTS[(value.entity_type, field)], value.id))
+            if field == "unit" and isinstance(value, Post) and value.heads:
+                found.add(("head", value.id))
+    return found
+
+
+def build_history(log: AppliedLog, subject: str) -> History:
+    """The history of ``subject`` from the deltas that write it or point at it."""
+    open_facts: dict[Pair, tuple[int, str]] = {}
+    facts: list[tuple[int, Fact]] = []
+    for index in log.mentions.get(subject, ()):
+        delta = log.deltas[index]
+        before, after = _pairs(subject, delta.old), _pairs(subject, delta.new)
+        event = log.events[delta.position]
+        for pair in sorted(before - after, key=_pair_order):
+            if pair in open_facts:
+                start, label = open_facts.pop(pair)
+                began = log.events[start]
+                facts.append((start, Fact(subject, pair[0], pair[1], label, _when(began), _when(event), began, event)))
+        for pair in sorted(after - before, key=_pair_order):
+            open_facts[pair] = (delta.position, _label(log, pair, delta.position))
+    for pair, (start, label) in open_facts.items():
+        began = log.events[start]
+        facts.append((start, Fact(subject, pair[0], pair[1], label, _when(began), None, began, None)))
+    facts.sort(key=lambda item: (item[0], _ATTRIBUTE_ORDER.get(item[1].attribute, 99)))
+    entity = log.last_value(subject)
+    assert entity is not None
+    return History(entity, [fact for _, fact in facts])
+
+
+_ATTRIBUTE_ORDER = {
+    name: order
+    for order, name in enumerate(
+        ["exists", "name", "kind", "parent", "unit", "heads", "head", "reports_to", "holder", "owner"]
+    )
+}
+
+
+def _pair_order(pair: Pair) -> tuple[str, str]:
+    return (pair[0], repr(pair[1]))
+
+
+def _when(event: Event) -> When:
+    assert event.on is not None
+    return event.on
+
+
+def _label(log: AppliedLog, pair: Pair, position: int) -> str:
+    attribute, value = pair
+    if isinstance(value, Relation):
+        source = log.name_at(value.source, position)
+        target = log.name_at(value.target, position)
+        note = f" ({value.note})" if value.note else ""
+        return f"{source} {value.kind.value} {target}{note}"
+    if attribute in _REFERENCE_FIELDS or attribute in INVERSE_FACTS.values() or attribute == "head":
+        assert isinstance(value, str)
+        return f"{log.name_at(value, position)} ({value})"
+    if attribute == "exists":
+        return "yes"
+    return str(getattr(value, "value", value))

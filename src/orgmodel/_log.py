@@ -1,0 +1,227 @@
+"""The applied log: every change in application order, what each did, and versions by key.
+
+A timeline builds one :class:`AppliedLog` from its changes: it orders them
+(earliest day first, then log order), applies them to a
+:class:`~orgmodel._state.WorkingState`, and keeps
+
+* the resolved events, numbered by *position* in application order;
+* every write as a :class:`~orgmodel._state.Delta`, grouped by change;
+* for every key (entity id or relation key) its *versions*: the value after
+  each change that touched it, so the value in force after any prefix of the
+  log is a binary search away;
+* the lineage links the events made.
+
+The organisation on a day is the state after the prefix of changes whose
+earliest day is on or before that day.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+
+from orgmodel._chart import OrgChart
+from orgmodel._entities import Entity, Relation
+from orgmodel._events import Change, Event, Status
+from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
+from orgmodel.errors import EventError
+
+
+class Versions:
+    """The values one key took: ``values[i]`` holds from change ``changes[i]`` on."""
+
+    __slots__ = ("changes", "values")
+
+    def __init__(self) -> None:
+        self.changes: list[int] = []
+        self.values: list[Value] = []
+
+    def at(self, prefix: int) -> Value:
+        """The value after the first ``prefix`` changes."""
+        index = bisect.bisect_left(self.changes, prefix) - 1
+        return self.values[index] if index >= 0 else None
+
+
+class AppliedLog:
+    """Changes applied in order, with what they did; built once, read many times."""
+
+    def __init__(
+        self, changes: Sequence[Change], entries: Sequence[int], *, errors: list[EventError] | None = None
+    ) -> None:
+        """Apply ``changes`` in order; ``entries`` are their positions in the log as given.
+
+        A rejected change raises its :class:`EventError`, unless ``errors`` is a
+        list: then the error is appended to it and the change left out, so the
+        log holds exactly the changes that apply.
+        """
+        self.events: list[Event] = []
+        self.event_change: list[int] = []
+        self.change_positions: list[int] = []
+        self.change_deltas: list[int] = []
+        self.versions: dict[Key, Versions] = {}
+        self.last_seen: dict[str, Entity] = {}
+        kept: list[Change] = []
+        kept_entries: list[int] = []
+        state = WorkingState()
+        for change, entry in zip(changes, entries, strict=True):
+            index, first = len(kept), len(self.events)
+            mark = state.begin(change.on)
+            if change.status is not Status.CANCELLED:
+                try:
+                    self._apply(state, change, entry, first)
+                except EventError as error:
+                    state.undo(mark)
+                    if errors is None:
+                        raise
+                    errors.append(error)
+                    continue
+            kept.append(change)
+            kept_entries.append(entry)
+            self.change_positions.append(first)
+            self.change_deltas.append(mark[0])
+            self.events.extend(change.events)
+            self.event_change.extend([index] * len(change.events))
+            touched: dict[Key, Value] = {}
+            for delta in state.deltas[mark[0] :]:
+                touched[delta.key] = delta.new
+                if isinstance(delta.key, str):
+                    # Kept for entities made and ended within one change, which have no version of their own.
+                    self.last_seen[delta.key] = delta.new if delta.new is not None else delta.old  # type: ignore[assignment]
+            for key, value in touched.items():
+                versions = self.versions.get(key)
+                if versions is None:
+                    versions = self.versions[key] = Versions()
+                versions.changes.append(index)
+                versions.values.append(value)
+        self.changes = tuple(kept)
+        self.entries = tuple(kept_entries)
+        self.starts = [change.on.earliest for change in self.changes]
+        self.change_positions.append(len(self.events))
+        self.change_deltas.append(len(state.deltas))
+        self.deltas: list[Delta] = state.deltas
+        self.links: list[Link] = state.links
+
+    @staticmethod
+    def _apply(state: WorkingState, change: Change, entry: int, first: int) -> None:
+        event: Event | None = None
+        try:
+            for offset, event in enumerate(change.events):
+                state.apply(event, first + offset)
+            event = None
+            state.finish()
+        except Rejection as rejection:
+            raise rejection.error_class(
+                rejection.problem, hint=rejection.hint, event=event, change=change, entry=entry
+            ) from None
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def prefix(self, day: dt.date) -> int:
+        """How many changes are in effect on ``day`` (their earliest day is on or before it)."""
+        return bisect.bisect_right(self.starts, day)
+
+    def value_at(self, key: Key, prefix: int) -> Value:
+        """The value of ``key`` after the first ``prefix`` changes (``None``: absent)."""
+        versions = self.versions.get(key)
+        return versions.at(prefix) if versions is not None else None
+
+    def deltas_between(self, start: int, end: int) -> Sequence[Delta]:
+        """The writes of changes ``start`` to ``end - 1``."""
+        return self.deltas[self.change_deltas[start] : self.change_deltas[end]]
+
+    def change_of(self, position: int) -> Change:
+        """The change the event at ``position`` belongs to."""
+        return self.changes[self.event_change[position]]
+
+    def chart(self, day: dt.date) -> OrgChart:
+        """The organisation on ``day``."""
+        prefix = self.prefix(day)
+        entities: dict[str, Entity] = {}
+        relations: list[Relation] = []
+        for versions in self.versions.values():
+            value = versions.at(prefix)
+            if value is None:
+                continue
+            if isinstance(value, Relation):
+                relations.append(value)
+            else:
+                entities[value.id] = value
+        uncertain: set[Key] = set()
+        planned: set[Key] = set()
+        for index in range(prefix):
+            change = self.changes[index]
+            if change.on.latest > day:
+                uncertain.update(delta.key for delta in self.deltas_between(index, index + 1))
+            if change.status is Status.PLANNED:
+                planned.update(delta.key for delta in self.deltas_between(index, index + 1))
+        return OrgChart(day, entities, relations, uncertain=uncertain, planned=planned)
+
+    # --- indexes for history and lineage, built on first use ----------------------------------
+
+    @cached_property
+    def mentions(self) -> dict[str, list[int]]:
+        """For each entity id, the indexes of the deltas that write it or point at it."""
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        for index, delta in enumerate(self.deltas):
+            ids = set(_ids_in(delta.old)) | set(_ids_in(delta.new))
+            if isinstance(delta.key, str):
+                ids.add(delta.key)
+            for entity_id in ids:
+                found[entity_id].append(index)
+        return dict(found)
+
+    @cached_property
+    def links_from(self) -> dict[str, list[Link]]:
+        """Lineage links by predecessor."""
+        found: defaultdict[str, list[Link]] = defaultdict(list)
+        for link in self.links:
+            found[link.predecessor].append(link)
+        return dict(found)
+
+    @cached_property
+    def links_to(self) -> dict[str, list[Link]]:
+        """Lineage links by successor."""
+        found: defaultdict[str, list[Link]] = defaultdict(list)
+        for link in self.links:
+            found[link.successor].append(link)
+        return dict(found)
+
+    def entity_keys(self) -> Iterator[str]:
+        """Every entity id that was ever established (and applied)."""
+        return (key for key in self.versions if isinstance(key, str))
+
+    def last_value(self, entity_id: str) -> Entity | None:
+        """The last value an entity had before it ended (or its value now)."""
+        return self.last_seen.get(entity_id)
+
+    def name_at(self, entity_id: str, position: int) -> str:
+        """An entity's name once the change holding event ``position`` is applied (else its last name)."""
+        return self._name(entity_id, self.event_change[position] + 1)
+
+    def name_before(self, entity_id: str, position: int) -> str:
+        """An entity's name just before the change holding event ``position`` (else its name after it)."""
+        prefix = self.event_change[position]
+        value = self.value_at(entity_id, prefix)
+        if value is None or isinstance(value, Relation):
+            return self._name(entity_id, prefix + 1)
+        return value.name
+
+    def _name(self, entity_id: str, prefix: int) -> str:
+        value = self.value_at(entity_id, prefix)
+        if value is None or isinstance(value, Relation):
+            value = self.last_value(entity_id)
+        return value.name if value is not None else entity_id
+
+
+def _ids_in(value: Value) -> Iterator[str]:
+    if value is None:
+        return
+    if isinstance(value, Relation):
+        yield value.source
+        yield value.target
+        return
+    for _, entity_id in value.references():
+        yield entity_id

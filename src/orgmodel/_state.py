@@ -1,0 +1,767 @@
+"""The working state a timeline is built in, and what each event does to it.
+
+This is the one place where the rules of the model are enforced.  Events are
+applied by handlers (one per event type) that express each event as a few
+writes: ``add``, ``replace``, ``remove`` of an entity and ``relate`` /
+``unrelate`` of a relation.  The writes check what must hold at every moment
+(references point at live entities of the right type, no unit is its own
+ancestor, no post reports to itself through others, nothing is removed while
+something still depends on it).  Two rules are checked when a whole change has
+been applied, so that one change can swap names or heads: no two active
+sibling units share a name, and no unit has two heads.
+
+Every write is recorded as a delta ``(event position, key, old, new)``; a
+rejected change is undone by writing its deltas back in reverse, so nothing is
+ever half-applied.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple, TypeAlias, TypeVar, overload
+
+import attrs
+
+from orgmodel import _names
+from orgmodel._entities import (
+    Entity,
+    EntityType,
+    Function,
+    FunctionKind,
+    Person,
+    Post,
+    PostKind,
+    Relation,
+    RelationKey,
+    Unit,
+    UnitKind,
+)
+from orgmodel._events import (
+    Absorb,
+    AddRelation,
+    Appoint,
+    Dissolve,
+    Establish,
+    Event,
+    Merge,
+    Move,
+    RemoveRelation,
+    Rename,
+    SetHead,
+    SetReportingLine,
+    Split,
+    Transfer,
+    Vacate,
+)
+from orgmodel.dates import When
+from orgmodel.errors import (
+    ConflictError,
+    CycleError,
+    DuplicateIdError,
+    EventError,
+    MalformedEventError,
+    NameClashError,
+    NotEmptyError,
+    PostOccupiedError,
+    UnknownEntityError,
+)
+
+Key: TypeAlias = "str | RelationKey"
+Value: TypeAlias = "Entity | Relation | None"
+T = TypeVar("T", Unit, Post, Person, Function)
+U = TypeVar("U", Unit, Post, Person, Function)
+
+
+class Delta(NamedTuple):
+    """One write: at event ``position`` (global, in application order) ``key`` went from ``old`` to ``new``."""
+
+    position: int
+    key: Key
+    old: Value
+    new: Value
+
+
+class Link(NamedTuple):
+    """A lineage link made by an event: ``predecessor`` led to ``successor``.
+
+    ``kind`` is ``merged``, ``absorbed``, ``split`` or ``transferred``; for a
+    transfer ``function`` is the function that moved.
+    """
+
+    position: int
+    kind: str
+    predecessor: str
+    successor: str
+    function: str | None
+
+
+class Rejection(Exception):  # noqa: N818 - control flow inside the package, never seen by users
+    """Raised by a write or handler; the timeline turns it into an :class:`EventError` with context."""
+
+    def __init__(self, error_class: type[EventError], problem: str, hint: str = "") -> None:
+        super().__init__(problem)
+        self.error_class = error_class
+        self.problem = problem
+        self.hint = hint
+
+
+_TYPE_NAMES = {Unit: "unit", Post: "post", Person: "person", Function: "function"}
+
+
+def describe(entity: Entity) -> str:
+    """``unit 'Name' (id)``: how messages name an entity."""
+    return f"{entity.entity_type.value} {entity.name!r} ({entity.id})"
+
+
+def _listing(entities: Iterable[Entity]) -> str:
+    return ", ".join(f"{entity.name!r} ({entity.id})" for entity in entities)
+
+
+class WorkingState:
+    """Entities and relations in effect after some prefix of the log, with indexes.
+
+    Not thread-safe and not for users: a :class:`~orgmodel.Timeline` owns one
+    while it builds, and hands out immutable charts.
+    """
+
+    def __init__(self) -> None:
+        self.entities: dict[str, Entity] = {}
+        self.relations: dict[RelationKey, Relation] = {}
+        self.ended: dict[str, tuple[Entity, When]] = {}
+        self.children: defaultdict[str | None, set[str]] = defaultdict(set)
+        self.posts_in: defaultdict[str, set[str]] = defaultdict(set)
+        self.heads_in: defaultdict[str, set[str]] = defaultdict(set)
+        self.owned: defaultdict[str, set[str]] = defaultdict(set)
+        self.subordinates: defaultdict[str, set[str]] = defaultdict(set)
+        self.held: defaultdict[str, set[str]] = defaultdict(set)
+        self.relations_of: defaultdict[str, set[RelationKey]] = defaultdict(set)
+        self.deltas: list[Delta] = []
+        self.links: list[Link] = []
+        # Set by the timeline for each change and event it applies.
+        self.when: When | None = None
+        self.position = 0
+        self._dirty_parents: set[str | None] = set()
+        self._dirty_heads: set[str] = set()
+
+    # --- applying a change -----------------------------------------------------------------
+
+    def begin(self, when: When) -> tuple[int, int]:
+        """Start a change on ``when``; returns the mark to :meth:`undo` to."""
+        self.when = when
+        self._dirty_parents.clear()
+        self._dirty_heads.clear()
+        return len(self.deltas), len(self.links)
+
+    def apply(self, event: Event, position: int) -> None:
+        """Apply one event of the current change; raises :class:`Rejection`."""
+        self.position = position
+        _HANDLERS[type(event)](self, event)
+
+    def finish(self) -> None:
+        """Check the rules that hold once a whole change is applied; raises :class:`Rejection`."""
+        for parent in self._dirty_parents:
+            seen: dict[str, str] = {}
+            for child_id in sorted(self.children.get(parent, ())):
+                child = self.entities[child_id]
+                key = _names.normalise(child.name)
+                if key in seen:
+                    where = f"under {self._label(parent)}" if parent is not None else "at the top"
+                    raise Rejection(
+                        NameClashError,
+                        f"units {seen[key]!r} and {child_id!r} would both be named {child.name!r} {where}",
+                        "give one of them another name: active sibling units must be told apart by name",
+                    )
+                seen[key] = child_id
+        for unit_id in self._dirty_heads:
+            heads = self.heads_in.get(unit_id, set())
+            if len(heads) > 1:
+                posts = sorted(heads)
+                raise Rejection(
+                    ConflictError,
+                    f"unit {self._label(unit_id)} would have {len(posts)} heads: "
+                    f"{_listing(self._get(post) for post in posts)}",
+                    "a unit has at most one head; use SetHead, Move or Dissolve so that one remains",
+                )
+
+    def undo(self, mark: tuple[int, int]) -> None:
+        """Write back every delta after ``mark``, newest first."""
+        delta_mark, link_mark = mark
+        for delta in reversed(self.deltas[delta_mark:]):
+            self._write(delta.key, delta.new, delta.old)
+        del self.deltas[delta_mark:]
+        del self.links[link_mark:]
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _get(self, entity_id: str) -> Entity:
+        return self.entities[entity_id]
+
+    def _label(self, entity_id: str) -> str:
+        entity = self.entities.get(entity_id)
+        return f"{entity.name!r} ({entity_id})" if entity is not None else repr(entity_id)
+
+    @overload
+    def require(self, entity_id: str, kind: type[T], /) -> T: ...
+    @overload
+    def require(self, entity_id: str, kind: type[T], other: type[U], /) -> T | U: ...
+    @overload
+    def require(self, entity_id: str, *types: type[Entity]) -> Entity: ...
+
+    def require(self, entity_id: str, *types: type[Any]) -> Entity:
+        """The active entity ``entity_id``, of one of ``types``; a :class:`Rejection` naming what is wrong."""
+        wanted = "entity" if len(types) == len(_TYPE_NAMES) else " or ".join(_TYPE_NAMES[t] for t in types)
+        entity: Entity | None = self.entities.get(entity_id)
+        if entity is not None:
+            if not any(isinstance(entity, kind) for kind in types):
+                raise Rejection(UnknownEntityError, f"{describe(entity)} is not a {wanted}")
+            return entity
+        if entity_id in self.ended:
+            gone, when = self.ended[entity_id]
+            raise Rejection(
+                UnknownEntityError,
+                f"{describe(gone)} no longer exists on {self._day()}: it ended {when.describe()}",
+            )
+        raise Rejection(
+            UnknownEntityError, f"unknown {wanted} {entity_id!r} on {self._day()}", self._suggest(entity_id, types)
+        )
+
+    def _suggest(self, entity_id: str, types: tuple[type[Any], ...]) -> str:
+        candidates = [entity for entity in self.entities.values() if isinstance(entity, types)]
+        by_name = [entity for entity in candidates if _names.fold(entity.name) == _names.fold(entity_id)]
+        if by_name:
+            return (
+                f"{entity_id!r} is the name of {_listing(by_name)}; events refer to entities by id, "
+                f"so write {by_name[0].id!r}"
+            )
+        by_text: dict[str, Entity] = {}
+        for entity in candidates:
+            by_text.setdefault(entity.id, entity)
+            by_text.setdefault(entity.name, entity)
+        close = _names.close_matches(entity_id, by_text)
+        if close:
+            found = dict.fromkeys(by_text[text].id for text in close)
+            return "did you mean " + " or ".join(f"{item!r} ({self.entities[item].name})" for item in found) + "?"
+        return ""
+
+    def _day(self) -> str:
+        return self.when.describe() if self.when is not None else "that day"
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def add(self, entity: Entity) -> None:
+        """Bring a new entity into the state."""
+        existing = self.entities.get(entity.id)
+        if existing is not None:
+            raise Rejection(
+                DuplicateIdError,
+                f"id {entity.id!r} is already taken by {describe(existing)}",
+                "choose another id: an id names one entity for all time",
+            )
+        if entity.id in self.ended:
+            gone, when = self.ended[entity.id]
+            raise Rejection(
+                DuplicateIdError,
+                f"id {entity.id!r} belonged to {describe(gone)}, which ended {when.describe()}",
+                "choose another id: ids are never reused, so that history stays unambiguous",
+            )
+        self._check(entity)
+        self._record(entity.id, None, entity)
+
+    def replace(self, entity: Entity) -> None:
+        """Give an existing entity a new value."""
+        old = self.entities[entity.id]
+        self._check(entity)
+        self._record(entity.id, old, entity)
+
+    def remove(self, entity_id: str) -> None:
+        """End an entity; everything that depends on it must have gone first."""
+        entity = self.entities[entity_id]
+        blockers = self._dependants(entity)
+        if blockers:
+            raise Rejection(NotEmptyError, f"{describe(entity)} still has {blockers}", self._empty_hint(entity))
+        self._record(entity_id, entity, None)
+
+    def relate(self, relation: Relation) -> None:
+        """Start a relation between two active entities."""
+        for end in (relation.source, relation.target):
+            if end not in self.entities:
+                self.require(end, Unit, Post, Person, Function)
+        if relation.key in self.relations:
+            raise Rejection(
+                ConflictError,
+                f"{self._label(relation.source)} already {relation.kind.value} {self._label(relation.target)}",
+            )
+        self._record(relation.key, None, relation)
+
+    def unrelate(self, key: RelationKey) -> None:
+        """End a relation."""
+        self._record(key, self.relations[key], None)
+
+    def link(self, kind: str, predecessor: str, successor: str, function: str | None = None) -> None:
+        """Record a lineage link made by the current event."""
+        self.links.append(Link(self.position, kind, predecessor, successor, function))
+
+    def _record(self, key: Key, old: Value, new: Value) -> None:
+        self.deltas.append(Delta(self.position, key, old, new))
+        self._write(key, old, new)
+
+    def _check(self, entity: Entity) -> None:
+        if isinstance(entity, Unit):
+            if entity.parent is not None:
+                self.require(entity.parent, Unit)
+                if self._is_within(entity.parent, entity.id):
+                    raise Rejection(
+                        CycleError,
+                        f"unit {self._label(entity.id)} cannot sit under {self._label(entity.parent)}, "
+                        "which sits under it",
+                        "move the lower unit out first, or choose another parent",
+                    )
+        elif isinstance(entity, Post):
+            if entity.unit is not None:
+                self.require(entity.unit, Unit)
+            elif entity.heads:
+                raise Rejection(
+                    MalformedEventError, f"post {entity.id!r} heads no unit: a head post must belong to one"
+                )
+            if entity.holder is not None:
+                self.require(entity.holder, Person)
+            if entity.reports_to is not None:
+                self.require(entity.reports_to, Post)
+                if entity.reports_to == entity.id or self._reports_through(entity.reports_to, entity.id):
+                    raise Rejection(
+                        CycleError,
+                        f"post {self._label(entity.id)} cannot report to {self._label(entity.reports_to)}, "
+                        "which reports to it",
+                        "reporting lines must lead up to a top, not round in a loop",
+                    )
+        elif isinstance(entity, Function) and entity.owner is not None:
+            self.require(entity.owner, Unit, Post)
+
+    def _is_within(self, unit_id: str | None, ancestor: str) -> bool:
+        while unit_id is not None:
+            if unit_id == ancestor:
+                return True
+            parent = self.entities[unit_id]
+            assert isinstance(parent, Unit)
+            unit_id = parent.parent
+        return False
+
+    def _reports_through(self, post_id: str | None, boss: str) -> bool:
+        seen = set()
+        while post_id is not None and post_id not in seen:
+            if post_id == boss:
+                return True
+            seen.add(post_id)
+            post = self.entities[post_id]
+            assert isinstance(post, Post)
+            post_id = post.reports_to
+        return False
+
+    def _dependants(self, entity: Entity) -> str:
+        parts = []
+        if isinstance(entity, Unit):
+            parts.append(("child units", self.children.get(entity.id)))
+            parts.append(("posts", self.posts_in.get(entity.id)))
+            parts.append(("functions", self.owned.get(entity.id)))
+        elif isinstance(entity, Post):
+            parts.append(("posts reporting to it", self.subordinates.get(entity.id)))
+            parts.append(("functions", self.owned.get(entity.id)))
+        elif isinstance(entity, Person):
+            parts.append(("posts", self.held.get(entity.id)))
+        parts.append(("relations", {f"{k[1]} {k[0].value} {k[2]}" for k in self.relations_of.get(entity.id, ())}))
+        found = []
+        for label, ids in parts:
+            if ids:
+                if label == "relations":
+                    found.append(f"{label} {', '.join(sorted(ids))}")
+                else:
+                    found.append(f"{label} {_listing(self.entities[i] for i in sorted(ids))}")
+        return " and ".join(found)
+
+    @staticmethod
+    def _empty_hint(entity: Entity) -> str:
+        if isinstance(entity, Unit):
+            return (
+                "say where they go: Move, Transfer (functions) or Dissolve them earlier in the same change, "
+                "or use Absorb to send them all to one unit, or Split to share them out"
+            )
+        if isinstance(entity, Post):
+            return "give them a new place first: SetReportingLine for the posts, Transfer for the functions"
+        return ""
+
+    def _write(self, key: Key, old: Value, new: Value) -> None:
+        """Store ``new`` under ``key`` and keep every index in step; checks nothing."""
+        if isinstance(key, tuple):
+            if old is not None:
+                assert isinstance(old, Relation)
+                del self.relations[key]
+                self.relations_of[old.source].discard(key)
+                self.relations_of[old.target].discard(key)
+            if new is not None:
+                assert isinstance(new, Relation)
+                self.relations[key] = new
+                self.relations_of[new.source].add(key)
+                self.relations_of[new.target].add(key)
+            return
+        if old is not None:
+            assert not isinstance(old, Relation)
+            self._unindex(old)
+        if new is None:
+            del self.entities[key]
+            assert old is not None
+            assert not isinstance(old, Relation)
+            assert self.when is not None
+            self.ended[key] = (old, self.when)
+        else:
+            assert not isinstance(new, Relation)
+            self.entities[key] = new
+            self._index(new)
+            if old is None:
+                self.ended.pop(key, None)
+
+    def _index(self, entity: Entity) -> None:
+        self._mark_dirty(entity)
+        if isinstance(entity, Unit):
+            self.children[entity.parent].add(entity.id)
+        elif isinstance(entity, Post):
+            if entity.unit is not None:
+                self.posts_in[entity.unit].add(entity.id)
+                if entity.heads:
+                    self.heads_in[entity.unit].add(entity.id)
+            if entity.reports_to is not None:
+                self.subordinates[entity.reports_to].add(entity.id)
+            if entity.holder is not None:
+                self.held[entity.holder].add(entity.id)
+        elif isinstance(entity, Function) and entity.owner is not None:
+            self.owned[entity.owner].add(entity.id)
+
+    def _unindex(self, entity: Entity) -> None:
+        self._mark_dirty(entity)
+        if isinstance(entity, Unit):
+            self.children[entity.parent].discard(entity.id)
+        elif isinstance(entity, Post):
+            if entity.unit is not None:
+                self.posts_in[entity.unit].discard(entity.id)
+                self.heads_in[entity.unit].discard(entity.id)
+            if entity.reports_to is not None:
+                self.subordinates[entity.reports_to].discard(entity.id)
+            if entity.holder is not None:
+                self.held[entity.holder].discard(entity.id)
+        elif isinstance(entity, Function) and entity.owner is not None:
+            self.owned[entity.owner].discard(entity.id)
+
+    def _mark_dirty(self, entity: Entity) -> None:
+        if isinstance(entity, Unit):
+            self._dirty_parents.add(entity.parent)
+        elif isinstance(entity, Post) and entity.heads and entity.unit is not None:
+            self._dirty_heads.add(entity.unit)
+
+    # --- compound writes shared by several events --------------------------------------------
+
+    def end_relations(self, entity_id: str) -> None:
+        """End every relation the entity takes part in."""
+        for key in sorted(self.relations_of.get(entity_id, ()), key=_relation_order):
+            self.unrelate(key)
+
+    def release_posts(self, person_id: str) -> None:
+        """Vacate every post the person holds."""
+        for post_id in sorted(self.held.get(person_id, ())):
+            post = self.entities[post_id]
+            assert isinstance(post, Post)
+            self.replace(attrs.evolve(post, holder=None))
+
+    def move_contents(self, unit_id: str, destination: Callable[[str], str]) -> None:
+        """Send each child unit, post and function of a unit to ``destination(id)``."""
+        for child_id in sorted(self.children.get(unit_id, ())):
+            child = self.entities[child_id]
+            assert isinstance(child, Unit)
+            self.replace(attrs.evolve(child, parent=self._place(destination(child_id), child_id, Unit)))
+        for post_id in sorted(self.posts_in.get(unit_id, ())):
+            post = self.entities[post_id]
+            assert isinstance(post, Post)
+            self.replace(attrs.evolve(post, unit=self._place(destination(post_id), post_id, Unit)))
+        for function_id in sorted(self.owned.get(unit_id, ())):
+            function = self.entities[function_id]
+            assert isinstance(function, Function)
+            owner = self._place(destination(function_id), function_id, Unit, Post)
+            self.replace(attrs.evolve(function, owner=owner))
+            self.link("transferred", unit_id, owner, function_id)
+
+    def _place(self, target: str, moving: str, *types: type[Any]) -> str:
+        try:
+            self.require(target, *types)
+        except Rejection as rejection:
+            raise Rejection(
+                rejection.error_class,
+                f"{self._label(moving)} cannot go to {target!r}: {rejection.problem}",
+                rejection.hint,
+            ) from None
+        return target
+
+    def end_unit(self, unit_id: str) -> None:
+        """End an emptied unit and its relations."""
+        self.end_relations(unit_id)
+        self.remove(unit_id)
+
+
+def _relation_order(key: RelationKey) -> tuple[str, str, str]:
+    return (key[0].value, key[1], key[2])
+
+
+# --- one handler per event type ------------------------------------------------------------------
+
+
+def _establish(state: WorkingState, event: Establish) -> None:
+    state.add(event.entity)
+
+
+def _dissolve(state: WorkingState, event: Dissolve) -> None:
+    entity = state.require(event.target, Unit, Post, Person, Function)
+    if isinstance(entity, Post) and entity.holder is not None:
+        state.replace(attrs.evolve(entity, holder=None))
+    if isinstance(entity, Person):
+        state.release_posts(entity.id)
+    state.end_relations(entity.id)
+    state.remove(entity.id)
+
+
+_KIND_TYPES: dict[EntityType, type[UnitKind] | type[PostKind] | type[FunctionKind]] = {
+    EntityType.UNIT: UnitKind,
+    EntityType.POST: PostKind,
+    EntityType.FUNCTION: FunctionKind,
+}
+
+
+def _rename(state: WorkingState, event: Rename) -> None:
+    entity = state.require(event.target, Unit, Post, Person, Function)
+    changes: dict[str, Any] = {}
+    if event.kind is not None:
+        kind_type = _KIND_TYPES.get(entity.entity_type)
+        if kind_type is None:
+            raise Rejection(MalformedEventError, f"{describe(entity)} has no kind to change", "leave out kind")
+        try:
+            kind = kind_type(event.kind)
+        except ValueError:
+            choices = ", ".join(repr(member.value) for member in kind_type)
+            raise Rejection(
+                MalformedEventError, f"{event.kind!r} is not a {entity.entity_type.value} kind", f"use one of {choices}"
+            ) from None
+        if kind != getattr(entity, "kind"):  # noqa: B009 - Person has no kind field
+            changes["kind"] = kind
+    if event.name != entity.name:
+        aliases = [alias for alias in entity.aliases if _names.normalise(alias) != _names.normalise(event.name)]
+        if all(_names.normalise(alias) != _names.normalise(entity.name) for alias in aliases):
+            aliases.append(entity.name)
+        changes["title" if isinstance(entity, Post) else "name"] = event.name
+        changes["aliases"] = tuple(aliases)
+    if not changes:
+        raise Rejection(
+            ConflictError, f"{describe(entity)} already has that name and kind", "drop the event: it changes nothing"
+        )
+    state.replace(attrs.evolve(entity, **changes))
+
+
+def _move(state: WorkingState, event: Move) -> None:
+    entity = state.entities.get(event.target)
+    if isinstance(entity, Function):
+        raise Rejection(
+            MalformedEventError,
+            f"{describe(entity)} is moved with Transfer, not Move",
+            f"write Transfer({entity.id!r}, ...)",
+        )
+    if isinstance(entity, Person):
+        raise Rejection(
+            MalformedEventError, f"{describe(entity)} moves between posts with Vacate and Appoint, not Move"
+        )
+    moving = state.require(event.target, Unit, Post)
+    if event.to is not None:
+        state.require(event.to, Unit)
+    current = moving.parent if isinstance(moving, Unit) else moving.unit
+    if current == event.to:
+        raise Rejection(ConflictError, f"{describe(moving)} is already there", "drop the event: it changes nothing")
+    if isinstance(moving, Unit):
+        state.replace(attrs.evolve(moving, parent=event.to))
+    else:
+        state.replace(attrs.evolve(moving, unit=event.to))
+
+
+def _check_distinct(units: tuple[str, ...], least: int, what: str) -> None:
+    if len(units) < least:
+        raise Rejection(MalformedEventError, f"{what} needs at least {least} units, got {len(units)}")
+    if len(set(units)) != len(units):
+        raise Rejection(MalformedEventError, f"{what} names a unit twice: {sorted(units)!r}")
+
+
+def _merge(state: WorkingState, event: Merge) -> None:
+    _check_distinct(event.units, 2, "a merge")
+    for unit_id in event.units:
+        state.require(unit_id, Unit)
+    if event.into.parent in event.units:
+        raise Rejection(
+            MalformedEventError,
+            f"the merged unit {event.into.id!r} cannot sit under {event.into.parent!r}, which ends in the merge",
+        )
+    state.add(event.into)
+    _fold_into(state, event.units, event.into.id, "merged")
+
+
+def _absorb(state: WorkingState, event: Absorb) -> None:
+    _check_distinct(event.units, 1, "an absorb")
+    into = state.require(event.into, Unit)
+    for unit_id in event.units:
+        state.require(unit_id, Unit)
+        if unit_id == into.id or state._is_within(into.id, unit_id):
+            raise Rejection(
+                CycleError, f"unit {state._label(into.id)} cannot absorb {state._label(unit_id)}, which contains it"
+            )
+    _fold_into(state, event.units, into.id, "absorbed")
+
+
+def _fold_into(state: WorkingState, units: tuple[str, ...], into: str, kind: str) -> None:
+    for unit_id in units:
+        state.move_contents(unit_id, lambda _: into)
+        state.end_unit(unit_id)
+        state.link(kind, unit_id, into)
+
+
+def _split(state: WorkingState, event: Split) -> None:
+    source = state.require(event.target, Unit)
+    if len(event.into) < 2:
+        raise Rejection(
+            MalformedEventError, f"a split needs at least 2 new units, got {len(event.into)}", "use Rename for one"
+        )
+    contents = (
+        state.children.get(source.id, set()) | state.posts_in.get(source.id, set()) | state.owned.get(source.id, set())
+    )
+    allocation = event.allocation
+    missing = sorted(contents - allocation.keys())
+    if missing:
+        raise Rejection(
+            NotEmptyError,
+            f"the split of {describe(source)} does not say where {_listing(state.entities[i] for i in missing)} go",
+            "add each to allocate={id: new place}",
+        )
+    stray = sorted(allocation.keys() - contents)
+    if stray:
+        raise Rejection(
+            MalformedEventError, f"allocate names {', '.join(map(repr, stray))}, which are not in {describe(source)}"
+        )
+    for unit in event.into:
+        if unit.parent == source.id:
+            raise Rejection(
+                MalformedEventError, f"new unit {unit.id!r} cannot sit under {source.id!r}, which ends in the split"
+            )
+        state.add(unit)
+    state.move_contents(source.id, allocation.__getitem__)
+    state.end_unit(source.id)
+    for unit in event.into:
+        state.link("split", source.id, unit.id)
+
+
+def _transfer(state: WorkingState, event: Transfer) -> None:
+    function = state.require(event.function, Function)
+    state.require(event.to, Unit, Post)
+    if function.owner == event.to:
+        raise Rejection(
+            ConflictError,
+            f"{describe(function)} already belongs to {state._label(event.to)}",
+            "drop the event: it changes nothing",
+        )
+    state.replace(attrs.evolve(function, owner=event.to))
+    if function.owner is not None:
+        state.link("transferred", function.owner, event.to, function.id)
+
+
+def _appoint(state: WorkingState, event: Appoint) -> None:
+    post = state.require(event.post, Post)
+    person = state.require(event.person, Person)
+    if post.holder is not None:
+        holder = state.entities[post.holder]
+        if post.holder == person.id:
+            raise Rejection(
+                ConflictError,
+                f"{describe(person)} already holds {describe(post)}",
+                "drop the event: it changes nothing",
+            )
+        raise Rejection(
+            PostOccupiedError,
+            f"{describe(post)} is held by {describe(holder)}",
+            f"a post has one holder: vacate it first (Vacate({post.id!r}) before the Appoint, in the same change)",
+        )
+    state.replace(attrs.evolve(post, holder=person.id))
+
+
+def _vacate(state: WorkingState, event: Vacate) -> None:
+    post = state.require(event.post, Post)
+    if post.holder is None:
+        raise Rejection(ConflictError, f"{describe(post)} is already vacant", "drop the event: it changes nothing")
+    state.replace(attrs.evolve(post, holder=None))
+
+
+def _set_reporting_line(state: WorkingState, event: SetReportingLine) -> None:
+    post = state.require(event.post, Post)
+    if event.to is not None:
+        state.require(event.to, Post)
+    if post.reports_to == event.to:
+        raise Rejection(ConflictError, f"{describe(post)} already reports there", "drop the event: it changes nothing")
+    state.replace(attrs.evolve(post, reports_to=event.to))
+
+
+def _set_head(state: WorkingState, event: SetHead) -> None:
+    unit = state.require(event.unit, Unit)
+    current = sorted(state.heads_in.get(unit.id, ()))
+    if event.post is not None:
+        post = state.require(event.post, Post)
+        if post.unit != unit.id:
+            raise Rejection(
+                ConflictError,
+                f"{describe(post)} does not belong to {describe(unit)}",
+                f"Move({post.id!r}, {unit.id!r}) first, in the same change",
+            )
+        if current == [post.id]:
+            raise Rejection(
+                ConflictError, f"{describe(post)} already heads {describe(unit)}", "drop the event: it changes nothing"
+            )
+    elif not current:
+        raise Rejection(ConflictError, f"{describe(unit)} already has no head", "drop the event: it changes nothing")
+    for post_id in current:
+        old = state.entities[post_id]
+        assert isinstance(old, Post)
+        state.replace(attrs.evolve(old, heads=False))
+    if event.post is not None:
+        new = state.entities[event.post]
+        assert isinstance(new, Post)
+        state.replace(attrs.evolve(new, heads=True))
+
+
+def _add_relation(state: WorkingState, event: AddRelation) -> None:
+    state.relate(event.relation)
+
+
+def _remove_relation(state: WorkingState, event: RemoveRelation) -> None:
+    key = event.relation.key
+    if key not in state.relations:
+        raise Rejection(
+            UnknownEntityError,
+            f"there is no relation {key[1]!r} {key[0].value} {key[2]!r} on {state._day()}",
+        )
+    state.unrelate(key)
+
+
+_HANDLERS: dict[type[Event], Callable[[WorkingState, Any], None]] = {
+    Establish: _establish,
+    Dissolve: _dissolve,
+    Rename: _rename,
+    Move: _move,
+    Merge: _merge,
+    Absorb: _absorb,
+    Split: _split,
+    Transfer: _transfer,
+    Appoint: _appoint,
+    Vacate: _vacate,
+    SetReportingLine: _set_reporting_line,
+    SetHead: _set_head,
+    AddRelation: _add_relation,
+    RemoveRelation: _remove_relation,
+}

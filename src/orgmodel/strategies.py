@@ -1,0 +1,846 @@
+"""Hypothesis strategies for organisations, timelines and change plans.
+
+Everything generated is valid by construction, not by filtering: a generator
+keeps a small model of the organisation and only draws events that apply to
+it, skipping a step when nothing fits.  Ids are ``u0, u1, …`` (units),
+``p0, …`` (posts), ``h0, …`` (people) and ``f0, …`` (functions), names come
+from a short list of words and days start early, so a failing example shrinks
+to something small and readable.
+
+>>> from hypothesis import given, settings
+>>> from orgmodel import strategies as oms
+>>> @settings(max_examples=5)
+... @given(oms.timelines(max_events=10))
+... def test_every_day_has_a_chart(timeline):
+...     for change in timeline.changes:
+...         timeline.at(change.on.earliest)
+>>> test_every_day_has_a_chart()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import attrs
+from hypothesis import strategies as st
+
+from orgmodel import _names
+from orgmodel._chart import OrgChart
+from orgmodel._entities import (
+    Entity,
+    Function,
+    FunctionKind,
+    Person,
+    Post,
+    PostKind,
+    Relation,
+    RelationKey,
+    RelationKind,
+    Unit,
+    UnitKind,
+)
+from orgmodel._events import (
+    Absorb,
+    AddRelation,
+    Appoint,
+    Change,
+    Dissolve,
+    Establish,
+    Event,
+    Merge,
+    Move,
+    RemoveRelation,
+    Rename,
+    SetHead,
+    SetReportingLine,
+    Source,
+    Split,
+    Status,
+    Transfer,
+    Vacate,
+)
+from orgmodel._timeline import Timeline
+from orgmodel.dates import When, parse_when
+from orgmodel.errors import InvalidArgumentError
+
+__all__ = [
+    "EVENT_TYPES",
+    "change_plans",
+    "charts",
+    "days",
+    "events",
+    "functions",
+    "imprecise_dates",
+    "names",
+    "people",
+    "posts",
+    "relations",
+    "timelines",
+    "units",
+]
+
+T = TypeVar("T")
+E = TypeVar("E", Unit, Post, Person, Function)
+
+#: The event types the generators know, by name; pass a subset as ``event_types=``.
+EVENT_TYPES: tuple[str, ...] = (
+    "establish",
+    "dissolve",
+    "rename",
+    "move",
+    "merge",
+    "absorb",
+    "split",
+    "transfer",
+    "appoint",
+    "vacate",
+    "report",
+    "head",
+    "relate",
+    "unrelate",
+)
+
+_WEIGHTS = {"establish": 5, "dissolve": 1, "merge": 1, "absorb": 1, "split": 1, "appoint": 3}
+_WORDS = ("A", "B", "C", "D", "Ekonomi", "Förnyelse", "Kultur", "Park", "Social", "Teknik", "Miljö", "Juridik")
+_MONTHS_SV = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+# --- values ----------------------------------------------------------------------------------------
+
+
+def days(
+    min_value: dt.date = dt.date(2010, 1, 1), max_value: dt.date = dt.date(2030, 12, 31)
+) -> st.SearchStrategy[dt.date]:
+    """Days between ``min_value`` and ``max_value``, shrinking towards the first."""
+    return st.dates(min_value, max_value)
+
+
+def imprecise_dates(min_year: int = 2010, max_year: int = 2030, *, exact: bool = True) -> st.SearchStrategy[When]:
+    """Effective dates of every precision, each made from a phrase orgmodel reads.
+
+    Months, quarters, seasons, years, turns of the year, ranges and
+    at-the-latest dates (with a floor), in Swedish and English; with ``exact``
+    also exact days.
+
+    >>> from hypothesis import find
+    >>> find(imprecise_dates(), lambda when: when.precision.value == "season").text
+    'våren 2010'
+    """
+    years = st.integers(min_year, max_year)
+    months = st.integers(1, 12)
+    phrases = [
+        st.builds(lambda y: f"våren {y}", years),
+        st.builds(lambda y, m: f"{_MONTHS_SV[m - 1]} {y}", years, months),
+        st.builds(lambda y, q: f"Q{q} {y}", years, st.integers(1, 4)),
+        st.builds(lambda y: f"hösten {y}", years),
+        st.builds(lambda y: f"vid årsskiftet {y}/{y + 1}", years),
+        st.builds(lambda y, m: f"under {_MONTHS_SV[m - 1]}–december {y}", years, months),
+        st.builds(lambda y: f"{y}", years),
+        st.builds(lambda y: f"spring {y}", years),
+    ]
+    strategy = st.one_of(phrases).map(parse_when)
+    at_the_latest = st.builds(
+        lambda y, floor: parse_when(f"senast {y}", not_before=dt.date(min(floor, y), 1, 1)), years, years
+    )
+    strategy = st.one_of(strategy, at_the_latest)
+    if exact:
+        strategy = st.one_of(days(dt.date(min_year, 1, 1), dt.date(max_year, 12, 31)).map(When.exact), strategy)
+    return strategy
+
+
+def _words() -> st.SearchStrategy[str]:
+    return st.sampled_from(_WORDS)
+
+
+def names(*, unusual: bool = False) -> st.SearchStrategy[str]:
+    """Names: short words, or with ``unusual`` any text with something besides spaces in it.
+
+    Unusual names (``<``, ``&``, quotes, Swedish letters, emoji) test
+    escaping in whatever shows them.
+    """
+    words = _words()
+    if not unusual:
+        return words
+    text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20)
+    return st.one_of(words, text.filter(lambda value: bool(value.strip())))
+
+
+def _ids(prefix: str) -> st.SearchStrategy[str]:
+    return st.integers(0, 99).map(lambda number: f"{prefix}{number}")
+
+
+def units(
+    *,
+    ids: st.SearchStrategy[str] | None = None,
+    names: st.SearchStrategy[str] | None = None,
+    kinds: Sequence[UnitKind] = tuple(UnitKind),
+    parents: st.SearchStrategy[str | None] | None = None,
+) -> st.SearchStrategy[Unit]:
+    """Unit values (standalone: their parent, if any, is just an id)."""
+    return st.builds(
+        Unit,
+        id=ids if ids is not None else _ids("u"),
+        name=names if names is not None else _words(),
+        kind=st.sampled_from(list(kinds)),
+        parent=parents if parents is not None else st.none() | _ids("u"),
+        aliases=st.lists(_words(), max_size=2).map(tuple),
+    )
+
+
+def posts(
+    *,
+    ids: st.SearchStrategy[str] | None = None,
+    titles: st.SearchStrategy[str] | None = None,
+    kinds: Sequence[PostKind] = tuple(PostKind),
+) -> st.SearchStrategy[Post]:
+    """Post values (standalone: the ids they point at need not exist)."""
+    return st.builds(
+        Post,
+        id=ids if ids is not None else _ids("p"),
+        title=titles if titles is not None else names(),
+        kind=st.sampled_from(list(kinds)),
+        unit=st.none() | _ids("u"),
+        heads=st.booleans(),
+        reports_to=st.none() | _ids("p"),
+        holder=st.none() | _ids("h"),
+    ).map(lambda post: attrs.evolve(post, heads=False) if post.unit is None else post)
+
+
+def people(
+    *, ids: st.SearchStrategy[str] | None = None, names: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[Person]:
+    """Person values."""
+    return st.builds(
+        Person,
+        id=ids if ids is not None else _ids("h"),
+        name=names if names is not None else _words(),
+        aliases=st.lists(_words(), max_size=2).map(tuple),
+    )
+
+
+def functions(
+    *,
+    ids: st.SearchStrategy[str] | None = None,
+    names: st.SearchStrategy[str] | None = None,
+    kinds: Sequence[FunctionKind] = tuple(FunctionKind),
+) -> st.SearchStrategy[Function]:
+    """Function values (standalone: the owner id need not exist)."""
+    return st.builds(
+        Function,
+        id=ids if ids is not None else _ids("f"),
+        name=names if names is not None else _words(),
+        kind=st.sampled_from(list(kinds)),
+        owner=st.none() | _ids("u"),
+    )
+
+
+def relations(*, kinds: Sequence[RelationKind] = tuple(RelationKind)) -> st.SearchStrategy[Relation]:
+    """Relation values between two different ids."""
+    return st.builds(Relation, kind=st.sampled_from(list(kinds)), source=_ids("u"), target=_ids("p"), note=st.just(""))
+
+
+# --- the model a generator keeps --------------------------------------------------------------------
+
+
+class _Model:
+    """What the generator knows of the organisation: enough to draw only valid events."""
+
+    def __init__(self, entities: Iterable[Entity] = (), relations: Iterable[Relation] = (), taken: Iterable[str] = ()):
+        self.entities: dict[str, Entity] = {entity.id: entity for entity in entities}
+        self.relations: dict[RelationKey, Relation] = {relation.key: relation for relation in relations}
+        self.taken: set[str] = set(taken) | set(self.entities)
+
+    # reading
+
+    def of(self, kind: type[T]) -> list[T]:
+        return [entity for _, entity in sorted(self.entities.items()) if isinstance(entity, kind)]
+
+    def children(self, unit_id: str | None) -> list[Unit]:
+        return [unit for unit in self.of(Unit) if unit.parent == unit_id]
+
+    def posts_in(self, unit_id: str) -> list[Post]:
+        return [post for post in self.of(Post) if post.unit == unit_id]
+
+    def owned(self, owner: str) -> list[Function]:
+        return [function for function in self.of(Function) if function.owner == owner]
+
+    def subtree(self, unit_id: str) -> set[str]:
+        found, stack = {unit_id}, [unit_id]
+        while stack:
+            for child in self.children(stack.pop()):
+                found.add(child.id)
+                stack.append(child.id)
+        return found
+
+    def reports_up_to(self, post_id: str, boss: str) -> bool:
+        current: str | None = post_id
+        while current is not None:
+            if current == boss:
+                return True
+            post = self.entities[current]
+            assert isinstance(post, Post)
+            current = post.reports_to
+        return False
+
+    def get(self, entity_id: str, kind: type[E]) -> E:
+        entity = self.entities[entity_id]
+        assert isinstance(entity, kind)
+        return entity
+
+    def fresh(self, prefix: str) -> str:
+        number = 0
+        while f"{prefix}{number}" in self.taken:
+            number += 1
+        self.taken.add(f"{prefix}{number}")
+        return f"{prefix}{number}"
+
+    @staticmethod
+    def names_unique(units: Iterable[Unit]) -> bool:
+        seen = [_names.normalise(unit.name) for unit in units]
+        return len(seen) == len(set(seen))
+
+    def sibling_names(self, parent: str | None, leaving: Iterable[str] = ()) -> set[str]:
+        gone = set(leaving)
+        return {_names.normalise(unit.name) for unit in self.children(parent) if unit.id not in gone}
+
+    def heads(self, unit_ids: Iterable[str]) -> list[Post]:
+        wanted = set(unit_ids)
+        return [post for post in self.of(Post) if post.heads and post.unit in wanted]
+
+    # writing: the model assumes the event is valid
+
+    def apply(self, event: Event) -> None:
+        handler = getattr(self, f"_apply_{type(event).__name__.lower()}")
+        handler(event)
+
+    def _set(self, entity: Entity) -> None:
+        self.entities[entity.id] = entity
+
+    def _drop(self, entity_id: str) -> None:
+        del self.entities[entity_id]
+        for key in [key for key in self.relations if entity_id in (key[1], key[2])]:
+            del self.relations[key]
+        for post in self.of(Post):
+            if post.holder == entity_id:
+                self._set(attrs.evolve(post, holder=None))
+
+    def _apply_establish(self, event: Establish) -> None:
+        self.taken.add(event.entity.id)
+        self._set(event.entity)
+
+    def _apply_dissolve(self, event: Dissolve) -> None:
+        self._drop(event.target)
+
+    def _apply_rename(self, event: Rename) -> None:
+        entity = self.entities[event.target]
+        if isinstance(entity, Post):
+            self._set(attrs.evolve(entity, title=event.name))
+        else:
+            self._set(attrs.evolve(entity, name=event.name))
+
+    def _apply_move(self, event: Move) -> None:
+        entity = self.entities[event.target]
+        if isinstance(entity, Unit):
+            self._set(attrs.evolve(entity, parent=event.to))
+        else:
+            self._set(attrs.evolve(self.get(event.target, Post), unit=event.to))
+
+    def _move_contents(self, unit_id: str, place: Callable[[str], str]) -> None:
+        for child in self.children(unit_id):
+            self._set(attrs.evolve(child, parent=place(child.id)))
+        for post in self.posts_in(unit_id):
+            self._set(attrs.evolve(post, unit=place(post.id)))
+        for function in self.owned(unit_id):
+            self._set(attrs.evolve(function, owner=place(function.id)))
+
+    def _apply_merge(self, event: Merge) -> None:
+        self._apply_establish(Establish(event.into))
+        for unit_id in event.units:
+            self._move_contents(unit_id, lambda _: event.into.id)
+            self._drop(unit_id)
+
+    def _apply_absorb(self, event: Absorb) -> None:
+        for unit_id in event.units:
+            self._move_contents(unit_id, lambda _: event.into)
+            self._drop(unit_id)
+
+    def _apply_split(self, event: Split) -> None:
+        for unit in event.into:
+            self._apply_establish(Establish(unit))
+        self._move_contents(event.target, event.allocation.__getitem__)
+        self._drop(event.target)
+
+    def _apply_transfer(self, event: Transfer) -> None:
+        self._set(attrs.evolve(self.get(event.function, Function), owner=event.to))
+
+    def _apply_appoint(self, event: Appoint) -> None:
+        self._set(attrs.evolve(self.get(event.post, Post), holder=event.person))
+
+    def _apply_vacate(self, event: Vacate) -> None:
+        self._set(attrs.evolve(self.get(event.post, Post), holder=None))
+
+    def _apply_setreportingline(self, event: SetReportingLine) -> None:
+        self._set(attrs.evolve(self.get(event.post, Post), reports_to=event.to))
+
+    def _apply_sethead(self, event: SetHead) -> None:
+        for post in self.heads([event.unit]):
+            self._set(attrs.evolve(post, heads=False))
+        if event.post is not None:
+            self._set(attrs.evolve(self.get(event.post, Post), heads=True))
+
+    def _apply_addrelation(self, event: AddRelation) -> None:
+        self.relations[event.relation.key] = event.relation
+
+    def _apply_removerelation(self, event: RemoveRelation) -> None:
+        del self.relations[event.relation.key]
+
+
+# --- drawing one valid event ------------------------------------------------------------------------
+
+Draw = Callable[[st.SearchStrategy[Any]], Any]
+
+
+class _Drawer:
+    """Draws one event valid against a model, or ``None`` when the drawn choices do not fit."""
+
+    def __init__(self, draw: Draw, model: _Model, name_strategy: st.SearchStrategy[str]) -> None:
+        self.draw = draw
+        self.model = model
+        self.names = name_strategy
+
+    def pick(self, items: Sequence[T]) -> T:
+        return self.draw(st.sampled_from(items))  # type: ignore[no-any-return]
+
+    def name_for(self, parent: str | None, leaving: Iterable[str] = (), taken: Iterable[str] = ()) -> str:
+        name: str = self.draw(self.names)
+        used = self.model.sibling_names(parent, leaving) | {_names.normalise(item) for item in taken}
+        if _names.normalise(name) in used:
+            # Names are drawn from a short list; make a clash unique rather than skip the step.
+            number = 2
+            while _names.normalise(f"{name} {number}") in used:
+                number += 1
+            name = f"{name} {number}"
+        return name
+
+    def applicable(self, allowed: Sequence[str]) -> list[str]:
+        m = self.model
+        units, posts, people, functions = m.of(Unit), m.of(Post), m.of(Person), m.of(Function)
+        possible = {
+            "establish": True,
+            "dissolve": bool(m.entities),
+            "rename": bool(m.entities),
+            "move": bool(units) or (bool(posts) and bool(units)),
+            "merge": len(units) >= 2,
+            "absorb": len(units) >= 2,
+            "split": bool(units),
+            "transfer": bool(functions) and len(units) + len(posts) >= 2,
+            "appoint": any(post.holder is None for post in posts) and bool(people),
+            "vacate": any(post.holder is not None for post in posts),
+            "report": len(posts) >= 1,
+            "head": any(post.unit is not None for post in posts),
+            "relate": len(m.entities) >= 2,
+            "unrelate": bool(m.relations),
+        }
+        return [name for name in allowed if possible[name]]
+
+    def event(self, allowed: Sequence[str]) -> Event | None:
+        choices = self.applicable(allowed)
+        if not choices:
+            return None
+        # Weighted so an organisation fills up with posts, people and functions before it thins out.
+        kind = self.pick([choice for choice in choices for _ in range(_WEIGHTS.get(choice, 2))])
+        result: Event | None = getattr(self, f"_{kind}")()
+        return result
+
+    # one method per event type
+
+    def _establish(self) -> Event:
+        m = self.model
+        what = self.pick(["unit", "post", "person", "function"])
+        if what == "person" and m.of(Person) and not any(post.holder is None for post in m.of(Post)):
+            what = "post"
+        units, posts = m.of(Unit), m.of(Post)
+        if what == "unit" or not units:
+            parent = self.pick([None, *[unit.id for unit in units]])
+            kind = self.pick(list(UnitKind))
+            return Establish(Unit(m.fresh("u"), self.name_for(parent), kind=kind, parent=parent))
+        if what == "post":
+            unit = self.pick([None, *[unit.id for unit in units]])
+            heads = unit is not None and not m.heads([unit]) and self.draw(st.booleans())
+            boss = self.pick([None, *[post.id for post in posts]])
+            people = [person.id for person in m.of(Person)]
+            holder = self.pick([None, *people])
+            title = self.draw(self.names)
+            post = Post(
+                m.fresh("p"),
+                title,
+                kind=self.pick(list(PostKind)),
+                unit=unit,
+                heads=heads,
+                reports_to=boss,
+                holder=holder,
+            )
+            return Establish(post)
+        if what == "person":
+            return Establish(Person(m.fresh("h"), self.draw(self.names)))
+        owner = self.pick([None, *[unit.id for unit in units], *[post.id for post in posts]])
+        return Establish(Function(m.fresh("f"), self.draw(self.names), kind=self.pick(list(FunctionKind)), owner=owner))
+
+    def _dissolve(self) -> Event | None:
+        m = self.model
+        candidates = [
+            unit.id for unit in m.of(Unit) if not (m.children(unit.id) or m.posts_in(unit.id) or m.owned(unit.id))
+        ]
+        bosses = {post.reports_to for post in m.of(Post)}
+        candidates += [post.id for post in m.of(Post) if not m.owned(post.id) and post.id not in bosses]
+        candidates += [person.id for person in m.of(Person)] + [function.id for function in m.of(Function)]
+        return Dissolve(self.pick(candidates)) if candidates else None
+
+    def _rename(self) -> Event | None:
+        m = self.model
+        entity = self.pick(list(m.entities.values()))
+        name = self.name_for(entity.parent, leaving=[entity.id]) if isinstance(entity, Unit) else self.draw(self.names)
+        if name == entity.name:
+            return None
+        return Rename(entity.id, name)
+
+    def _move(self) -> Event | None:
+        m = self.model
+        movable = list(m.of(Unit)) + (list(m.of(Post)) if m.of(Unit) else [])
+        entity = self.pick(movable)
+        if isinstance(entity, Unit):
+            blocked = m.subtree(entity.id)
+            targets: list[str | None] = [unit.id for unit in m.of(Unit) if unit.id not in blocked]
+            targets = [target for target in [None, *targets] if target != entity.parent]
+            if not targets:
+                return None
+            target = self.pick(targets)
+            if _names.normalise(entity.name) in m.sibling_names(target):
+                return None
+            return Move(entity.id, target)
+        assert isinstance(entity, Post)
+        post_targets = [unit.id for unit in m.of(Unit) if unit.id != entity.unit]
+        if entity.heads:
+            post_targets = [unit for unit in post_targets if not m.heads([unit])]
+        if not post_targets:
+            return None
+        return Move(entity.id, self.pick(post_targets))
+
+    def _contents_after(self, units: Sequence[str], into: str | None) -> tuple[list[Unit], list[Post]]:
+        """Children and head posts gathered when ``units`` fold into ``into`` (or ``None``)."""
+        m = self.model
+        gone = set(units)
+        children = [child for unit in units for child in m.children(unit) if child.id not in gone]
+        heads = m.heads(units)
+        if into is not None:
+            children += [child for child in m.children(into) if child.id not in gone]
+            heads += m.heads([into])
+        return children, heads
+
+    def _merge(self) -> Event | None:
+        m = self.model
+        units = [unit.id for unit in m.of(Unit)]
+        chosen = self.draw(st.lists(st.sampled_from(units), min_size=2, max_size=3, unique=True))
+        blocked = set().union(*(m.subtree(unit) for unit in chosen))
+        parent = self.pick([None, *[unit for unit in units if unit not in blocked]])
+        children, heads = self._contents_after(chosen, None)
+        if len(heads) > 1 or not m.names_unique(children):
+            return None
+        into = Unit(m.fresh("u"), self.name_for(parent, leaving=chosen), kind=self.pick(list(UnitKind)), parent=parent)
+        return Merge(chosen, into)
+
+    def _absorb(self) -> Event | None:
+        m = self.model
+        units = [unit.id for unit in m.of(Unit)]
+        into = self.pick(units)
+        others = [unit for unit in units if unit != into and into not in m.subtree(unit)]
+        if not others:
+            return None
+        chosen = self.draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
+        children, heads = self._contents_after(chosen, into)
+        if len(heads) > 1 or not m.names_unique(children):
+            return None
+        return Absorb(chosen, into)
+
+    def _split(self) -> Event | None:
+        m = self.model
+        source = self.pick(m.of(Unit))
+        blocked = m.subtree(source.id)
+        count = self.draw(st.integers(2, 3))
+        new_units: list[Unit] = []
+        for _ in range(count):
+            parent = self.pick([source.parent, None, *[unit.id for unit in m.of(Unit) if unit.id not in blocked]])
+            same_parent = [unit.name for unit in new_units if unit.parent == parent]
+            name = self.name_for(parent, leaving=[source.id], taken=same_parent)
+            new_units.append(Unit(m.fresh("u"), name, kind=self.pick(list(UnitKind)), parent=parent))
+        new_ids = [unit.id for unit in new_units]
+        contents: list[Entity] = [*m.children(source.id), *m.posts_in(source.id), *m.owned(source.id)]
+        allocation = {item.id: self.pick(new_ids) for item in contents}
+        for unit_id in new_ids:
+            children = [child for child in m.children(source.id) if allocation[child.id] == unit_id]
+            heads = [post for post in m.posts_in(source.id) if post.heads and allocation[post.id] == unit_id]
+            if len(heads) > 1 or not m.names_unique(children):
+                return None
+        return Split(source.id, new_units, allocate=allocation)
+
+    def _transfer(self) -> Event | None:
+        m = self.model
+        function = self.pick(m.of(Function))
+        owners = [unit.id for unit in m.of(Unit)] + [post.id for post in m.of(Post)]
+        owners = [owner for owner in owners if owner != function.owner]
+        return Transfer(function.id, self.pick(owners)) if owners else None
+
+    def _appoint(self) -> Event:
+        m = self.model
+        post = self.pick([post for post in m.of(Post) if post.holder is None])
+        return Appoint(post.id, self.pick(m.of(Person)).id)
+
+    def _vacate(self) -> Event:
+        return Vacate(self.pick([post for post in self.model.of(Post) if post.holder is not None]).id)
+
+    def _report(self) -> Event | None:
+        m = self.model
+        post = self.pick(m.of(Post))
+        bosses: list[str | None] = [other.id for other in m.of(Post) if not m.reports_up_to(other.id, post.id)]
+        bosses = [boss for boss in [None, *bosses] if boss != post.reports_to]
+        return SetReportingLine(post.id, self.pick(bosses)) if bosses else None
+
+    def _head(self) -> Event | None:
+        m = self.model
+        post = self.pick([post for post in m.of(Post) if post.unit is not None])
+        assert post.unit is not None
+        if post.heads:
+            return SetHead(post.unit, None)
+        return SetHead(post.unit, post.id)
+
+    def _relate(self) -> Event | None:
+        m = self.model
+        ids = sorted(m.entities)
+        source = self.pick(ids)
+        target = self.pick([item for item in ids if item != source])
+        relation = Relation(self.pick(list(RelationKind)), source, target)
+        return None if relation.key in m.relations else AddRelation(relation)
+
+    def _unrelate(self) -> Event:
+        key = self.pick(sorted(self.model.relations, key=lambda key: (key[0].value, key[1], key[2])))
+        return RemoveRelation(self.model.relations[key])
+
+
+# --- sequences ---------------------------------------------------------------------------------------
+
+
+def _check_event_types(event_types: Sequence[str] | None) -> tuple[str, ...]:
+    if event_types is None:
+        return EVENT_TYPES
+    unknown = sorted(set(event_types) - set(EVENT_TYPES))
+    if unknown:
+        raise InvalidArgumentError(f"event_types must be among {list(EVENT_TYPES)}, got {unknown}")
+    if "establish" not in event_types:
+        raise InvalidArgumentError(
+            "event_types must include 'establish': nothing else applies to an empty organisation"
+        )
+    return tuple(event_types)
+
+
+@st.composite
+def _entries(
+    draw: Draw,
+    model: _Model,
+    start: dt.date,
+    *,
+    min_events: int,
+    max_events: int,
+    event_types: tuple[str, ...],
+    max_gap_days: int,
+    imprecise: bool,
+    statuses: bool,
+    group: bool,
+    name_strategy: st.SearchStrategy[str],
+) -> list[Event | Change]:
+    drawer = _Drawer(draw, model, name_strategy)
+    entries: list[Event | Change] = []
+    count = draw(st.integers(min_events, max_events))
+    day = start
+    made = 0
+    while made < count:
+        day += dt.timedelta(days=draw(st.integers(0, max_gap_days)))
+        when: When = When.exact(day)
+        if imprecise and draw(st.integers(0, 4)) == 0:
+            when = When(day, day + dt.timedelta(days=draw(st.integers(1, 120))))
+        status = Status.DECIDED
+        if statuses:
+            status = draw(st.sampled_from([Status.DECIDED, Status.IMPLEMENTED, Status.PLANNED, Status.CANCELLED]))
+        size = draw(st.integers(1, 3)) if group else 1
+        batch: list[Event] = []
+        for _ in range(size):
+            event = drawer.event(event_types)
+            if event is None:
+                continue
+            if status is not Status.CANCELLED:
+                model.apply(event)
+            batch.append(event)
+        made += max(1, len(batch))
+        if not batch:
+            continue
+        if len(batch) == 1 and draw(st.booleans()):
+            entries.append(attrs.evolve(batch[0], on=when, status=status))
+        else:
+            entries.append(Change(when, batch, status=status, source=Source("generated plan")))
+    return entries
+
+
+def timelines(
+    *,
+    min_events: int = 0,
+    max_events: int = 30,
+    start: dt.date = dt.date(2013, 1, 1),
+    event_types: Sequence[str] | None = None,
+    max_gap_days: int = 60,
+    imprecise: bool = True,
+    statuses: bool = True,
+    changes: bool = True,
+    names: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[Timeline]:
+    """Valid timelines: sequences of events and changes that all apply.
+
+    ``min_events``/``max_events`` bound the number of steps drawn (a step that
+    finds nothing to do is skipped); ``event_types`` restricts the kinds
+    (``establish`` is always needed); ``imprecise`` lets some dates be windows;
+    ``statuses`` mixes in planned, implemented and cancelled changes;
+    ``changes`` groups some events into multi-event changes; ``names`` draws the
+    names (default: short words; ``strategies.names(unusual=True)`` for any text).
+    """
+    allowed = _check_event_types(event_types)
+    name_strategy = names if names is not None else _words()
+
+    @st.composite
+    def build(draw: Draw) -> Timeline:
+        entries = draw(
+            _entries(
+                _Model(),
+                start,
+                min_events=min_events,
+                max_events=max_events,
+                event_types=allowed,
+                max_gap_days=max_gap_days,
+                imprecise=imprecise,
+                statuses=statuses,
+                group=changes,
+                name_strategy=name_strategy,
+            )
+        )
+        return Timeline(entries)
+
+    return build()
+
+
+def charts(**timeline_options: Any) -> st.SearchStrategy[OrgChart]:
+    """Valid organisations on one day: a generated timeline's chart on a day within it.
+
+    Takes the options of :func:`timelines`.
+    """
+
+    @st.composite
+    def build(draw: Draw) -> OrgChart:
+        timeline: Timeline = draw(timelines(**timeline_options))
+        if timeline.first_day is None:
+            return timeline.at(timeline_options.get("start", dt.date(2013, 1, 1)))
+        last = timeline.changes[-1].on.latest
+        return timeline.at(draw(days(timeline.first_day, last)))
+
+    return build()
+
+
+def events(
+    chart: OrgChart,
+    *,
+    event_types: Sequence[str] | None = None,
+    taken: Iterable[str] = (),
+    names: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[Event]:
+    """One event valid against ``chart`` (without a date: give it ``on=`` or put it in a Change).
+
+    New entities get ids not in the chart and not in ``taken``; pass the ids
+    a timeline ever used (``timeline.ids``) so an ended id is not reused.
+    """
+    allowed = _check_event_types(event_types)
+    name_strategy = names if names is not None else _words()
+    used = set(taken)
+
+    @st.composite
+    def build(draw: Draw) -> Event:
+        model = _Model(chart.entities.values(), chart.relations, used)
+        event = _Drawer(draw, model, name_strategy).event(allowed)
+        if event is None:
+            # Nothing else fits: establishing always does.
+            event = _Drawer(draw, model, name_strategy).event(("establish",))
+        assert event is not None
+        return event
+
+    return build()
+
+
+def change_plans(
+    timeline: Timeline,
+    *,
+    start: dt.date | None = None,
+    min_events: int = 1,
+    max_events: int = 10,
+    event_types: Sequence[str] | None = None,
+    max_gap_days: int = 30,
+    imprecise: bool = False,
+    statuses: bool = False,
+    changes: bool = True,
+    names: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[list[Event | Change]]:
+    """Plans: lists of events and changes that apply, in order, after ``timeline``.
+
+    The plan starts on ``start`` (default: the day after every change of the
+    timeline has surely taken effect), so ``timeline.with_events(plan)`` is valid.
+    """
+    allowed = _check_event_types(event_types)
+    name_strategy = names if names is not None else _words()
+    last = timeline.last_day
+    begin = start if start is not None else (last + dt.timedelta(days=1) if last is not None else dt.date(2013, 1, 1))
+    if last is not None and begin <= last:
+        raise InvalidArgumentError(
+            f"a plan must start after the timeline's last change ({last.isoformat()}), got {begin.isoformat()}"
+        )
+    chart = timeline.at(begin)
+    taken = timeline.ids
+
+    @st.composite
+    def build(draw: Draw) -> list[Event | Change]:
+        model = _Model(chart.entities.values(), chart.relations, taken)
+        result: list[Event | Change] = draw(
+            _entries(
+                model,
+                begin,
+                min_events=min_events,
+                max_events=max_events,
+                event_types=allowed,
+                max_gap_days=max_gap_days,
+                imprecise=imprecise,
+                statuses=statuses,
+                group=changes,
+                name_strategy=name_strategy,
+            )
+        )
+        return result
+
+    return build()

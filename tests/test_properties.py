@@ -1,0 +1,155 @@
+"""Invariants of the model, checked over generated valid timelines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import networkx as nx
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import orgmodel as om
+from orgmodel import strategies as oms
+
+from .reference import comparable, replay
+
+
+def days_of(timeline: om.Timeline) -> list[dt.date]:
+    """Every day on which something may change, and the day before the first."""
+    found = {change.on.earliest for change in timeline.changes} | {change.on.latest for change in timeline.changes}
+    if timeline.first_day is not None:
+        found.add(timeline.first_day - dt.timedelta(days=1))
+    return sorted(found)
+
+
+def edge_subgraph(graph: nx.MultiDiGraph, key: str) -> nx.DiGraph:
+    sub = nx.DiGraph()
+    sub.add_nodes_from(graph.nodes)
+    sub.add_edges_from((source, target) for source, target, k in graph.edges(keys=True) if k == key)
+    return sub
+
+
+@given(oms.timelines())
+def test_hierarchy_and_reporting_lines_are_forests_on_every_day(timeline):
+    """On every day each unit has at most one parent, each post at most one boss, and neither loops."""
+    for day in days_of(timeline):
+        graph = timeline.at(day).graph
+        contains = edge_subgraph(graph, "contains")
+        assert all(degree <= 1 for _, degree in contains.in_degree())
+        assert nx.is_directed_acyclic_graph(contains)
+        reporting = edge_subgraph(graph, "reports_to")
+        assert all(degree <= 1 for _, degree in reporting.out_degree())
+        assert nx.is_directed_acyclic_graph(reporting)
+        heads = edge_subgraph(graph, "heads")
+        assert all(degree <= 1 for _, degree in heads.in_degree()), "a unit has at most one head"
+
+
+@given(oms.timelines(), st.data())
+def test_chart_equals_naive_replay(timeline, data):
+    """``at(d)`` shows exactly what replaying every event up to ``d`` into a graph shows."""
+    candidates = days_of(timeline) or [dt.date(2013, 1, 1)]
+    day = data.draw(st.sampled_from(candidates) | st.dates(candidates[0], candidates[-1] + dt.timedelta(days=5)))
+    assert comparable(timeline.at(day).graph) == comparable(replay(timeline, day))
+
+
+@given(oms.timelines(), st.data())
+def test_diff_applied_to_the_first_chart_gives_the_second(timeline, data):
+    """``diff(a, b)`` applied to ``at(a)`` gives ``at(b)``, and every net change has an entry."""
+    candidates = days_of(timeline) or [dt.date(2013, 1, 1)]
+    first = data.draw(st.sampled_from(candidates), label="first")
+    second = data.draw(st.sampled_from([day for day in candidates if day >= first]), label="second")
+    diff = timeline.diff(first, second)
+    assert diff.apply(timeline.at(first)) == timeline.at(second)
+    explained = set()
+    for entry in diff:
+        subject = entry.subject.key if isinstance(entry.subject, om.Relation) else entry.subject
+        explained.add(subject)
+        explained.update(entry.related)
+    assert set(diff.changes) <= explained
+
+
+@given(oms.timelines(event_types=["establish", "merge", "absorb", "split", "rename", "move"]))
+def test_every_unit_ended_by_a_merge_or_split_has_a_successor(timeline):
+    """A unit ended by a merge, absorption or split has a successor in its lineage."""
+    for event in timeline.events:
+        if event.status is om.Status.CANCELLED:
+            continue
+        if isinstance(event, (om.Merge, om.Absorb)):
+            into = event.into.id if isinstance(event, om.Merge) else event.into
+            for unit in event.units:
+                assert into in timeline.lineage(unit).descendants
+        elif isinstance(event, om.Split):
+            descendants = timeline.lineage(event.target).descendants
+            assert {unit.id for unit in event.into} <= set(descendants)
+
+
+def bad_events(chart: om.OrgChart) -> list[om.Event]:
+    """Events that must be rejected against ``chart``."""
+    found: list[om.Event] = [om.Rename("no-such-id", "Ghost")]
+    units = sorted(chart.units.values(), key=lambda unit: unit.id)
+    for unit in units:
+        found.append(om.Move(unit.id, unit.id))
+        if chart.children(unit.id) or chart.posts_of(unit.id) or chart.functions_of(unit.id):
+            found.append(om.Dissolve(unit.id))
+        for child in chart.descendants(unit.id):
+            found.append(om.Move(unit.id, child.id))
+        found.append(om.Establish(om.Unit(unit.id, "Same id")))
+    for post in chart.posts.values():
+        if post.holder is not None and chart.people:
+            found.append(om.Appoint(post.id, sorted(chart.people)[0]))
+    return found
+
+
+@given(oms.timelines(), st.data())
+def test_a_rejected_change_leaves_the_timeline_unchanged(timeline, data):
+    """A change with a bad event is rejected whole: strictly it raises, leniently it is left out."""
+    candidates = days_of(timeline) or [dt.date(2013, 1, 1)]
+    day = data.draw(st.sampled_from(candidates), label="day")
+    bad = data.draw(st.sampled_from(bad_events(timeline.at(day))), label="bad event")
+    # A valid first event proves the change is undone as a whole, not just its failing event.
+    ghost = om.Establish(om.Unit("ghost-unit", "Ghost"))
+    change = om.Change(day, [ghost, bad])
+    entries = list(timeline.changes)
+    # After every change in effect on that day, so it meets the state the bad event was chosen against.
+    position = sum(1 for existing in entries if existing.on.earliest <= day)
+    entries.insert(position, change)
+
+    with pytest.raises(om.EventError):
+        om.Timeline(entries)
+    salvaged, errors = om.Timeline.lenient(entries)
+    assert len(errors) == 1
+    assert errors[0].entry == position
+    assert salvaged == timeline
+    assert "ghost-unit" not in salvaged.ids
+    assert salvaged.at(day) == timeline.at(day)
+
+
+@given(oms.timelines(), st.data())
+def test_same_day_changes_apply_in_log_order(timeline, data):
+    """Reversing the log changes nothing but the order of same-day changes."""
+    changes = list(timeline.changes)
+    assume(len(changes) >= 2)
+    # Only changes with distinct earliest days may be shuffled freely.
+    by_day: dict[dt.date, list[om.Change]] = {}
+    for change in changes:
+        by_day.setdefault(change.on.earliest, []).append(change)
+    shuffled = [change for day in sorted(by_day, reverse=True) for change in by_day[day]]
+    assert om.Timeline(shuffled) == timeline
+
+
+@given(oms.timelines())
+def test_history_intervals_are_ordered_and_half_open(timeline):
+    """Every fact starts no later than it ends, and a fact about one value never overlaps itself."""
+    for entity_id in sorted(timeline.ids):
+        history = timeline.history(entity_id)
+        seen: dict[tuple[str, object], list[om.Fact]] = {}
+        for fact in history:
+            if fact.until is not None:
+                assert fact.since.earliest <= fact.until.earliest
+            seen.setdefault((fact.attribute, repr(fact.value)), []).append(fact)
+        for facts in seen.values():
+            for before, after in itertools.pairwise(facts):
+                assert before.until is not None
+                assert before.until.earliest <= after.since.earliest
