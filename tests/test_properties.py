@@ -153,3 +153,24 @@ def test_history_intervals_are_ordered_and_half_open(timeline):
             for before, after in itertools.pairwise(facts):
                 assert before.until is not None
                 assert before.until.earliest <= after.since.earliest
+
+
+EDGE_KINDS = ("contains", "has_post", "heads", "reports_to", "holds", "owns", *(kind.value for kind in om.RelationKind))
+
+
+@given(oms.timelines(), st.data())
+def test_point_queries_agree_with_the_chart(timeline, data):
+    """Head, parent, holder, owner, chain of command and edges read from the index match the full chart."""
+    candidates = days_of(timeline) or [dt.date(2013, 1, 1)]
+    day = data.draw(st.sampled_from(candidates))
+    chart = timeline.at(day)
+    for unit in chart.units:
+        assert timeline.head(unit, on=day) == chart.head(unit)
+        assert timeline.parent(unit, on=day) == chart.parent(unit)
+        assert timeline.chain_of_command(unit, on=day) == chart.chain_of_command(unit)
+    for post in chart.posts:
+        assert timeline.holder(post, on=day) == chart.holder(post)
+        assert timeline.chain_of_command(post, on=day) == chart.chain_of_command(post)
+    for function in chart.functions:
+        assert timeline.owner_of(function, on=day) == chart.owner_of(function)
+    assert sorted(timeline.edges(day, kinds=EDGE_KINDS)) == sorted(chart.graph.edges(keys=True))

@@ -12,7 +12,7 @@ from typing import Any, TypeVar, overload
 import attrs
 import networkx as nx
 
-from orgmodel import _names
+from orgmodel import _command, _names
 from orgmodel._entities import (
     Entity,
     Function,
@@ -397,18 +397,7 @@ class OrgChart:
         A post with no reporting line answers to the head of its unit; a head
         post answers to the head of the nearest unit above its own that has one.
         """
-        found = self._resolve_as(post, Post)
-        if found.reports_to is not None:
-            return self._post(found.reports_to)
-        unit_id = found.unit
-        if unit_id is not None and found.heads:
-            unit_id = self._unit(unit_id).parent
-        while unit_id is not None:
-            head = self._index.head.get(unit_id)
-            if head is not None and head != found.id:
-                return self._post(head)
-            unit_id = self._unit(unit_id).parent
-        return None
+        return _command.boss(self, self._resolve_as(post, Post))
 
     def chain_of_command(self, item: Ref) -> tuple[Post, ...]:
         """The posts from an entity up to the top, each answering to the next (see :meth:`boss`).
@@ -416,41 +405,15 @@ class OrgChart:
         A unit starts at its head (or, with none, the nearest head above it); a
         function at its owner; a person at the one post they hold.
         """
-        start = self._start_post(self.resolve(item))
-        chain: list[Post] = []
-        seen: set[str] = set()
-        current = start
-        while current is not None and current.id not in seen:
-            chain.append(current)
-            seen.add(current.id)
-            current = self.boss(current.id)
-        return tuple(chain)
+        return _command.chain_of_command(self, self.resolve(item))
 
-    def _start_post(self, entity: Entity) -> Post | None:
-        if isinstance(entity, Function):
-            if entity.owner is None:
-                return None
-            entity = self._entities[entity.owner]
-        if isinstance(entity, Post):
-            return entity
-        if isinstance(entity, Person):
-            held = self._index.held.get(entity.id, [])
-            if len(held) > 1:
-                raise AmbiguousNameError(
-                    f"person {entity.name!r} ({entity.id}) holds {len(held)} posts on {self.day.isoformat()} "
-                    f"({', '.join(held)}) — ask for the chain of one of them",
-                    name=entity.name,
-                    candidates=held,
-                )
-            return self._post(held[0]) if held else None
-        assert isinstance(entity, Unit)
-        unit_id: str | None = entity.id
-        while unit_id is not None:
-            head = self._index.head.get(unit_id)
-            if head is not None:
-                return self._post(head)
-            unit_id = self._unit(unit_id).parent
-        return None
+    def head_id(self, unit_id: str) -> str | None:
+        """The id of the post heading a unit (by id), or ``None``; see :meth:`head`."""
+        return self._index.head.get(unit_id)
+
+    def held_ids(self, person_id: str) -> tuple[str, ...]:
+        """The ids of the posts a person (by id) holds; see :meth:`posts_held_by`."""
+        return tuple(self._index.held.get(person_id, ()))
 
     # --- functions and relations --------------------------------------------------------------
 
@@ -542,6 +505,28 @@ class OrgChart:
         return chart_tree(self)
 
 
+def edges_of(value: Entity | Relation) -> list[tuple[str, str, str]]:
+    """The chart edges one entity or relation makes, as ``(source, target, key)`` (see :attr:`OrgChart.graph`)."""
+    if isinstance(value, Relation):
+        return [(value.source, value.target, value.kind.value)]
+    found: list[tuple[str, str, str]] = []
+    if isinstance(value, Unit):
+        if value.parent is not None:
+            found.append((value.parent, value.id, "contains"))
+    elif isinstance(value, Post):
+        if value.unit is not None:
+            found.append((value.unit, value.id, "has_post"))
+            if value.heads:
+                found.append((value.id, value.unit, "heads"))
+        if value.reports_to is not None:
+            found.append((value.id, value.reports_to, "reports_to"))
+        if value.holder is not None:
+            found.append((value.holder, value.id, "holds"))
+    elif isinstance(value, Function) and value.owner is not None:
+        found.append((value.owner, value.id, "owns"))
+    return found
+
+
 def build_graph(chart: OrgChart) -> nx.MultiDiGraph[str]:
     """Build the networkx view of a chart (see :attr:`OrgChart.graph`)."""
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(day=chart.day)
@@ -556,37 +541,16 @@ def build_graph(chart: OrgChart) -> nx.MultiDiGraph[str]:
             "uncertain": entity_id in uncertain,
             "planned": entity_id in planned,
         }
-        if isinstance(entity, Unit):
-            if entity.parent is not None:
-                edges.append((entity.parent, entity_id, "contains", {"kind": "contains"}))
-        elif isinstance(entity, Post):
+        if isinstance(entity, Post):
             attributes["heads"] = entity.heads
             attributes["vacant"] = entity.holder is None
-            if entity.unit is not None:
-                edges.append((entity.unit, entity_id, "has_post", {"kind": "has_post"}))
-                if entity.heads:
-                    edges.append((entity_id, entity.unit, "heads", {"kind": "heads"}))
-            if entity.reports_to is not None:
-                edges.append((entity_id, entity.reports_to, "reports_to", {"kind": "reports_to"}))
-            if entity.holder is not None:
-                edges.append((entity.holder, entity_id, "holds", {"kind": "holds"}))
-        elif isinstance(entity, Function) and entity.owner is not None:
-            edges.append((entity.owner, entity_id, "owns", {"kind": "owns"}))
         nodes.append((entity_id, attributes))
+        edges.extend((source, target, key, {"kind": key}) for source, target, key in edges_of(entity))
     for relation in chart.relations:
-        key = relation.kind.value
-        edges.append(
-            (
-                relation.source,
-                relation.target,
-                key,
-                {
-                    "kind": key,
-                    "note": relation.note,
-                    "uncertain": relation.key in uncertain,
-                    "planned": relation.key in planned,
-                },
-            )
+        flags = {"uncertain": relation.key in uncertain, "planned": relation.key in planned}
+        edges.extend(
+            (source, target, key, {"kind": key, "note": relation.note, **flags})
+            for source, target, key in edges_of(relation)
         )
     graph.add_nodes_from(nodes)
     graph.add_edges_from(edges)  # type: ignore[arg-type]  # the stubs omit (u, v, key, data) tuples

@@ -22,27 +22,37 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from functools import cached_property
+from typing import Generic, TypeVar
 
 from orgmodel._chart import OrgChart
-from orgmodel._entities import Entity, Relation
+from orgmodel._entities import Entity, Post, Relation
 from orgmodel._events import Change, Event, Status
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
 from orgmodel.errors import EventError
 
+V = TypeVar("V")
 
-class Versions:
+
+class Versions(Generic[V]):
     """The values one key took: ``values[i]`` holds from change ``changes[i]`` on."""
 
-    __slots__ = ("changes", "values")
+    __slots__ = ("changes", "default", "values")
 
-    def __init__(self) -> None:
+    def __init__(self, default: V) -> None:
         self.changes: list[int] = []
-        self.values: list[Value] = []
+        self.values: list[V] = []
+        self.default = default
 
-    def at(self, prefix: int) -> Value:
-        """The value after the first ``prefix`` changes."""
+    def at(self, prefix: int) -> V:
+        """The value after the first ``prefix`` changes (``default`` before the first)."""
         index = bisect.bisect_left(self.changes, prefix) - 1
-        return self.values[index] if index >= 0 else None
+        return self.values[index] if index >= 0 else self.default
+
+    def record(self, change: int, value: V) -> None:
+        """Note that from ``change`` on the value is ``value`` (kept only if it differs)."""
+        if (self.values[-1] if self.values else self.default) != value:
+            self.changes.append(change)
+            self.values.append(value)
 
 
 class AppliedLog:
@@ -61,7 +71,9 @@ class AppliedLog:
         self.event_change: list[int] = []
         self.change_positions: list[int] = []
         self.change_deltas: list[int] = []
-        self.versions: dict[Key, Versions] = {}
+        self.versions: dict[Key, Versions[Value]] = {}
+        self.heads: dict[str, Versions[str | None]] = {}
+        self.held: dict[str, Versions[tuple[str, ...]]] = {}
         self.last_seen: dict[str, Entity] = {}
         kept: list[Change] = []
         kept_entries: list[int] = []
@@ -84,18 +96,7 @@ class AppliedLog:
             self.change_deltas.append(mark[0])
             self.events.extend(change.events)
             self.event_change.extend([index] * len(change.events))
-            touched: dict[Key, Value] = {}
-            for delta in state.deltas[mark[0] :]:
-                touched[delta.key] = delta.new
-                if isinstance(delta.key, str):
-                    # Kept for entities made and ended within one change, which have no version of their own.
-                    self.last_seen[delta.key] = delta.new if delta.new is not None else delta.old  # type: ignore[assignment]
-            for key, value in touched.items():
-                versions = self.versions.get(key)
-                if versions is None:
-                    versions = self.versions[key] = Versions()
-                versions.changes.append(index)
-                versions.values.append(value)
+            self._record(state, index, state.deltas[mark[0] :])
         self.changes = tuple(kept)
         self.entries = tuple(kept_entries)
         self.starts = [change.on.earliest for change in self.changes]
@@ -103,6 +104,41 @@ class AppliedLog:
         self.change_deltas.append(len(state.deltas))
         self.deltas: list[Delta] = state.deltas
         self.links: list[Link] = state.links
+
+    def _record(self, state: WorkingState, index: int, deltas: Sequence[Delta]) -> None:
+        """Keep the versions of what change ``index`` touched, and of the heads and holders it moved."""
+        touched: dict[Key, Value] = {}
+        units: set[str] = set()
+        people: set[str] = set()
+        for delta in deltas:
+            touched[delta.key] = delta.new
+            if isinstance(delta.key, str):
+                # Kept for entities made and ended within one change, which have no version of their own.
+                last = delta.new if delta.new is not None else delta.old
+                assert last is not None
+                assert not isinstance(last, Relation)
+                self.last_seen[delta.key] = last
+            for value in (delta.old, delta.new):
+                if isinstance(value, Post):
+                    if value.heads and value.unit is not None:
+                        units.add(value.unit)
+                    if value.holder is not None:
+                        people.add(value.holder)
+        for key, value in touched.items():
+            versions = self.versions.get(key)
+            if versions is None:
+                versions = self.versions[key] = Versions(None)
+            versions.changes.append(index)
+            versions.values.append(value)
+        for unit in units:
+            heads = state.heads_in.get(unit)
+            self.heads.setdefault(unit, Versions(None)).record(index, min(heads) if heads else None)
+        for person in people:
+            self.held.setdefault(person, Versions(())).record(index, tuple(sorted(state.held.get(person, ()))))
+
+    def view(self, day: dt.date) -> LogView:
+        """A read-only view of one day that answers point queries without building a chart."""
+        return LogView(self, day)
 
     @staticmethod
     def _apply(state: WorkingState, change: Change, entry: int, first: int) -> None:
@@ -225,3 +261,30 @@ def _ids_in(value: Value) -> Iterator[str]:
         return
     for _, entity_id in value.references():
         yield entity_id
+
+
+class LogView:
+    """One day of an applied log, read through its versions: each lookup a binary search."""
+
+    __slots__ = ("day", "log", "prefix")
+
+    def __init__(self, log: AppliedLog, day: dt.date) -> None:
+        self.log = log
+        self.day = day
+        self.prefix = log.prefix(day)
+
+    def get(self, entity_id: str) -> Entity | None:
+        """The entity with this id that day, or ``None``."""
+        value = self.log.value_at(entity_id, self.prefix)
+        assert not isinstance(value, Relation)
+        return value
+
+    def head_id(self, unit_id: str) -> str | None:
+        """The id of the post heading a unit that day, or ``None``."""
+        versions = self.log.heads.get(unit_id)
+        return versions.at(self.prefix) if versions is not None else None
+
+    def held_ids(self, person_id: str) -> tuple[str, ...]:
+        """The ids of the posts a person holds that day."""
+        versions = self.log.held.get(person_id)
+        return versions.at(self.prefix) if versions is not None else ()

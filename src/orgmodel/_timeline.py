@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from functools import cached_property
+from typing import TypeVar
 
 import attrs
 
-from orgmodel import _names
-from orgmodel._chart import OrgChart
+from orgmodel import _command, _names
+from orgmodel._chart import OrgChart, edges_of
 from orgmodel._diff import Diff
 from orgmodel._entities import Entity, Function, Person, Post, Unit
 from orgmodel._events import Change, Event, Status
 from orgmodel._history import History, build_history
 from orgmodel._lineage import Lineage, build_lineage
-from orgmodel._log import AppliedLog
+from orgmodel._log import AppliedLog, LogView
 from orgmodel.dates import DayLike, parse_day
 from orgmodel.errors import (
     AmbiguousNameError,
@@ -26,6 +27,7 @@ from orgmodel.errors import (
 )
 
 Entry = Event | Change
+T = TypeVar("T", Unit, Post, Person, Function)
 
 
 class Timeline:
@@ -185,6 +187,101 @@ class Timeline:
         """Where an entity came from and what became of it (see :class:`Lineage`)."""
         return build_lineage(self._log, self.resolve(item, on=on))
 
+    # --- point queries: one fact on one day, without building the whole chart -----------------
+
+    def entity(self, item: Entity | str, *, on: DayLike) -> Entity:
+        """The entity (by entity, id, or its name that day) as it stood on ``on``.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline([om.Establish(om.Unit("u", "A"), on="2014-01-01"), om.Rename("u", "B", on="2015-01-01")])
+        >>> org.entity("u", on="2014-06-01").name, org.entity("b", on="2015-06-01").id
+        ('A', 'u')
+        """
+        view = self._log.view(parse_day(on))
+        return self._entity_in(view, item)
+
+    def parent(self, unit: Unit | str, *, on: DayLike) -> Unit | None:
+        """The unit a unit sat under on ``on`` (``None`` at the top)."""
+        view = self._log.view(parse_day(on))
+        found = self._typed(view, unit, Unit)
+        return self._typed(view, found.parent, Unit) if found.parent is not None else None
+
+    def head(self, unit: Unit | str, *, on: DayLike) -> Post | None:
+        """The post heading a unit on ``on``, or ``None``."""
+        view = self._log.view(parse_day(on))
+        head = view.head_id(self._typed(view, unit, Unit).id)
+        return self._typed(view, head, Post) if head is not None else None
+
+    def holder(self, post: Post | str, *, on: DayLike) -> Person | None:
+        """The person holding a post on ``on``, or ``None`` when it was vacant."""
+        view = self._log.view(parse_day(on))
+        holder = self._typed(view, post, Post).holder
+        return self._typed(view, holder, Person) if holder is not None else None
+
+    def owner_of(self, function: Function | str, *, on: DayLike) -> Unit | Post | None:
+        """The unit or post that owned a function on ``on``, or ``None``.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("mex", "Mark- och exploateringsenheten"), on="2013-01-01"),
+        ...         om.Establish(om.Unit("fu", "Enheten för fastighetsutveckling"), on="2013-01-01"),
+        ...         om.Establish(om.Function("mark", "Markfrågor", owner="mex"), on="2013-01-01"),
+        ...         om.Transfer("mark", "fu", on="2015-01-01"),
+        ...     ]
+        ... )
+        >>> org.owner_of("markfrågor", on="2014-12-31").id, org.owner_of("markfrågor", on="2015-01-01").id
+        ('mex', 'fu')
+        """
+        view = self._log.view(parse_day(on))
+        owner = self._typed(view, function, Function).owner
+        if owner is None:
+            return None
+        found = view.get(owner)
+        assert isinstance(found, (Unit, Post))
+        return found
+
+    def chain_of_command(self, item: Entity | str, *, on: DayLike) -> tuple[Post, ...]:
+        """The chain of command of an entity on ``on``; the same rule as :meth:`OrgChart.chain_of_command`."""
+        view = self._log.view(parse_day(on))
+        return _command.chain_of_command(view, self._entity_in(view, item))
+
+    def edges(self, on: DayLike, *, kinds: Iterable[str] = ("contains", "reports_to")) -> list[tuple[str, str, str]]:
+        """The edges of the chart on ``on`` of the given kinds, as ``(source, target, kind)``.
+
+        Kinds are the edge keys of :attr:`OrgChart.graph`: ``contains``, ``has_post``,
+        ``heads``, ``reports_to``, ``holds``, ``owns`` and the relation kinds.
+        """
+        return _edges(self._log, parse_day(on), frozenset(kinds))
+
+    def _entity_in(self, view: LogView, item: Entity | str) -> Entity:
+        if isinstance(item, (Unit, Post, Person, Function)):
+            item = item.id
+        if not isinstance(item, str):
+            raise InvalidArgumentError(f"an entity must be given as an entity, an id or a name, got {item!r}")
+        found = view.get(item)
+        if found is not None:
+            return found
+        key = _names.normalise(item)
+        matches = []
+        for entity_id in self._names.get(key, ()):
+            value = view.get(entity_id)
+            if value is not None and key in {_names.normalise(name) for name in (value.name, *value.aliases)}:
+                matches.append(value)
+        current = [value for value in matches if _names.normalise(value.name) == key]
+        if len(current) == 1 or (not current and len(matches) == 1):
+            return (current or matches)[0]
+        # Ambiguous or unknown: the chart of the day words the error (with candidates or close matches).
+        return self.at(view.day).find(item)
+
+    def _typed(self, view: LogView, item: Entity | str, kind: type[T]) -> T:
+        found = self._entity_in(view, item)
+        if not isinstance(found, kind):
+            raise InvalidArgumentError(
+                f"{found.entity_type.value} {found.name!r} ({found.id}) is not a {kind.entity_type.value}"
+            )
+        return found
+
     def resolve(self, item: Entity | str, *, on: DayLike | None = None) -> str:
         """The id of an entity given as an entity, an id, or a name (any time, or on ``on``)."""
         if isinstance(item, (Unit, Post, Person, Function)):
@@ -304,3 +401,14 @@ def _normalise(entry: Entry, index: int) -> Change:
             )
         )
     return attrs.evolve(change, events=tuple(events))
+
+
+def _edges(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[tuple[str, str, str]]:
+    """The edges of the given kinds in force on ``day``, read from the versions."""
+    prefix = log.prefix(day)
+    found: list[tuple[str, str, str]] = []
+    for versions in log.versions.values():
+        value = versions.at(prefix)
+        if value is not None:
+            found.extend(edge for edge in edges_of(value) if edge[2] in kinds)
+    return found
