@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import orgmodel as om
 from orgmodel import strategies as oms
-from orgmodel.dates import OPEN_START, Precision, When, parse_day, parse_when
+from orgmodel.dates import OPEN_END, OPEN_START, Precision, When, parse_day, parse_when
 
 D = dt.date
 
@@ -57,6 +57,10 @@ D = dt.date
         ("2014-11-01/2014-12-31", D(2014, 11, 1), D(2014, 12, 31), Precision.RANGE),
         ("../2016-12-31", OPEN_START, D(2016, 12, 31), Precision.AT_THE_LATEST),
         ("2015-Q1", D(2015, 1, 1), D(2015, 3, 31), Precision.QUARTER),
+        ("efter 5 mars 2014", D(2014, 3, 5), OPEN_END, Precision.NOT_BEFORE),
+        ("tidigast 2015", D(2015, 1, 1), OPEN_END, Precision.NOT_BEFORE),
+        ("after March 2014", D(2014, 3, 1), OPEN_END, Precision.NOT_BEFORE),
+        ("2014-03-05/..", D(2014, 3, 5), OPEN_END, Precision.NOT_BEFORE),
     ],
 )
 def test_phrases_cover_their_window(text, earliest, latest, precision):

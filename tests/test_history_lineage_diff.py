@@ -203,6 +203,20 @@ class TestDiff:
         assert entry.planned
         assert "(uncertain, planned)" in org.diff(BEFORE, LATER).summary()
 
+    def test_a_name_changed_and_changed_back_is_still_reported(self):
+        """Renamed there and back leaves a new alias, and the diff says so rather than hiding it."""
+        org = om.Timeline(
+            [
+                om.Establish(om.Post("p", "A"), on="2013-01-01"),
+                om.Rename("p", "B", on="2014-01-01"),
+                om.Rename("p", "A", on="2014-02-01"),
+            ]
+        )
+        (entry,) = org.diff("2013-06-01", "2014-06-01")
+        assert (entry.kind, entry.subject) == (om.ChangeKind.MODIFIED, "p")
+        assert entry.describe() == "'A' (p) changed aliases"
+        assert len(entry.events) == 2
+
     def test_no_change_no_entries(self, org):
         """Two days with nothing between give an empty diff."""
         diff = org.diff("2014-08-01", "2014-09-01")

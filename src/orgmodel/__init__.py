@@ -58,6 +58,7 @@ from orgmodel._events import (
     Transfer,
     Vacate,
 )
+from orgmodel._files import dumps, json_schema, load, loads, save
 from orgmodel._history import Fact, History
 from orgmodel._lineage import Lineage, LineageLink, LinkKind
 from orgmodel._timeline import Timeline
@@ -144,5 +145,10 @@ __all__ = [
     "When",
     "__version__",
     "dates",
+    "dumps",
     "errors",
+    "json_schema",
+    "load",
+    "loads",
+    "save",
 ]

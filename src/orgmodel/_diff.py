@@ -373,8 +373,22 @@ class _Classifier:
         if isinstance(before, Function) and isinstance(after, Function) and before.owner != after.owner:
             text = f"function {label(after.id)} moved from {label(before.owner)} to {label(after.owner)}"
             found.append((ChangeKind.FUNCTION_TRANSFERRED, "owner", text))
-        if not (isinstance(before, Post) and isinstance(after, Post)):
-            return found
+        if isinstance(before, Post) and isinstance(after, Post):
+            found.extend(self.post_changes(before, after))
+        if not found and before != after:
+            # Nothing above explains it (a name changed and changed back, leaving a new alias): say what did.
+            fields = [
+                field.name
+                for field in attrs.fields(type(before))
+                if getattr(before, field.name) != getattr(after, field.name)
+            ]
+            found.append((ChangeKind.MODIFIED, fields[0], f"{label(after.id)} changed {', '.join(fields)}"))
+        return found
+
+    def post_changes(self, before: Post, after: Post) -> list[tuple[ChangeKind, str, str]]:
+        """``(kind, field, text)`` for each way a post changed besides its name and kind."""
+        label = self.label
+        found: list[tuple[ChangeKind, str, str]] = []
         if before.unit != after.unit:
             text = f"moved post {label(after.id)} from {label(before.unit)} to {label(after.unit)}"
             found.append((ChangeKind.MOVED, "unit", text))

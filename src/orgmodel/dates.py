@@ -30,7 +30,11 @@ What each phrase covers
 * at the latest: ``senast 2016``, ``by 2016``, ``till årsskiftet 2014/2015``,
   ``../2016-12-31``.  Its earliest day is open (:data:`OPEN_START`) unless a
   floor is given with ``not_before``: a plan written on a day cannot have been
-  carried out before it.
+  carried out before it;
+* not before: ``efter 5 mars 2014``, ``tidigast 2015``, ``after March 2014``,
+  ``2014-03-05/..``, for what was decided on a day but whose effective date
+  is not known.  Its latest day is open (:data:`OPEN_END`): a chart marks the
+  fact uncertain on every day from its earliest on.
 
 Filler words the documents put in front (*under*, *i*, *per*, *den*, *från och
 med*, *vid*, *in*, *during*, *as of*, *from*) are ignored.  Text that matches
@@ -52,6 +56,7 @@ from dateutil import parser as _dateutil_parser
 from orgmodel.errors import DateError
 
 __all__ = [
+    "OPEN_END",
     "OPEN_START",
     "DayLike",
     "Precision",
@@ -67,6 +72,8 @@ DayLike: TypeAlias = _dt.date | str
 
 #: The earliest day of an at-the-latest date with no floor: open, any time before.
 OPEN_START = _dt.date.min
+#: The latest day of a not-before date: open, any time after.
+OPEN_END = _dt.date.max
 
 
 class Precision(str, enum.Enum):
@@ -80,6 +87,7 @@ class Precision(str, enum.Enum):
     TURN_OF_YEAR = "turn-of-year"
     RANGE = "range"
     AT_THE_LATEST = "at-the-latest"
+    NOT_BEFORE = "not-before"
 
     def __str__(self) -> str:
         return self.value
@@ -93,11 +101,13 @@ def _check_window(instance: When, attribute: attrs.Attribute[Day], latest: Day) 
         )
 
 
-def _to_date(value: Day) -> Day:
+def _to_date(value: DayLike) -> Day:
     # datetime is a subclass of date; keep only the day so equality is by day.
     if isinstance(value, _dt.datetime):
         return value.date()
-    return value
+    if isinstance(value, _dt.date):
+        return value
+    return parse_day(value)
 
 
 @attrs.frozen
@@ -150,6 +160,11 @@ class When:
         """Whether nothing is known about how early it may be (an at-the-latest date with no floor)."""
         return self.earliest == OPEN_START
 
+    @property
+    def has_open_end(self) -> bool:
+        """Whether nothing is known about how late it may be (a not-before date)."""
+        return self.latest == OPEN_END
+
     def started_by(self, day: Day) -> bool:
         """Whether the date may have come by ``day`` (its earliest day is on or before it)."""
         return self.earliest <= day
@@ -184,6 +199,8 @@ class When:
                 return f"{self.earliest.year}-Q{quarter}"
         if self.has_open_start:
             return f"../{self.latest.isoformat()}"
+        if self.has_open_end:
+            return f"{self.earliest.isoformat()}/.."
         return f"{self.earliest.isoformat()}/{self.latest.isoformat()}"
 
     def describe(self) -> str:
@@ -253,6 +270,7 @@ _FILLERS = (
     "the",
     "år",
 )
+_NOT_BEFORE = ("tidigast", "efter", "not before", "at the earliest", "after")
 _AT_THE_LATEST = (
     "senast",
     "till och med",
@@ -404,6 +422,10 @@ def _parse_machine(text: str, original: str) -> When | None:
         end = _parse_machine(text.lstrip("./"), original)
         if end is not None:
             return When(OPEN_START, end.latest, Precision.AT_THE_LATEST)
+    if text.endswith("/.."):
+        start = _parse_machine(text[:-3], original)
+        if start is not None:
+            return When(start.earliest, OPEN_END, Precision.NOT_BEFORE)
     if "/" in text:
         start_text, _, end_text = text.partition("/")
         start = _parse_machine(start_text, original) if _ISO_DAY.fullmatch(start_text) else None
@@ -431,6 +453,18 @@ def _at_the_latest(text: str, original: str) -> When | None:
             return When(OPEN_START, bound.latest, Precision.AT_THE_LATEST)
     if text.endswith(" at the latest"):
         return _at_the_latest("by " + text[: -len(" at the latest")], original)
+    return None
+
+
+def _not_before(text: str, original: str) -> When | None:
+    for word in _NOT_BEFORE:
+        if text.startswith(word + " "):
+            rest = _normalise(text[len(word) + 1 :])
+            bound = _parse_machine(rest, original) or _parse_phrase(rest, original)
+            if bound is None:
+                return None
+            # "efter 5 mars 2014": decided that day, in effect on it or later.
+            return When(bound.earliest, OPEN_END, Precision.NOT_BEFORE)
     return None
 
 
@@ -534,6 +568,7 @@ def _single_phrase(text: str, original: str) -> When | None:
 
 _PHRASE_PARSERS: tuple[Callable[[str, str], When | None], ...] = (
     _at_the_latest,
+    _not_before,
     _turn_of_year,
     _quarter,
     _season,

@@ -1,0 +1,148 @@
+"""Loading and saving timelines: YAML for hand-written files, JSON for machine exchange."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from orgmodel import _document, _reader, _writer
+from orgmodel._timeline import Timeline
+from orgmodel.errors import FormatError, InvalidArgumentError
+
+Format = Literal["yaml", "json"]
+_EXTENSIONS: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+
+
+def format_of(path: str | os.PathLike[str]) -> Format:
+    """The format a file's extension names (``.yaml``/``.yml`` or ``.json``)."""
+    suffix = Path(path).suffix.casefold()
+    if suffix not in _EXTENSIONS:
+        raise InvalidArgumentError(
+            f"cannot tell the format of {os.fspath(path)!r} from its extension {suffix!r}: "
+            "use .yaml, .yml or .json (or pass format='yaml' or 'json')"
+        )
+    return _EXTENSIONS[suffix]
+
+
+def _check_format(format: str) -> Format:  # noqa: A002 - the name users pass
+    if format not in ("yaml", "json"):
+        raise InvalidArgumentError(f"format must be 'yaml' or 'json', got {format!r}")
+    return "yaml" if format == "yaml" else "json"
+
+
+def loads(text: str, *, format: Format = "yaml", name: str = "<string>") -> Timeline:  # noqa: A002
+    """A timeline from text in the orgmodel format; ``name`` is used in error messages.
+
+    Every problem in the text is reported together in one
+    :class:`~orgmodel.errors.FormatError`, each with ``name:line:column``.
+
+    >>> import orgmodel as om
+    >>> org = om.loads('''
+    ... events:
+    ...   - on: 2015-01-01
+    ...     establish: {unit: {id: fu, name: Förnyelseenheten}}
+    ... ''')
+    >>> org.at("2015-01-01")["fu"].name
+    'Förnyelseenheten'
+    >>> om.loads("events:\\n  - on: 2015-01-01\\n    rename: fu\\n", name="plan.yaml")
+    Traceback (most recent call last):
+      ...
+    orgmodel.errors.FormatError: plan.yaml:2:5: event 'rename' needs 'name'
+    """
+    json_format = _check_format(format) == "json"
+    document = _document.parse(text, file=name, json_format=json_format)
+    reader = _reader.Reader(name)
+    entries = reader.read(document)
+    problems = list(reader.problems)
+    timeline, errors = Timeline.lenient(entries)
+    for error in errors:
+        location = error.location
+        problems.append((location.line if location is not None else 0, str(error)))
+    if problems:
+        raise FormatError([message for _, message in sorted(problems, key=lambda item: item[0])])
+    return timeline
+
+
+def load(path: str | os.PathLike[str], *, format: Format | None = None) -> Timeline:  # noqa: A002
+    """A timeline from a file; the format follows the extension (``.yaml``, ``.yml``, ``.json``).
+
+    Loading never runs code from the file (only plain YAML is read; tags,
+    anchors and aliases are refused) and refuses absurdly large or deep files.
+    """
+    chosen = _check_format(format) if format is not None else format_of(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise FormatError([f"{os.fspath(path)}: cannot read the file: {error.strerror or error}"]) from None
+    except UnicodeDecodeError as error:
+        raise FormatError([f"{os.fspath(path)}: the file is not UTF-8 text: {error.reason}"]) from None
+    return loads(text, format=chosen, name=os.fspath(path))
+
+
+def dumps(timeline: Timeline, *, format: Format = "yaml", title: str | None = None) -> str:  # noqa: A002
+    """The timeline as text in the orgmodel format; the same timeline always gives the same text.
+
+    >>> import orgmodel as om
+    >>> org = om.Timeline([om.Establish(om.Unit("fu", "Förnyelseenheten"), on="1 januari 2015")])
+    >>> print(om.dumps(org))
+    orgmodel: 1
+    entities:
+      units:
+      - id: fu
+        name: Förnyelseenheten
+        kind: unit
+    events:
+    - establish: fu
+      on: 1 januari 2015
+    <BLANKLINE>
+    """
+    structure = _writer.document(timeline, title=title)
+    if _check_format(format) == "json":
+        return _writer.to_json(structure)
+    return _writer.to_yaml(structure)
+
+
+def save(
+    timeline: Timeline,
+    path: str | os.PathLike[str],
+    *,
+    format: Format | None = None,  # noqa: A002
+    title: str | None = None,
+) -> None:
+    """Write the timeline to a file, atomically: a failure never leaves a half-written file.
+
+    The text goes to a temporary file beside the target, which then replaces
+    it in one step, so the previous version survives any error.
+    """
+    chosen = _check_format(format) if format is not None else format_of(path)
+    text = dumps(timeline, format=chosen, title=title)
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the file format, as shipped in ``orgmodel/schema/orgmodel.schema.json``.
+
+    Point an editor at that file (for YAML, e.g. a ``# yaml-language-server: $schema=...``
+    comment) to have files checked as you type.
+
+    >>> import orgmodel as om
+    >>> om.json_schema()["title"]
+    'orgmodel file (format version 1)'
+    """
+    text = resources.files("orgmodel").joinpath("schema/orgmodel.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema

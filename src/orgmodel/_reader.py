@@ -1,0 +1,580 @@
+"""Reading the orgmodel file format (see docs/format.md) into events and changes.
+
+The reader never stops at the first problem: it checks the whole document
+against the format, collecting each problem with its ``file:line:column``,
+then builds the timeline leniently so that every independent error in the
+events is reported too.  Only then, if anything was wrong, it raises one
+:class:`~orgmodel.errors.FormatError` listing them all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+
+from orgmodel import _names
+from orgmodel._document import Map, Seq, Where
+from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit
+from orgmodel._events import (
+    Absorb,
+    AddRelation,
+    Appoint,
+    Change,
+    Dissolve,
+    Establish,
+    Event,
+    Merge,
+    Move,
+    RemoveRelation,
+    Rename,
+    SetHead,
+    SetReportingLine,
+    Source,
+    Split,
+    Transfer,
+    Vacate,
+)
+from orgmodel.dates import When, parse_when
+from orgmodel.errors import Location, OrgModelError
+
+#: The format version this reader understands (the ``orgmodel:`` key of a file).
+FORMAT_VERSION = 1
+
+TOP_KEYS = ("orgmodel", "title", "description", "sources", "entities", "events")
+SOURCE_KEYS = ("document", "body", "decided", "reference", "quote")
+ENTITY_SECTIONS: dict[str, tuple[type[Entity], tuple[str, ...]]] = {
+    "units": (Unit, ("id", "name", "kind", "aliases")),
+    "posts": (Post, ("id", "title", "kind", "aliases")),
+    "people": (Person, ("id", "name", "aliases")),
+    "functions": (Function, ("id", "name", "kind", "aliases")),
+}
+#: Keys every event and change may have.
+COMMON_KEYS = ("on", "status", "source", "quote", "note")
+#: For each event, the keys it takes besides its own and the common ones, and which of them it needs.
+EVENT_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "establish": (("parent", "unit", "heads", "reports_to", "holder", "owner"), ()),
+    "dissolve": ((), ()),
+    "rename": (("name", "kind", "reformed"), ("name",)),
+    "move": (("to",), ("to",)),
+    "merge": (("into", "parent"), ("into",)),
+    "absorb": (("into",), ("into",)),
+    "split": (("into", "parent", "allocate"), ("into",)),
+    "transfer": (("to",), ("to",)),
+    "appoint": (("to",), ("to",)),
+    "vacate": ((), ()),
+    "report": (("to",), ("to",)),
+    "head": (("of",), ("of",)),
+    "relate": (("from", "to", "detail"), ("from", "to")),
+    "unrelate": (("from", "to", "detail"), ("from", "to")),
+}
+#: The fields an establish event may set, by what it establishes.
+DATED_FIELDS: dict[type[Entity], tuple[str, ...]] = {
+    Unit: ("parent",),
+    Post: ("unit", "heads", "reports_to", "holder"),
+    Person: (),
+    Function: ("owner",),
+}
+T = TypeVar("T")
+_SECTION_OF = {kind: section for section, (kind, _) in ENTITY_SECTIONS.items()}
+
+
+def _suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    close = _names.close_matches(word, choices, limit=1)
+    return f" — did you mean {close[0]!r}?" if close else ""
+
+
+class _Invalid(Exception):  # noqa: N818 - control flow inside the reader, never seen by users
+    """A value that cannot be used; its message is already recorded."""
+
+
+class Reader:
+    """Reads one document; ``problems`` collects everything wrong with it."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[tuple[int, str]] = []
+        self.sources: dict[str, Source] = {}
+        self.catalogue: dict[str, tuple[Entity, Where]] = {}
+        self.established: set[str] = set()
+
+    # --- reporting ------------------------------------------------------------------------
+
+    def fail(self, where: Where, message: str) -> None:
+        """Record a problem at ``where``."""
+        self.problems.append((where.line or 0, where.prefix(self.file) + message))
+
+    def origin(self, where: Where) -> Location | None:
+        """The :class:`Location` an event read at ``where`` carries."""
+        if where.line is None:
+            return Location(f"{self.file}: {where.path}", 0)
+        return Location(self.file, where.line, where.column or 0)
+
+    # --- typed access -----------------------------------------------------------------------
+
+    def mapping(self, value: Any, where: Where, what: str) -> Map:
+        if not isinstance(value, Map):
+            self.fail(where, f"{what} must be a mapping of keys to values, got {_shown(value)}")
+            raise _Invalid
+        return value
+
+    def sequence(self, value: Any, where: Where, what: str) -> Seq:
+        if not isinstance(value, Seq):
+            self.fail(where, f"{what} must be a list, got {_shown(value)}")
+            raise _Invalid
+        return value
+
+    def keys(self, mapping: Map, allowed: tuple[str, ...], what: str, required: tuple[str, ...] = ()) -> bool:
+        """Check ``mapping`` has only ``allowed`` keys and every ``required`` one; False if not."""
+        fine = True
+        for key in mapping:
+            if key not in allowed:
+                self.fail(mapping.key_place(key), f"{what} does not take {key!r}{_suggest(key, list(allowed))}")
+                fine = False
+        for key in required:
+            if key not in mapping:
+                self.fail(mapping.where, f"{what} needs {key!r}")
+                fine = False
+        return fine
+
+    def text(self, mapping: Map, key: str, what: str) -> str | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.fail(mapping.place(key), f"{key!r} of {what} must be text, got {_shown(value)}")
+            raise _Invalid
+        return value
+
+    def ident(self, mapping: Map, key: str, what: str) -> str:
+        """The id under ``key``, which must be there."""
+        found = self.maybe_ident(mapping, key, what)
+        if found is None:
+            self.fail(mapping.place(key), f"{key!r} of {what} must be an id, got nothing")
+            raise _Invalid
+        return found
+
+    def maybe_ident(self, mapping: Map, key: str, what: str) -> str | None:
+        """The id under ``key``, or ``None`` when it is absent or null."""
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value or value != value.strip():
+            self.fail(mapping.place(key), f"{key!r} of {what} must be an id, got {_shown(value)}")
+            raise _Invalid
+        return value
+
+    def idents(self, mapping: Map, key: str, what: str) -> tuple[str, ...]:
+        value = mapping.get(key)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return (str(value),)
+        items = self.sequence(value, mapping.place(key), f"{key!r} of {what}")
+        found = []
+        for index, item in enumerate(items):
+            if not isinstance(item, (str, int)) or isinstance(item, bool) or not str(item).strip():
+                self.fail(items.place(index), f"{key!r} of {what} must list ids, got {_shown(item)}")
+                raise _Invalid
+            found.append(str(item))
+        return tuple(found)
+
+    def boolean(self, mapping: Map, key: str, what: str) -> bool | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            self.fail(mapping.place(key), f"{key!r} of {what} must be true or false, got {_shown(value)}")
+            raise _Invalid
+        return value
+
+    def when(self, mapping: Map, key: str, what: str) -> When | None:
+        value = mapping.get(key)
+        where = mapping.place(key)
+        if value is None:
+            return None
+        try:
+            if isinstance(value, dt.date):
+                return When.exact(value)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return parse_when(str(value))
+            if isinstance(value, str):
+                return parse_when(value)
+            if isinstance(value, Map):
+                return self._structured_when(value, what)
+        except OrgModelError as error:
+            self.fail(where, f"{key!r} of {what}: {error}")
+            raise _Invalid from None
+        self.fail(where, f"{key!r} of {what} must be a date such as 2015-01-01 or 'våren 2015', got {_shown(value)}")
+        raise _Invalid
+
+    def _structured_when(self, value: Map, what: str) -> When:
+        if "not_before" in value:
+            if not self.keys(value, ("text", "not_before"), f"the date of {what}", ("text",)):
+                raise _Invalid
+            floor = self.when(value, "not_before", f"the date of {what}")
+            assert floor is not None
+            return parse_when(self.text(value, "text", "date") or "", not_before=floor.earliest)
+        if not self.keys(
+            value, ("earliest", "latest", "precision", "text"), f"the date of {what}", ("earliest", "latest")
+        ):
+            raise _Invalid
+        earliest = self.when(value, "earliest", f"the date of {what}")
+        latest = self.when(value, "latest", f"the date of {what}")
+        assert earliest is not None
+        assert latest is not None
+        return When(
+            earliest.earliest,
+            latest.latest,
+            value.get("precision", "range"),
+            self.text(value, "text", "date"),
+        )
+
+    def build(self, where: Where, what: str, make: Callable[[], T]) -> T:
+        """Call ``make``; an orgmodel error it raises becomes a problem at ``where``."""
+        try:
+            return make()
+        except OrgModelError as error:
+            self.fail(where, f"{what}: {error}")
+            raise _Invalid from None
+
+    # --- sections ---------------------------------------------------------------------------
+
+    def read(self, document: Any) -> list[Event | Change]:
+        """Every log entry of the document (after recording every problem found)."""
+        root = Where("", 1, 1)
+        if document is None:
+            self.fail(root, "the file is empty; it needs at least 'events'")
+            return []
+        try:
+            top = self.mapping(document, root, "an orgmodel file")
+        except _Invalid:
+            return []
+        self.keys(top, TOP_KEYS, "an orgmodel file", ("events",))
+        version = top.get("orgmodel", FORMAT_VERSION)
+        if version != FORMAT_VERSION:
+            self.fail(
+                top.place("orgmodel"), f"this is format version {version!r}; orgmodel reads version {FORMAT_VERSION}"
+            )
+        for key in ("title", "description"):
+            with contextlib.suppress(_Invalid):
+                self.text(top, key, "the file")
+        if "sources" in top:
+            with contextlib.suppress(_Invalid):
+                self.read_sources(top["sources"], top.place("sources"))
+        if "entities" in top:
+            with contextlib.suppress(_Invalid):
+                self.read_entities(top["entities"], top.place("entities"))
+        entries: list[Event | Change] = []
+        if "events" in top:
+            with contextlib.suppress(_Invalid):
+                entries = self.read_events(top["events"], top.place("events"))
+        for entity_id, (entity, where) in self.catalogue.items():
+            if entity_id not in self.established:
+                self.fail(where, f"{entity.entity_type.value} {entity_id!r} is declared but no event establishes it")
+        return entries
+
+    def read_sources(self, value: Any, where: Where) -> None:
+        sources = self.mapping(value, where, "sources")
+        for name, item in sources.items():
+            with contextlib.suppress(_Invalid):
+                self.sources[name] = self.source_value(item, sources.place(name))
+
+    def source_value(self, value: Any, where: Where) -> Source:
+        mapping = self.mapping(value, where, "a source")
+        if not self.keys(mapping, SOURCE_KEYS, "a source"):
+            raise _Invalid
+        decided = self.when(mapping, "decided", "a source")
+        texts = {key: self.text(mapping, key, "a source") for key in ("body", "reference", "quote")}
+        document = self.text(mapping, "document", "a source") or ""
+        return self.build(where, "a source", lambda: Source(document, decided=decided, **texts))
+
+    def read_entities(self, value: Any, where: Where) -> None:
+        sections = self.mapping(value, where, "entities")
+        self.keys(sections, tuple(ENTITY_SECTIONS), "entities")
+        for section, (kind, fields) in ENTITY_SECTIONS.items():
+            if section not in sections:
+                continue
+            try:
+                items = self.sequence(sections[section], sections.place(section), f"entities.{section}")
+            except _Invalid:
+                continue
+            for index, item in enumerate(items):
+                with contextlib.suppress(_Invalid):
+                    self._entity(item, items.place(index), kind, fields, section)
+
+    def _entity(self, item: Any, where: Where, kind: type[Entity], fields: tuple[str, ...], section: str) -> None:
+        mapping = self.mapping(item, where, f"an entry of entities.{section}")
+        name_key = "title" if kind is Post else "name"
+        if not self.keys(mapping, fields, f"an entry of entities.{section}", ("id", name_key)):
+            raise _Invalid
+        entity_id = self.ident(mapping, "id", "an entity")
+        if entity_id in self.catalogue:
+            earlier = self.catalogue[entity_id][1]
+            self.fail(where, f"id {entity_id!r} is declared twice (first at line {earlier.line})")
+            raise _Invalid
+        values: dict[str, Any] = {key: mapping[key] for key in fields if key in mapping and key != "aliases"}
+        if "aliases" in mapping:
+            values["aliases"] = self.idents_or_names(mapping, "aliases")
+        entity = self.build(where, f"{kind.entity_type.value} {entity_id!r}", lambda: kind(**values))
+        self.catalogue[entity_id] = (entity, where)
+
+    def idents_or_names(self, mapping: Map, key: str) -> tuple[str, ...]:
+        value = mapping.get(key)
+        if isinstance(value, str):
+            return (value,)
+        items = self.sequence(value, mapping.place(key), f"{key!r}")
+        for index, item in enumerate(items):
+            if not isinstance(item, str):
+                self.fail(items.place(index), f"{key!r} must list names, got {_shown(item)}")
+                raise _Invalid
+        return tuple(items)
+
+    # --- events -----------------------------------------------------------------------------
+
+    def read_events(self, value: Any, where: Where) -> list[Event | Change]:
+        items = self.sequence(value, where, "events")
+        entries: list[Event | Change] = []
+        for index, item in enumerate(items):
+            try:
+                entries.append(self.entry(item, items.place(index)))
+            except _Invalid:
+                continue
+        return entries
+
+    def entry(self, item: Any, where: Where) -> Event | Change:
+        mapping = self.mapping(item, where, "an event")
+        if "events" in mapping:
+            return self.change(mapping)
+        return self.event(mapping, in_change=False)
+
+    def common(self, mapping: Map, what: str) -> dict[str, Any]:
+        """The date, status, source and note of an event or change."""
+        found: dict[str, Any] = {}
+        on = self.when(mapping, "on", what)
+        if on is not None:
+            found["on"] = on
+        status = self.text(mapping, "status", what)
+        if status is not None:
+            found["status"] = status
+        source: Source | None = None
+        if "source" in mapping:
+            value = mapping["source"]
+            if isinstance(value, str):
+                if value not in self.sources:
+                    self.fail(mapping.place("source"), f"unknown source {value!r}{_suggest(value, list(self.sources))}")
+                    raise _Invalid
+                source = self.sources[value]
+            else:
+                source = self.source_value(value, mapping.place("source"))
+        quote = self.text(mapping, "quote", what)
+        if quote is not None:
+            source = attrs.evolve(source or Source(), quote=quote)
+        if source is not None:
+            found["source"] = source
+        note = self.text(mapping, "note", what)
+        if note is not None:
+            found["note"] = note
+        return found
+
+    def change(self, mapping: Map) -> Change:
+        what = "a change"
+        self.keys(mapping, (*COMMON_KEYS, "events"), what, ("on", "events"))
+        common = self.common(mapping, what)
+        items = self.sequence(mapping["events"], mapping.place("events"), "a change's events")
+        events = []
+        for index, item in enumerate(items):
+            try:
+                event_map = self.mapping(item, items.place(index), "an event")
+                events.append(self.event(event_map, in_change=True))
+            except _Invalid:
+                continue
+        if "on" not in common or len(events) != len(items):
+            raise _Invalid
+        if not events:
+            self.fail(mapping.place("events"), "a change needs at least one event")
+            raise _Invalid
+        origin = self.origin(mapping.where)
+        return self.build(mapping.where, what, lambda: Change(events=events, origin=origin, **common))
+
+    def event(self, mapping: Map, *, in_change: bool) -> Event:
+        types = [key for key in mapping if key in EVENT_KEYS]
+        if len(types) != 1:
+            found = f"found {', '.join(map(repr, types))}" if types else "found none"
+            unknown = [key for key in mapping if key not in COMMON_KEYS]
+            hint = _suggest(unknown[0], list(EVENT_KEYS)) if unknown and not types else ""
+            self.fail(mapping.where, f"an event needs exactly one of {', '.join(EVENT_KEYS)} ({found}){hint}")
+            raise _Invalid
+        kind = types[0]
+        extra, required = EVENT_KEYS[kind]
+        what = f"event {kind!r}"
+        fine = self.keys(mapping, (*COMMON_KEYS, kind, *extra), what, required)
+        if not in_change and "on" not in mapping:
+            self.fail(mapping.where, f"{what} needs 'on' (its date), or must be inside a change that has one")
+            fine = False
+        if not fine:
+            raise _Invalid
+        common = self.common(mapping, what)
+        common["origin"] = self.origin(mapping.where)
+        make = getattr(self, f"_{kind}")
+        event: Event = make(mapping, what, common)
+        return event
+
+    def _catalogued(self, entity_id: str, where: Where, kinds: tuple[type[Entity], ...]) -> Entity:
+        found = self.catalogue.get(entity_id)
+        wanted = " or ".join(_SECTION_OF[kind] for kind in kinds)
+        if found is None:
+            known = [key for key, (entity, _) in self.catalogue.items() if isinstance(entity, kinds)]
+            self.fail(where, f"{entity_id!r} is not declared under entities.{wanted}{_suggest(entity_id, known)}")
+            raise _Invalid
+        entity = found[0]
+        if not isinstance(entity, kinds):
+            self.fail(where, f"{entity_id!r} is a {entity.entity_type.value}, not one of entities.{wanted}")
+            raise _Invalid
+        self.established.add(entity_id)
+        return entity
+
+    def _establish(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        value = mapping["establish"]
+        where = mapping.place("establish")
+        if isinstance(value, Map):
+            entity = self._inline_entity(value, where)
+        else:
+            entity_id = self.ident(mapping, "establish", what)
+            entity = self._catalogued(entity_id, where, (Unit, Post, Person, Function))
+        allowed = DATED_FIELDS[type(entity)]
+        changes: dict[str, Any] = {}
+        for key in ("parent", "unit", "heads", "reports_to", "holder", "owner"):
+            if key not in mapping:
+                continue
+            if key not in allowed:
+                self.fail(mapping.key_place(key), f"{what} of a {entity.entity_type.value} does not take {key!r}")
+                raise _Invalid
+            changes[key] = self.boolean(mapping, key, what) if key == "heads" else self.maybe_ident(mapping, key, what)
+        entity = self.build(where, what, lambda: attrs.evolve(entity, **changes))
+        return self.build(mapping.where, what, lambda: Establish(entity, **common))
+
+    def _inline_entity(self, value: Map, where: Where) -> Entity:
+        singular = {"unit": "units", "post": "posts", "person": "people", "function": "functions"}
+        if len(value) != 1 or next(iter(value)) not in singular:
+            self.fail(where, "an inline entity is written as one of unit:, post:, person:, function: with its fields")
+            raise _Invalid
+        key = next(iter(value))
+        kind, fields = ENTITY_SECTIONS[singular[key]]
+        mapping = self.mapping(value[key], value.place(key), f"an inline {key}")
+        name_key = "title" if kind is Post else "name"
+        dated = DATED_FIELDS[kind]
+        if not self.keys(mapping, (*fields, *dated), f"an inline {key}", ("id", name_key)):
+            raise _Invalid
+        return self.build(where, f"an inline {key}", lambda: kind(**dict(mapping)))
+
+    def _dissolve(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        target = self.ident(mapping, "dissolve", what)
+        return self.build(mapping.where, what, lambda: Dissolve(target, **common))
+
+    def _rename(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        target = self.ident(mapping, "rename", what)
+        name = self.text(mapping, "name", what) or ""
+        kind = self.text(mapping, "kind", what)
+        reformed = self.boolean(mapping, "reformed", what) or False
+        return self.build(mapping.where, what, lambda: Rename(target, name, kind=kind, reformed=reformed, **common))
+
+    def _move(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        target = self.ident(mapping, "move", what)
+        to = self.maybe_ident(mapping, "to", what)
+        return self.build(mapping.where, what, lambda: Move(target, to, **common))
+
+    def _new_unit(self, unit_id: str, where: Where, parent: str | None) -> Unit:
+        unit = self._catalogued(unit_id, where, (Unit,))
+        assert isinstance(unit, Unit)
+        return attrs.evolve(unit, parent=parent)
+
+    def _merge(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        units = self.idents(mapping, "merge", what)
+        into_id = self.ident(mapping, "into", what)
+        into = self._new_unit(into_id, mapping.place("into"), self.maybe_ident(mapping, "parent", what))
+        return self.build(mapping.where, what, lambda: Merge(units, into, **common))
+
+    def _absorb(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        units = self.idents(mapping, "absorb", what)
+        into = self.ident(mapping, "into", what)
+        return self.build(mapping.where, what, lambda: Absorb(units, into, **common))
+
+    def _split(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        target = self.ident(mapping, "split", what)
+        default_parent = self.maybe_ident(mapping, "parent", what)
+        items = self.sequence(mapping["into"], mapping.place("into"), f"'into' of {what}")
+        into = []
+        for index, item in enumerate(items):
+            where = items.place(index)
+            if isinstance(item, Map):
+                if not self.keys(item, ("id", "parent"), "a new unit of a split", ("id",)):
+                    raise _Invalid
+                unit_id = self.ident(item, "id", "a new unit")
+                parent = self.maybe_ident(item, "parent", "a new unit") if "parent" in item else default_parent
+            elif isinstance(item, str):
+                unit_id, parent = item, default_parent
+            else:
+                self.fail(where, f"'into' of {what} must list ids or {{id, parent}} mappings, got {_shown(item)}")
+                raise _Invalid
+            into.append(self._new_unit(unit_id, where, parent))
+        allocate: dict[str, str] = {}
+        if "allocate" in mapping:
+            table = self.mapping(mapping["allocate"], mapping.place("allocate"), f"'allocate' of {what}")
+            for key in table:
+                allocate[key] = self.ident(table, key, f"'allocate' of {what}")
+        return self.build(mapping.where, what, lambda: Split(target, into, allocate=allocate, **common))
+
+    def _transfer(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        function = self.ident(mapping, "transfer", what)
+        to = self.ident(mapping, "to", what)
+        return self.build(mapping.where, what, lambda: Transfer(function, to, **common))
+
+    def _appoint(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        person = self.ident(mapping, "appoint", what)
+        post = self.ident(mapping, "to", what)
+        return self.build(mapping.where, what, lambda: Appoint(post, person, **common))
+
+    def _vacate(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        post = self.ident(mapping, "vacate", what)
+        return self.build(mapping.where, what, lambda: Vacate(post, **common))
+
+    def _report(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        post = self.ident(mapping, "report", what)
+        to = self.maybe_ident(mapping, "to", what)
+        return self.build(mapping.where, what, lambda: SetReportingLine(post, to, **common))
+
+    def _head(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        post = self.maybe_ident(mapping, "head", what)
+        unit = self.ident(mapping, "of", what)
+        return self.build(mapping.where, what, lambda: SetHead(unit, post, **common))
+
+    def _relation(self, mapping: Map, kind_key: str, what: str) -> Relation:
+        kind = self.text(mapping, kind_key, what) or ""
+        source = self.ident(mapping, "from", what)
+        target = self.ident(mapping, "to", what)
+        detail = self.text(mapping, "detail", what) or ""
+        return self.build(mapping.where, what, lambda: Relation(kind, source, target, detail))
+
+    def _relate(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        relation = self._relation(mapping, "relate", what)
+        return self.build(mapping.where, what, lambda: AddRelation(relation, **common))
+
+    def _unrelate(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        relation = self._relation(mapping, "unrelate", what)
+        return self.build(mapping.where, what, lambda: RemoveRelation(relation, **common))
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Map):
+        return "a mapping"
+    if isinstance(value, Seq):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return repr(value)

@@ -1,0 +1,294 @@
+"""Writing a timeline in the orgmodel file format (see docs/format.md).
+
+The output is stable: the same timeline always gives the same text, keys in a
+fixed order, so saved files diff well in version control.  It is also
+lossless: reading it back gives an equal timeline.  Entities are declared
+once, as they were when established; sources shared by several events are
+declared once under ``sources`` and named by what they cite.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import attrs
+import yaml
+
+from orgmodel._document import Dumper
+from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit
+from orgmodel._events import (
+    Absorb,
+    AddRelation,
+    Appoint,
+    Change,
+    Dissolve,
+    Establish,
+    Event,
+    Merge,
+    Move,
+    RemoveRelation,
+    Rename,
+    SetHead,
+    SetReportingLine,
+    Source,
+    Split,
+    Status,
+    Transfer,
+    Vacate,
+)
+from orgmodel._reader import DATED_FIELDS, FORMAT_VERSION
+from orgmodel._timeline import Timeline
+from orgmodel.dates import Precision, When, parse_when
+
+_SECTIONS = {Unit: "units", Post: "posts", Person: "people", Function: "functions"}
+
+
+class _Flow(list[Any]):
+    """A short list of ids, written on one line: ``[a, b]``."""
+
+
+def document(timeline: Timeline, *, title: str | None = None) -> dict[str, Any]:
+    """The timeline as the plain structure of the file format."""
+    writer = _Writer(timeline)
+    return writer.document(title)
+
+
+def to_yaml(structure: dict[str, Any]) -> str:
+    """YAML text for a document structure, in a stable form."""
+    return yaml.dump(
+        structure, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=110
+    )
+
+
+def to_json(structure: dict[str, Any]) -> str:
+    """JSON text for a document structure, in a stable form."""
+    return json.dumps(structure, ensure_ascii=False, indent=2) + "\n"
+
+
+class _Dumper(Dumper):
+    """The document dumper, writing short id lists on one line."""
+
+
+_Dumper.add_representer(
+    _Flow, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+)
+
+
+class _Writer:
+    def __init__(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        self.sources: dict[Source, str] = {}
+        self.catalogue: dict[str, Entity] = {}
+
+    def document(self, title: str | None) -> dict[str, Any]:
+        self.name_sources()
+        events = [self.entry(change) for change in self.timeline.changes]
+        result: dict[str, Any] = {"orgmodel": FORMAT_VERSION}
+        if title is not None:
+            result["title"] = title
+        if self.sources:
+            result["sources"] = {name: _source_fields(source) for source, name in self.sources.items()}
+        entities: dict[str, list[dict[str, Any]]] = {}
+        for entity in self.catalogue.values():
+            entities.setdefault(_SECTIONS[type(entity)], []).append(_static_fields(entity))
+        if entities:
+            result["entities"] = {section: entities[section] for section in _SECTIONS.values() if section in entities}
+        result["events"] = events
+        return result
+
+    # --- sources ----------------------------------------------------------------------------
+
+    def name_sources(self) -> None:
+        """Name each source (without its quote) used by more than one event, in order of use."""
+        counts: dict[Source, int] = {}
+        for event in self.timeline.events:
+            if event.source is not None:
+                bare = _without_quote(event.source)
+                counts[bare] = counts.get(bare, 0) + 1
+        taken: set[str] = set()
+        for source, count in counts.items():
+            if count < 2:
+                continue
+            base = _slug(source.reference or source.document or source.body or "source")
+            name, number = base, 2
+            while name in taken:
+                name, number = f"{base}-{number}", number + 1
+            taken.add(name)
+            self.sources[source] = name
+
+    def source_fields(self, source: Source | None, inherited: Source | None) -> dict[str, Any]:
+        """The ``source``/``quote`` keys for an event or change whose context already gives ``inherited``."""
+        if source == inherited or source is None:
+            return {}
+        bare = _without_quote(source)
+        found: dict[str, Any] = {}
+        if bare in self.sources:
+            found["source"] = self.sources[bare]
+        elif bare != Source() or source.quote is None:
+            found["source"] = _source_fields(bare)
+        if source.quote is not None:
+            found["quote"] = source.quote
+        return found
+
+    # --- events -----------------------------------------------------------------------------
+
+    def entry(self, change: Change) -> dict[str, Any]:
+        """One log entry: a lone event when the change holds only one and adds nothing to it."""
+        events = change.events
+        lone = len(events) == 1 and events[0].on == change.on and events[0].source == change.source
+        if lone and not change.note:
+            fields = self.event(events[0])
+            return {**fields, **self.common(events[0].on, change.status, events[0].source, events[0].note, None)}
+        result = self.common(change.on, change.status, change.source, change.note, None)
+        result["events"] = [self.event_in(event, change) for event in events]
+        return result
+
+    def event_in(self, event: Event, change: Change) -> dict[str, Any]:
+        fields = self.event(event)
+        own_on = event.on if event.on != change.on else None
+        fields.update(self.common(own_on, None, event.source, event.note, change.source))
+        return fields
+
+    def common(
+        self, on: When | None, status: Status | None, source: Source | None, note: str, inherited: Source | None
+    ) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if on is not None:
+            found["on"] = _when(on)
+        if status is not None and status is not Status.DECIDED:
+            found["status"] = status.value
+        found.update(self.source_fields(source, inherited))
+        if note:
+            found["note"] = note
+        return found
+
+    def declare(self, entity: Entity) -> str | dict[str, Any]:
+        """Declare an entity in the catalogue; an id, or the inline entity if another value took the id."""
+        static = _static(entity)
+        known = self.catalogue.get(entity.id)
+        if known is None:
+            self.catalogue[entity.id] = static
+            return entity.id
+        if known == static:
+            return entity.id
+        singular = {Unit: "unit", Post: "post", Person: "person", Function: "function"}[type(entity)]
+        return {singular: _static_fields(static)}
+
+    def event(self, event: Event) -> dict[str, Any]:
+        if isinstance(event, Establish):
+            entity = event.entity
+            found: dict[str, Any] = {"establish": self.declare(entity)}
+            for field in DATED_FIELDS[type(entity)]:
+                value = getattr(entity, field)
+                if value not in (None, False):
+                    found[field] = value
+            return found
+        if isinstance(event, Dissolve):
+            return {"dissolve": event.target}
+        if isinstance(event, Rename):
+            found = {"rename": event.target, "name": event.name}
+            if event.kind is not None:
+                found["kind"] = event.kind
+            if event.reformed:
+                found["reformed"] = True
+            return found
+        if isinstance(event, Move):
+            return {"move": event.target, "to": event.to}
+        if isinstance(event, Merge):
+            found = {"merge": _Flow(event.units), "into": self.declare(event.into)}
+            if event.into.parent is not None:
+                found["parent"] = event.into.parent
+            return found
+        if isinstance(event, Absorb):
+            return {"absorb": _Flow(event.units), "into": event.into}
+        if isinstance(event, Split):
+            into: list[Any] = []
+            for unit in event.into:
+                declared = self.declare(unit)
+                into.append({"id": declared, "parent": unit.parent} if unit.parent is not None else declared)
+            found = {"split": event.target, "into": into}
+            if event.allocate:
+                found["allocate"] = dict(event.allocate)
+            return found
+        if isinstance(event, Transfer):
+            return {"transfer": event.function, "to": event.to}
+        if isinstance(event, Appoint):
+            return {"appoint": event.person, "to": event.post}
+        if isinstance(event, Vacate):
+            return {"vacate": event.post}
+        if isinstance(event, SetReportingLine):
+            return {"report": event.post, "to": event.to}
+        if isinstance(event, SetHead):
+            return {"head": event.post, "of": event.unit}
+        if isinstance(event, (AddRelation, RemoveRelation)):
+            relation: Relation = event.relation
+            key = "relate" if isinstance(event, AddRelation) else "unrelate"
+            found = {key: relation.kind.value, "from": relation.source, "to": relation.target}
+            if relation.note:
+                found["detail"] = relation.note
+            return found
+        raise AssertionError(f"no writer for {type(event).__name__}")
+
+
+def _static(entity: Entity) -> Entity:
+    """The entity without its dated fields (those go in the establishing event)."""
+    if isinstance(entity, Unit):
+        return attrs.evolve(entity, parent=None)
+    if isinstance(entity, Post):
+        return attrs.evolve(entity, unit=None, heads=False, reports_to=None, holder=None)
+    if isinstance(entity, Function):
+        return attrs.evolve(entity, owner=None)
+    return entity
+
+
+def _static_fields(entity: Entity) -> dict[str, Any]:
+    found: dict[str, Any] = {"id": entity.id}
+    found["title" if isinstance(entity, Post) else "name"] = entity.name
+    if not isinstance(entity, Person):
+        found["kind"] = entity.kind.value
+    if entity.aliases:
+        found["aliases"] = list(entity.aliases)
+    return found
+
+
+def _source_fields(source: Source) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if source.document:
+        found["document"] = source.document
+    for key in ("body", "reference", "quote"):
+        value = getattr(source, key)
+        if value is not None:
+            found[key] = value
+    if source.decided is not None:
+        found["decided"] = _when(source.decided)
+    return found
+
+
+def _without_quote(source: Source) -> Source:
+    return attrs.evolve(source, quote=None)
+
+
+def _when(when: When) -> str | dict[str, Any]:
+    """A date as the file writes it: its phrase or ISO form when that reads back the same, else in full."""
+    for text in (when.text, when.iso()):
+        if text is None:
+            continue
+        if parse_when(text) == when:
+            return text
+        if when.precision is Precision.AT_THE_LATEST and parse_when(text, not_before=when.earliest) == when:
+            return {"text": text, "not_before": when.earliest.isoformat()}
+    found: dict[str, Any] = {
+        "earliest": when.earliest.isoformat(),
+        "latest": when.latest.isoformat(),
+        "precision": when.precision.value,
+    }
+    if when.text is not None:
+        found["text"] = when.text
+    return found
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^0-9a-zåäö]+", "-", text.casefold()).strip("-")
+    return slug[:40].strip("-") or "source"
