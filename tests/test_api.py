@@ -8,9 +8,9 @@ import types
 import pytest
 
 import orgmodel as om
-from orgmodel import dates, errors, strategies
+from orgmodel import dates, errors, examples, render, strategies
 
-PUBLIC_MODULES = [om, dates, errors, strategies]
+PUBLIC_MODULES = [om, dates, errors, examples, render, strategies]
 
 
 def public_members(module: types.ModuleType) -> set[str]:
@@ -25,7 +25,7 @@ def public_members(module: types.ModuleType) -> set[str]:
 def test_all_is_sorted_and_complete():
     """``orgmodel.__all__`` is sorted and lists exactly the public names (nothing leaks, nothing is lost)."""
     assert om.__all__ == sorted(om.__all__)
-    assert set(om.__all__) == public_members(om) | {"__version__", "dates", "errors"}
+    assert set(om.__all__) == public_members(om) | {"__version__", "dates", "errors", "examples"}
 
 
 @pytest.mark.parametrize("module", PUBLIC_MODULES, ids=lambda module: module.__name__)
@@ -50,7 +50,9 @@ def documented_objects():
                     yield f"{module.__name__}.{name}.{attribute}", member
 
 
-@pytest.mark.parametrize(("name", "value"), list(documented_objects()), ids=lambda item: item if isinstance(item, str) else "")
+@pytest.mark.parametrize(
+    ("name", "value"), list(documented_objects()), ids=lambda item: item if isinstance(item, str) else ""
+)
 def test_every_public_name_has_a_docstring(name, value):
     """Every public module, class, function, method and property says what it is."""
     doc = inspect.getdoc(value)

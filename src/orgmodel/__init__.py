@@ -23,7 +23,7 @@
 'Enheten för fastighetsutveckling'
 """
 
-from orgmodel import dates, errors
+from orgmodel import dates, errors, examples
 from orgmodel._chart import OrgChart
 from orgmodel._diff import ChangeKind, Diff, DiffEntry
 from orgmodel._entities import (
@@ -79,6 +79,7 @@ from orgmodel.errors import (
     NotEmptyError,
     OrgModelError,
     PostOccupiedError,
+    RenderError,
     UnknownEntityError,
     UnknownNameError,
 )
@@ -130,6 +131,7 @@ __all__ = [
     "RelationKind",
     "RemoveRelation",
     "Rename",
+    "RenderError",
     "SetHead",
     "SetReportingLine",
     "Source",
@@ -147,6 +149,7 @@ __all__ = [
     "dates",
     "dumps",
     "errors",
+    "examples",
     "json_schema",
     "load",
     "loads",

@@ -7,7 +7,7 @@ import types
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 import networkx as nx
@@ -24,6 +24,11 @@ from orgmodel._entities import (
     Unit,
 )
 from orgmodel.errors import AmbiguousNameError, InvalidArgumentError, UnknownNameError
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # only for type checkers: no runtime dependency
+
+    from orgmodel._render import ChartOptions, Drawing
 
 T = TypeVar("T", Unit, Post, Person, Function)
 #: What chart methods accept to name an entity: the entity itself, its id, or its name that day.
@@ -498,6 +503,28 @@ class OrgChart:
             uncertain=self._uncertain & (set(keep) | {r.key for r in relations}),
             planned=self._planned & (set(keep) | {r.key for r in relations}),
         )
+
+    def draw(self, **options: Unpack[ChartOptions]) -> Drawing:
+        """A drawing of the chart: Graphviz DOT, rendered to SVG, PNG or PDF on demand.
+
+        Options as for :func:`orgmodel.render.to_dot` (``root=``, ``depth=``,
+        ``relations=``, ``view=``, ``stack_leaves=``, ``show_posts=``,
+        ``show_functions=``, ``legend=``).
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen", kind="board"), on="2015-01-01")])
+        >>> org.at("2015-01-01").draw().svg().startswith("<?xml")
+        True
+        """
+        from orgmodel._render import draw_chart
+
+        return draw_chart(self, **options)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """Jupyter's view: the drawing as SVG, or the text tree and the reason when it cannot be drawn."""
+        from orgmodel._render import chart_mimebundle
+
+        return chart_mimebundle(self)
 
     def __str__(self) -> str:
         from orgmodel._text import chart_tree

@@ -25,7 +25,10 @@ from orgmodel._text import table
 from orgmodel.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack  # only for type checkers: no runtime dependency
+
     from orgmodel._log import AppliedLog
+    from orgmodel._render import DiffOptions, Drawing
 
 
 class ChangeKind(str, enum.Enum):
@@ -222,6 +225,31 @@ class Diff(Sequence[DiffEntry]):
             rows.append([entry.kind.value, entry.text, effective, source])
         return heading + "\n" + table(["change", "what", "effective", "source"], rows)
 
+    def draw(self, **options: Unpack[DiffOptions]) -> Drawing:
+        """A before/after drawing: the two days side by side (or ``layout="overlay"``), changes coloured.
+
+        Options as for :func:`orgmodel.render.diff_to_dot`.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("sue", "Samordnings- och utvecklingsenheten"), on="2014-05-01"),
+        ...         om.Rename("sue", "Förnyelseenheten", on="2015-01-01"),
+        ...     ]
+        ... )
+        >>> "Förnyelseenheten" in org.diff("2014-12-31", "2015-01-01").draw().dot
+        True
+        """
+        from orgmodel._render import draw_diff
+
+        return draw_diff(self, **options)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """Jupyter's view: the before/after drawing, or the summary and the reason when it cannot be drawn."""
+        from orgmodel._render import diff_mimebundle
+
+        return diff_mimebundle(self)
+
     def __str__(self) -> str:
         return self.summary()
 
@@ -280,10 +308,10 @@ class _Classifier:
                 found.setdefault(delta.position, None)
         return tuple(self.log.events[position] for position in found)
 
-    def label(self, entity_id: str | None) -> str:
-        """``'Name' (id)``, named as on the second day (or the first, or last known)."""
+    def label(self, entity_id: str | None, none: str = "the top") -> str:
+        """``'Name' (id)``, named as on the second day (or the first, or last known); ``none`` for no id."""
         if entity_id is None:
-            return "the top"
+            return none
         value = (
             self.log.value_at(entity_id, self.last)
             or self.log.value_at(entity_id, self.first)
@@ -371,7 +399,8 @@ class _Classifier:
             text = f"moved {label(after.id)} from under {label(before.parent)} to under {label(after.parent)}"
             found.append((ChangeKind.MOVED, "parent", text))
         if isinstance(before, Function) and isinstance(after, Function) and before.owner != after.owner:
-            text = f"function {label(after.id)} moved from {label(before.owner)} to {label(after.owner)}"
+            old, new = label(before.owner, "no owner"), label(after.owner, "no owner")
+            text = f"function {label(after.id)} moved from {old} to {new}"
             found.append((ChangeKind.FUNCTION_TRANSFERRED, "owner", text))
         if isinstance(before, Post) and isinstance(after, Post):
             found.extend(self.post_changes(before, after))
@@ -390,7 +419,9 @@ class _Classifier:
         label = self.label
         found: list[tuple[ChangeKind, str, str]] = []
         if before.unit != after.unit:
-            text = f"moved post {label(after.id)} from {label(before.unit)} to {label(after.unit)}"
+            text = (
+                f"moved post {label(after.id)} from {label(before.unit, 'no unit')} to {label(after.unit, 'no unit')}"
+            )
             found.append((ChangeKind.MOVED, "unit", text))
         if before.holder != after.holder:
             if after.holder is None:
@@ -404,7 +435,8 @@ class _Classifier:
                 text = f"post {label(after.id)} no longer reports to {label(before.reports_to)}"
             else:
                 text = (
-                    f"post {label(after.id)} now reports to {label(after.reports_to)} (was {label(before.reports_to)})"
+                    f"post {label(after.id)} now reports to {label(after.reports_to)} "
+                    f"(was {label(before.reports_to, 'no one')})"
                 )
             found.append((ChangeKind.REPORTING_CHANGED, "reports_to", text))
         if before.heads != after.heads:

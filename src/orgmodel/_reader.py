@@ -353,8 +353,11 @@ class Reader:
             return self.change(mapping)
         return self.event(mapping, in_change=False)
 
-    def common(self, mapping: Map, what: str) -> dict[str, Any]:
-        """The date, status, source and note of an event or change."""
+    def common(self, mapping: Map, what: str, inherited: Source | None = None) -> dict[str, Any]:
+        """The date, status, source and note of an event or change.
+
+        A quote with no source of its own quotes the ``inherited`` source (the change's).
+        """
         found: dict[str, Any] = {}
         on = self.when(mapping, "on", what)
         if on is not None:
@@ -374,7 +377,7 @@ class Reader:
                 source = self.source_value(value, mapping.place("source"))
         quote = self.text(mapping, "quote", what)
         if quote is not None:
-            source = attrs.evolve(source or Source(), quote=quote)
+            source = attrs.evolve(source or inherited or Source(), quote=quote)
         if source is not None:
             found["source"] = source
         note = self.text(mapping, "note", what)
@@ -391,7 +394,7 @@ class Reader:
         for index, item in enumerate(items):
             try:
                 event_map = self.mapping(item, items.place(index), "an event")
-                events.append(self.event(event_map, in_change=True))
+                events.append(self.event(event_map, in_change=True, inherited=common.get("source")))
             except _Invalid:
                 continue
         if "on" not in common or len(events) != len(items):
@@ -402,7 +405,7 @@ class Reader:
         origin = self.origin(mapping.where)
         return self.build(mapping.where, what, lambda: Change(events=events, origin=origin, **common))
 
-    def event(self, mapping: Map, *, in_change: bool) -> Event:
+    def event(self, mapping: Map, *, in_change: bool, inherited: Source | None = None) -> Event:
         types = [key for key in mapping if key in EVENT_KEYS]
         if len(types) != 1:
             found = f"found {', '.join(map(repr, types))}" if types else "found none"
@@ -419,7 +422,7 @@ class Reader:
             fine = False
         if not fine:
             raise _Invalid
-        common = self.common(mapping, what)
+        common = self.common(mapping, what, inherited)
         common["origin"] = self.origin(mapping.where)
         make = getattr(self, f"_{kind}")
         event: Event = make(mapping, what, common)

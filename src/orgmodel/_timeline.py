@@ -131,13 +131,21 @@ class Timeline:
 
     @property
     def first_day(self) -> dt.date | None:
-        """The earliest day any change may take effect (``None`` for an empty timeline)."""
-        return self._log.starts[0] if self._log.starts else None
+        """The first day the log names: the earliest known bound of any change (``None`` if empty).
+
+        Open bounds (``senast 2016`` has no earliest day) are skipped: they name no day.
+        """
+        days = [change.on.latest if change.on.has_open_start else change.on.earliest for change in self._log.changes]
+        return min(days, default=None)
 
     @property
     def last_day(self) -> dt.date | None:
-        """The latest day by which every change has surely taken effect."""
-        return max((change.on.latest for change in self._log.changes), default=None)
+        """The last day the log names: the latest known bound of any change (``None`` if empty).
+
+        Open bounds (``efter 5 mars 2014`` has no latest day) are skipped: they name no day.
+        """
+        days = [change.on.earliest if change.on.has_open_end else change.on.latest for change in self._log.changes]
+        return max(days, default=None)
 
     def __len__(self) -> int:
         return len(self._log.changes)

@@ -123,6 +123,8 @@ class _Writer:
         if source == inherited or source is None:
             return {}
         bare = _without_quote(source)
+        if inherited is not None and source.quote is not None and bare == _without_quote(inherited):
+            return {"quote": source.quote}  # a quote alone refines the source it inherits
         found: dict[str, Any] = {}
         if bare in self.sources:
             found["source"] = self.sources[bare]

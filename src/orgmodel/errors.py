@@ -8,6 +8,7 @@ The tree::
     ├── NameLookupError (LookupError)        a name or id that does not pick one entity
     │   ├── UnknownNameError (KeyError)      nothing by that name on that day
     │   └── AmbiguousNameError               several entities answer to that name
+    ├── RenderError (RuntimeError)           a drawing with no Graphviz to render it, or Graphviz failed
     ├── EventError (ValueError)              an event the timeline cannot apply
     │   ├── MalformedEventError              wrong on its own: no date, a merge of one unit
     │   ├── UnknownEntityError               refers to something that does not exist then
@@ -58,6 +59,7 @@ __all__ = [
     "NotEmptyError",
     "OrgModelError",
     "PostOccupiedError",
+    "RenderError",
     "UnknownEntityError",
     "UnknownNameError",
 ]
@@ -234,6 +236,14 @@ class NameClashError(EventError):
 
 class ConflictError(EventError):
     """An event clashes with the state in another way (a second head, a change that changes nothing)."""
+
+
+class RenderError(OrgModelError, RuntimeError):
+    """A drawing could not be rendered: no Graphviz to render with, or Graphviz failed.
+
+    >>> issubclass(RenderError, OrgModelError)
+    True
+    """
 
 
 class FormatError(OrgModelError, ValueError):

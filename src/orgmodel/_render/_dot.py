@@ -1,0 +1,457 @@
+"""DOT for an organisation on one day (:func:`to_dot`) and for what changed between two (:func:`diff_to_dot`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+import attrs
+import graphviz
+
+from orgmodel._chart import OrgChart
+from orgmodel._diff import ChangeKind, Diff, DiffEntry
+from orgmodel._entities import Function, Post, Relation, RelationKey, RelationKind, Unit
+from orgmodel._render import _style as style
+from orgmodel._render._html import Cell, Span, html_label
+from orgmodel._render._scene import Mark, Options, Scene, SceneWriter, cluster_attributes, visible_units
+from orgmodel.errors import InvalidArgumentError
+
+__all__ = ["ALL_RELATIONS", "DEFAULT_STACK", "diff_to_dot", "to_dot"]
+
+#: Every relation kind: the default for ``relations=``.
+ALL_RELATIONS: tuple[RelationKind, ...] = tuple(RelationKind)
+#: A parent with more children than this hangs its leaf units in one column.
+DEFAULT_STACK = 4
+
+Layout = Literal["side-by-side", "overlay"]
+
+
+def to_dot(
+    chart: OrgChart,
+    *,
+    root: str | None = None,
+    depth: int | None = None,
+    relations: Iterable[RelationKind | str] = ALL_RELATIONS,
+    view: Literal["units", "people"] = "units",
+    stack_leaves: int | None = DEFAULT_STACK,
+    show_posts: bool = True,
+    show_functions: bool = False,
+    legend: bool = True,
+) -> str:
+    """The chart as Graphviz DOT text: an org chart, top down.
+
+    Each unit is a box with its name, its head's title and holder ("vacant"
+    in red when nobody holds it) and, with ``show_posts``, its other posts;
+    political bodies, the administration and companies or outside bodies are
+    drawn apart, each in its own shape, colour and cluster.  ``root`` draws
+    only one unit (an id or a name) and what lies under it, ``depth`` stops
+    that many levels down; ``relations`` picks the relation kinds to draw
+    (dashed, not pulling the layout); ``stack_leaves`` hangs the leaf units of
+    a parent with more children than that in one column (``None``: never);
+    ``show_functions`` lists functions in their owners' boxes;
+    ``view="people"`` draws posts and their holders along the reporting lines
+    instead of units.  Facts whose date is uncertain that day are dashed and
+    marked "?", facts only planned "(planned)".
+
+    >>> import orgmodel as om
+    >>> org = om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen", kind="board"), on="2015-01-01")])
+    >>> dot = to_dot(org.at("2015-01-01"))
+    >>> dot.startswith("// Organisation on 2015-01-01"), "Kommunstyrelsen" in dot
+    (True, True)
+    """
+    options = Options.check(
+        relations=relations,
+        view=view,
+        stack_leaves=stack_leaves,
+        show_posts=show_posts,
+        show_functions=show_functions,
+        legend=legend,
+    )
+    root_id = _root_id(chart, root)
+    units, hidden = visible_units(chart, root=root_id, depth=_check_depth(depth))
+    caption = f"Organisation on {chart.day.isoformat()}"
+    graph = _new_graph(caption)
+    notes = style.Legend()
+    SceneWriter(graph, Scene(chart, units, hidden_below=hidden, whole=root_id is None), options, notes).write()
+    graph.attr(label=notes.label(caption, show=options.legend))
+    return str(graph.source)
+
+
+def diff_to_dot(
+    diff: Diff,
+    *,
+    layout: Layout = "side-by-side",
+    root: str | None = None,
+    depth: int | None = None,
+    relations: Iterable[RelationKind | str] = ALL_RELATIONS,
+    stack_leaves: int | None = DEFAULT_STACK,
+    show_posts: bool = True,
+    show_functions: bool = False,
+    changed_only: bool = False,
+    legend: bool = True,
+) -> str:
+    """What changed between two days as Graphviz DOT text, each kind of change in its own colour.
+
+    ``layout="side-by-side"`` draws the organisation before and after, in two
+    clusters; ``"overlay"`` draws one organisation with what is gone dashed in
+    red.  New units are green, dissolved red; a renamed unit shows its new
+    name with the old one struck through; a moved unit keeps a grey dashed
+    line to where it sat; merges and splits draw lineage arrows from the old
+    units to the new; transferred functions, appointments and vacancies are
+    marked on their rows.  Every mark also carries a word, so nothing is told
+    by colour alone.  ``changed_only`` draws only the units something happened
+    to and those above them; the other options are those of :func:`to_dot`.
+
+    >>> import orgmodel as om
+    >>> org = om.Timeline(
+    ...     [
+    ...         om.Establish(om.Unit("sue", "Samordnings- och utvecklingsenheten"), on="2014-05-01"),
+    ...         om.Rename("sue", "Förnyelseenheten", on="2015-01-01"),
+    ...     ]
+    ... )
+    >>> dot = diff_to_dot(org.diff("2014-12-31", "2015-01-01"))
+    >>> "<S>Samordnings- och utvecklingsenheten</S>" in dot
+    True
+    """
+    if layout not in ("side-by-side", "overlay"):
+        raise InvalidArgumentError(f"layout must be 'side-by-side' or 'overlay', got {layout!r}")
+    options = Options.check(
+        relations=relations,
+        view="units",
+        stack_leaves=stack_leaves,
+        show_posts=show_posts,
+        show_functions=show_functions,
+        legend=legend,
+    )
+    depth = _check_depth(depth)
+    if root is not None:
+        _check_root_somewhere(diff, root)
+    marks = _DiffMarks(diff)
+    caption = f"Changes from {diff.start.isoformat()} to {diff.end.isoformat()}: {len(diff)}"
+    graph = _new_graph(caption)
+    notes = style.Legend()
+    draw = _side_by_side if layout == "side-by-side" else _overlay
+    draw(graph, diff, marks, options, notes, root=root, depth=depth, changed_only=changed_only)
+    graph.attr(label=notes.label(caption, show=options.legend))
+    return str(graph.source)
+
+
+# --- shared ----------------------------------------------------------------------------------------
+
+
+def _new_graph(caption: str) -> Any:
+    return graphviz.Digraph(
+        name="orgmodel",
+        comment=caption,
+        graph_attr={
+            "rankdir": "TB",
+            # newrank lets the stacked columns share ranks inside clusters.
+            "newrank": "true",
+            "nodesep": "0.3",
+            "ranksep": "0.45",
+            "fontname": style.FONT,
+            "labelloc": "b",
+            "labeljust": "l",
+        },
+        node_attr={
+            "shape": "box",
+            "fontname": style.FONT,
+            "fontsize": "11",
+            "fontcolor": style.TEXT,
+            "margin": "0.12,0.06",
+        },
+        edge_attr={"arrowhead": "none", "color": style.LINE, "fontname": style.FONT},
+    )
+
+
+def _root_id(chart: OrgChart, root: str | None) -> str | None:
+    if root is None:
+        return None
+    entity = chart.resolve(root)
+    if not isinstance(entity, Unit):
+        raise InvalidArgumentError(f"root must be a unit, got {entity.entity_type.value} {entity.name!r} ({entity.id})")
+    return entity.id
+
+
+def _check_root_somewhere(diff: Diff, root: str) -> None:
+    """A diff's root must be a unit on one of its two days (it may be new, or gone)."""
+    try:
+        _root_id(diff.after, root)
+    except LookupError:
+        # Not there on the second day: then it must be there on the first (this raises if not).
+        _root_id(diff.before, root)
+
+
+def _root_on(chart: OrgChart, root: str | None) -> str | Literal[False] | None:
+    """The root's id on this day; ``False`` when it is not there that day."""
+    if root is None:
+        return None
+    try:
+        return _root_id(chart, root)
+    except LookupError:
+        return False
+
+
+def _check_depth(depth: int | None) -> int | None:
+    if depth is not None and (type(depth) is not int or depth < 0):
+        raise InvalidArgumentError(f"depth must be a whole number ≥ 0 or None, got {depth!r}")
+    return depth
+
+
+def _scene(
+    chart: OrgChart,
+    side: str,
+    marks: Mapping[str, tuple[Mark, ...]],
+    relation_marks: Mapping[RelationKey, ChangeKind],
+    *,
+    root: str | None,
+    depth: int | None,
+    keep: set[str] | None,
+    ghosts: frozenset[str] = frozenset(),
+) -> Scene:
+    root_id = _root_on(chart, root)
+    if root_id is False:
+        units: tuple[str, ...] = ()
+        hidden: dict[str, int] = {}
+    else:
+        units, hidden = visible_units(chart, root=root_id, depth=depth, keep=keep)
+    forced = frozenset(key for key in marks if isinstance(chart.get(key), (Post, Function)))
+    return Scene(
+        chart,
+        units,
+        side=side,
+        hidden_below=hidden,
+        marks=marks,
+        forced=forced,
+        ghosts=ghosts,
+        relation_marks=relation_marks,
+        whole=root is None and keep is None,
+    )
+
+
+# --- the two layouts -------------------------------------------------------------------------------
+
+
+def _side_by_side(
+    graph: Any,
+    diff: Diff,
+    marks: _DiffMarks,
+    options: Options,
+    notes: style.Legend,
+    *,
+    root: str | None,
+    depth: int | None,
+    changed_only: bool,
+) -> None:
+    writers: dict[str, SceneWriter] = {}
+    sides = (
+        ("before", diff.before, marks.before, marks.relations_before),
+        ("after", diff.after, marks.after, marks.relations_after),
+    )
+    for side, chart, side_marks, relation_marks in sides:
+        keep = marks.touched(chart, side) if changed_only else None
+        scene = _scene(chart, side, side_marks, relation_marks, root=root, depth=depth, keep=keep)
+        with graph.subgraph(name=f"cluster_{side}") as cluster:
+            cluster.attr(**cluster_attributes(f"{side} {chart.day.isoformat()}", "#ffffff"))
+            cluster.attr(fontsize="14", fontcolor=style.TEXT)
+            writer = SceneWriter(cluster, scene, options, notes)
+            writer.write()
+            if not scene.units:
+                cluster.node(f"{side}/~empty", label=html_label([Cell.of(Span("nothing to show"))]), shape="plain")
+        writers[side] = writer
+    _write_lineage(graph, marks, writers["before"], writers["after"], notes)
+    # Written at the top level: a cluster's subgraph is closed once its block ends.
+    _write_ghosts(graph, marks, writers["before"].chart, writers["after"], notes)
+
+
+def _overlay(
+    graph: Any,
+    diff: Diff,
+    marks: _DiffMarks,
+    options: Options,
+    notes: style.Legend,
+    *,
+    root: str | None,
+    depth: int | None,
+    changed_only: bool,
+) -> None:
+    chart = overlay_chart(diff.before, diff.after)
+    gone = frozenset(key for key in diff.before.entities if key not in diff.after.entities)
+    merged_marks = {key: value for key, value in marks.before.items() if key in gone}
+    merged_marks.update(marks.after)
+    relation_marks = {**marks.relations_before, **marks.relations_after}
+    keep = (marks.touched(diff.before, "before") | marks.touched(diff.after, "after")) if changed_only else None
+    scene = _scene(chart, "", merged_marks, relation_marks, root=root, depth=depth, keep=keep, ghosts=gone)
+    writer = SceneWriter(graph, scene, options, notes)
+    writer.write()
+    _write_lineage(graph, marks, writer, writer, notes)
+    _write_ghosts(graph, marks, diff.before, writer, notes)
+
+
+def overlay_chart(before: OrgChart, after: OrgChart) -> OrgChart:
+    """One chart holding the second day's organisation and what the first day had that is gone.
+
+    A gone post that headed a unit which has a new head is drawn as an
+    ordinary post, so each unit keeps one head.
+    """
+    entities = dict(after.entities)
+    for key, entity in before.entities.items():
+        if key in entities:
+            continue
+        if isinstance(entity, Post) and entity.heads and _has_head(after, entity.unit):
+            entities[key] = attrs.evolve(entity, heads=False)
+        else:
+            entities[key] = entity
+    kept = {relation.key for relation in after.relations}
+    relations = [*after.relations, *(relation for relation in before.relations if relation.key not in kept)]
+    uncertain: set[str | RelationKey] = set(after.uncertain)
+    uncertain.update(relation.key for relation in after.relations if after.is_uncertain(relation))
+    planned: set[str | RelationKey] = set(after.planned)
+    planned.update(relation.key for relation in after.relations if after.is_planned(relation))
+    return OrgChart(after.day, entities, relations, uncertain=uncertain, planned=planned)
+
+
+def _has_head(chart: OrgChart, unit: str | None) -> bool:
+    return unit is not None and unit in chart.units and chart.head(unit) is not None
+
+
+def _write_lineage(graph: Any, marks: _DiffMarks, old: SceneWriter, new: SceneWriter, notes: style.Legend) -> None:
+    """Arrows from units that ended in a merge or split to the units they became."""
+    for source, target, kind in marks.lineage:
+        tail, head = old.anchor(source), new.anchor(target)
+        if tail is None or head is None:
+            continue
+        notes.lineage = True
+        colour = style.CHANGE_COLOURS[kind]
+        graph.edge(tail, head, color=colour, style="bold", penwidth="2", arrowhead="normal", constraint="false")
+
+
+def _write_ghosts(graph: Any, marks: _DiffMarks, before: OrgChart, writer: SceneWriter, notes: style.Legend) -> None:
+    """A grey dashed line from a moved unit's former parent, where that parent is still drawn."""
+    for unit_id in marks.moved_units:
+        former = before.units.get(unit_id)
+        if former is None or former.parent is None:
+            continue
+        tail, head = writer.anchor(former.parent), writer.anchor(unit_id)
+        if tail is None or head is None or tail == head:
+            continue
+        notes.ghost = True
+        graph.edge(tail, head, style="dashed", color=style.GHOST, constraint="false", penwidth="1.5")
+
+
+# --- marks from diff entries ---------------------------------------------------------------------
+
+
+class _DiffMarks:
+    """The marks a diff puts on each side: per entity, per relation, and the lineage and ghost lines."""
+
+    def __init__(self, diff: Diff) -> None:
+        self.diff = diff
+        self.before: defaultdict[str, tuple[Mark, ...]] = defaultdict(tuple)
+        self.after: defaultdict[str, tuple[Mark, ...]] = defaultdict(tuple)
+        self.relations_before: dict[RelationKey, ChangeKind] = {}
+        self.relations_after: dict[RelationKey, ChangeKind] = {}
+        self.lineage: list[tuple[str, str, ChangeKind]] = []
+        self.moved_units: list[str] = []
+        for entry in diff.entries:
+            self._add(entry)
+
+    def name(self, entity_id: str | None) -> str:
+        """An entity's name on the second day (or the first); "the top" for no parent."""
+        if entity_id is None:
+            return "the top"
+        entity = self.diff.after.get(entity_id) or self.diff.before.get(entity_id)
+        return entity.name if entity is not None else entity_id
+
+    def _mark(self, side: str, entry: DiffEntry, entity_id: str, note: str = "", old_name: str | None = None) -> None:
+        table = self.after if side == "after" else self.before
+        mark = Mark(entry.kind, note, old_name, uncertain=entry.uncertain, planned=entry.planned)
+        table[entity_id] = (*table[entity_id], mark)
+
+    def _add(self, entry: DiffEntry) -> None:
+        kind, subject, before, after = entry.kind, entry.subject, entry.before, entry.after
+        if isinstance(subject, Relation):
+            if after is None:
+                self.relations_before[subject.key] = kind
+            else:
+                self.relations_after[subject.key] = kind
+            return
+        if kind is ChangeKind.ESTABLISHED:
+            self._mark("after", entry, subject)
+        elif kind is ChangeKind.DISSOLVED:
+            self._mark("before", entry, subject)
+        elif kind is ChangeKind.RENAMED:
+            assert before is not None
+            assert after is not None
+            self._mark("after", entry, subject, old_name=_name(before))
+            self._mark("before", entry, subject, note=f"→ {_name(after)}")
+        elif kind is ChangeKind.MOVED:
+            self._moved(entry, subject)
+        elif kind is ChangeKind.MERGED:
+            gone = ", ".join(self.name(unit) for unit in entry.related)
+            self._mark("after", entry, subject, note=f"from {gone}")
+            for unit in entry.related:
+                self._mark("before", entry, unit, note=f"into {self.name(subject)}")
+                self.lineage.append((unit, subject, kind))
+        elif kind is ChangeKind.SPLIT:
+            self._mark("before", entry, subject, note="into " + ", ".join(self.name(unit) for unit in entry.related))
+            for unit in entry.related:
+                self._mark("after", entry, unit, note=f"from {self.name(subject)}")
+                self.lineage.append((subject, unit, kind))
+        elif kind is ChangeKind.FUNCTION_TRANSFERRED:
+            assert isinstance(before, Function)
+            assert isinstance(after, Function)
+            self._mark("after", entry, subject, note=f"from {self.name(before.owner)}")
+            self._mark("before", entry, subject, note=f"to {self.name(after.owner)}")
+        elif kind is ChangeKind.APPOINTED:
+            was = before.holder if isinstance(before, Post) else None
+            self._mark("after", entry, subject, note=f"succeeding {self.name(was)}" if was is not None else "")
+        elif kind is ChangeKind.VACATED:
+            was = before.holder if isinstance(before, Post) else None
+            side = "after" if after is not None else "before"
+            self._mark(side, entry, subject, note=f"was {self.name(was)}" if side == "after" and was else "")
+        else:
+            self._mark("after" if after is not None else "before", entry, subject)
+
+    def _moved(self, entry: DiffEntry, subject: str) -> None:
+        before, after = entry.before, entry.after
+        if isinstance(before, Unit) and isinstance(after, Unit):
+            self._mark("after", entry, subject, note=f"from under {self.name(before.parent)}")
+            self._mark("before", entry, subject, note=f"to under {self.name(after.parent)}")
+            self.moved_units.append(subject)
+        elif isinstance(before, Post) and isinstance(after, Post):
+            self._mark("after", entry, subject, note=f"from {self.name(before.unit)}")
+            self._mark("before", entry, subject, note=f"to {self.name(after.unit)}")
+
+    def touched(self, chart: OrgChart, side: str) -> set[str]:
+        """The units on one side that something happened to, or in, or that a change line ends at."""
+        marks = self.after if side == "after" else self.before
+        relation_marks = self.relations_after if side == "after" else self.relations_before
+        ids: set[str] = set(marks)
+        for key in relation_marks:
+            ids.update(key[1:])
+        for source, target, _ in self.lineage:
+            ids.update((source, target))
+        for unit_id in self.moved_units:
+            former = self.diff.before.units.get(unit_id)
+            if former is not None and former.parent is not None:
+                ids.add(former.parent)
+        return {unit for unit in (_unit_of(chart, key) for key in ids) if unit is not None}
+
+
+def _name(value: object) -> str:
+    name = getattr(value, "name", "")
+    return str(name)
+
+
+def _unit_of(chart: OrgChart, entity_id: str) -> str | None:
+    """The unit whose box shows an entity on this chart (a post's unit, a function's owner's)."""
+    entity = chart.get(entity_id)
+    if isinstance(entity, Unit):
+        return entity.id
+    if isinstance(entity, Post):
+        return entity.unit
+    if isinstance(entity, Function) and entity.owner is not None:
+        return _unit_of(chart, entity.owner)
+    return None

@@ -1,0 +1,530 @@
+"""Drawing one chart into a Graphviz graph: boxes, clusters, the hierarchy, relations.
+
+A :class:`Scene` says *what* to draw from one chart (which units, which
+changes to mark); :class:`SceneWriter` writes it into a ``graphviz.Digraph``
+(the whole graph, or one side of a before/after drawing).  The same writer
+draws a plain chart, each side of a diff, and the overlay of a diff, so all
+three look alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from orgmodel._chart import OrgChart
+from orgmodel._diff import ChangeKind
+from orgmodel._entities import Function, Person, Post, Relation, RelationKey, RelationKind, Unit
+from orgmodel._render import _style as style
+from orgmodel._render._html import Cell, Span, html_label, wrap
+from orgmodel.errors import InvalidArgumentError
+
+View = Literal["units", "people"]
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
+
+
+def node_name(entity_id: str, side: str = "") -> str:
+    """The DOT node name of an entity: its id when that is plain, on one side of a diff as ``side/id``.
+
+    Ids with other characters are hex-encoded behind a ``~`` (which plain ids
+    cannot contain, so names never collide): a ``:`` would read as a port, and
+    DOT cannot quote every string exactly.
+
+    >>> node_name("slk"), node_name("slk", "after"), node_name("a:b")
+    ('slk', 'after/slk', '~613a62')
+    """
+    name = entity_id if _SAFE_NAME.match(entity_id) else "~" + entity_id.encode().hex()
+    return f"{side}/{name}" if side else name
+
+
+@attrs.frozen
+class Mark:
+    """How one change shows on one box or row: its kind, a note, and a former name to strike through."""
+
+    kind: ChangeKind
+    note: str = ""
+    old_name: str | None = None
+    uncertain: bool = False
+    planned: bool = False
+
+    def spans(self) -> tuple[Span, ...]:
+        """The badge: ``[renamed]`` in the change's colour, then the note."""
+        colour = style.CHANGE_COLOURS[self.kind]
+        badge = style.CHANGE_BADGES[self.kind] + _flag_text(self.uncertain, self.planned)
+        spans = [Span(f"[{badge}]", bold=True, colour=colour, size=style.SMALL)]
+        if self.note:
+            spans.append(Span(f" {self.note}", colour=colour, size=style.SMALL))
+        return tuple(spans)
+
+
+@attrs.frozen
+class Options:
+    """The drawing options shared by charts and diffs, checked."""
+
+    relations: frozenset[RelationKind]
+    view: View = "units"
+    stack_leaves: int | None = None
+    show_posts: bool = True
+    show_functions: bool = False
+    legend: bool = True
+
+    @classmethod
+    def check(
+        cls,
+        *,
+        relations: Iterable[RelationKind | str],
+        view: str,
+        stack_leaves: int | None,
+        show_posts: bool,
+        show_functions: bool,
+        legend: bool,
+    ) -> Options:
+        """Options from a caller's arguments, or :class:`InvalidArgumentError` saying which is wrong."""
+        if view not in ("units", "people"):
+            raise InvalidArgumentError(f"view must be 'units' or 'people', got {view!r}")
+        # type() rather than isinstance(): True is an int, but not a number of children.
+        if stack_leaves is not None and (type(stack_leaves) is not int or stack_leaves < 1):
+            raise InvalidArgumentError(f"stack_leaves must be a whole number ≥ 1 or None, got {stack_leaves!r}")
+        if isinstance(relations, str):
+            # A lone kind is one kind, not its letters.
+            relations = (relations,)
+        kinds = set()
+        for kind in relations:
+            try:
+                kinds.add(RelationKind(kind))
+            except ValueError:
+                allowed = [item.value for item in RelationKind]
+                raise InvalidArgumentError(f"relations must be among {allowed}, got {kind!r}") from None
+        return cls(
+            frozenset(kinds),
+            view,  # type: ignore[arg-type]  # checked above
+            stack_leaves,
+            bool(show_posts),
+            bool(show_functions),
+            bool(legend),
+        )
+
+
+@attrs.frozen
+class Scene:
+    """What to draw from one chart.
+
+    ``units`` are the unit ids to show, in drawing order; ``hidden_below``
+    counts the units a depth limit cut off under each; ``marks`` the changes
+    to show on units, posts and functions; ``forced`` posts and functions to
+    list even when the options hide them (they changed); ``ghosts`` the
+    entities that are gone (drawn dashed, in an overlay); ``relation_marks``
+    the relations that changed.  ``whole`` says no unit was left out, so
+    posts outside every unit belong in the people view too.
+    """
+
+    chart: OrgChart
+    units: tuple[str, ...]
+    side: str = ""
+    hidden_below: Mapping[str, int] = attrs.field(factory=dict)
+    marks: Mapping[str, tuple[Mark, ...]] = attrs.field(factory=dict)
+    forced: frozenset[str] = frozenset()
+    ghosts: frozenset[str] = frozenset()
+    relation_marks: Mapping[RelationKey, ChangeKind] = attrs.field(factory=dict)
+    whole: bool = True
+
+
+def visible_units(
+    chart: OrgChart, *, root: str | None = None, depth: int | None = None, keep: Iterable[str] | None = None
+) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The units to draw, top down (political first, then by name), and how many a depth cut hid under each.
+
+    ``root`` starts at one unit instead of every top unit; ``depth`` stops that
+    many levels below; ``keep``, when given, narrows to those units and the
+    units above them.
+    """
+    wanted: set[str] | None = None
+    if keep is not None:
+        wanted = set()
+        for unit_id in keep:
+            if unit_id in chart.units:
+                wanted.add(unit_id)
+                wanted.update(unit.id for unit in chart.ancestors(unit_id))
+    starts = [chart.units[root]] if root is not None else sorted(chart.roots(), key=_unit_order)
+    order: list[str] = []
+    hidden: dict[str, int] = {}
+
+    def visit(unit: Unit, level: int) -> None:
+        if wanted is not None and unit.id not in wanted:
+            return
+        order.append(unit.id)
+        children = sorted(chart.children(unit.id), key=_unit_order)
+        if depth is not None and level >= depth:
+            if children and wanted is None:
+                hidden[unit.id] = len(chart.descendants(unit.id))
+            return
+        for child in children:
+            visit(child, level + 1)
+
+    for start in starts:
+        visit(start, 0)
+    return tuple(order), hidden
+
+
+def _unit_order(unit: Unit) -> tuple[int, str, str]:
+    group = style.Group.of(unit.kind)
+    return (list(style.Group).index(group), unit.name.casefold(), unit.id)
+
+
+def _flag_text(uncertain: bool, planned: bool) -> str:
+    return (" ?" if uncertain else "") + (" (planned)" if planned else "")
+
+
+def cluster_attributes(title: str, fill: str) -> dict[str, str]:
+    """A cluster's look; labels go top left (the graph's own label, the legend, sits at the bottom)."""
+    return {
+        "label": title,
+        "labelloc": "t",
+        "labeljust": "l",
+        "style": "rounded,filled",
+        "color": "#c8c8c8",
+        "fillcolor": fill,
+        "fontname": style.FONT,
+        "fontsize": "12",
+        "fontcolor": style.MUTED,
+    }
+
+
+_GROUP_FILLS = {
+    style.Group.POLITICAL: "#f5f9fd",
+    style.Group.ADMINISTRATION: "#fbfbfb",
+    style.Group.EXTERNAL: "#fdfaf5",
+}
+
+
+@attrs.define
+class _Box:
+    """One node as planned: where it sits in the tree and how its edge from above looks."""
+
+    entity_id: str
+    group: style.Group
+    parent: str | None
+    label: str
+    attributes: dict[str, str]
+    edge: dict[str, str]
+
+
+class SceneWriter:
+    """Writes a :class:`Scene` into a graph; ``legend`` collects what the drawing used."""
+
+    def __init__(self, graph: Any, scene: Scene, options: Options, legend: style.Legend) -> None:
+        self.graph = graph
+        self.scene = scene
+        self.chart = scene.chart
+        self.options = options
+        self.legend = legend
+        self.visible = set(scene.units)
+        self.boxes: dict[str, _Box] = {}
+        self.stacks: dict[str, list[list[str]]] = {}
+        # Where edges end for entities drawn as a row inside a box: entity id -> "node:port".
+        self.ports: dict[str, str] = {}
+
+    # --- names -------------------------------------------------------------------------------
+
+    def node(self, entity_id: str) -> str:
+        """The DOT name of an entity on this writer's side."""
+        return node_name(entity_id, self.scene.side)
+
+    def anchor(self, entity_id: str) -> str | None:
+        """Where an edge to an entity ends: its box, its row in a box, or the box that holds it; ``None`` if unseen."""
+        if entity_id in self.boxes:
+            return self.node(entity_id)
+        if entity_id in self.ports:
+            return self.ports[entity_id]
+        entity = self.chart.get(entity_id)
+        if isinstance(entity, Post):
+            return self.anchor(entity.unit) if entity.unit is not None and self.options.view == "units" else None
+        if isinstance(entity, Function):
+            return self.anchor(entity.owner) if entity.owner is not None else None
+        if isinstance(entity, Person):
+            for post in self.chart.posts_held_by(entity_id):
+                found = self.anchor(post.id)
+                if found is not None:
+                    return found
+            return None
+        if isinstance(entity, Unit) and self.options.view == "people":
+            head = self.chart.head(entity_id) if entity_id in self.visible else None
+            return self.anchor(head.id) if head is not None else None
+        return None
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def write(self) -> None:
+        """Plan every box, then write clusters, the hierarchy and the relations."""
+        if self.options.view == "units":
+            for unit_id in self.scene.units:
+                self._plan_unit(self.chart.units[unit_id])
+        else:
+            posts = self._visible_posts()
+            shown = {post.id for post in posts}
+            for post in posts:
+                self._plan_post(post, shown)
+        self.stacks = self._stacked()
+        for group in style.Group:
+            members = [box for box in self.boxes.values() if box.group is group]
+            if members:
+                self._write_cluster(group, members)
+        self._write_hierarchy()
+        self._write_relations()
+
+    def _write_cluster(self, group: style.Group, members: Sequence[_Box]) -> None:
+        side = f"{self.scene.side}_" if self.scene.side else ""
+        with self.graph.subgraph(name=f"cluster_{side}{group.value}") as cluster:
+            cluster.attr(**cluster_attributes(group.caption, _GROUP_FILLS[group]))
+            for box in members:
+                cluster.node(self.node(box.entity_id), label=box.label, **box.attributes)
+            self._write_stacks(cluster, {box.entity_id for box in members})
+
+    # --- boxes for units -----------------------------------------------------------------------
+
+    def _plan_unit(self, unit: Unit) -> None:
+        chart, scene = self.chart, self.scene
+        ports = _Ports(self.node(unit.id))
+        marks = self._marks(unit.id)
+        rows: list[Cell] = [Cell.of(*mark.spans()) for mark in marks]
+        rows.append(self._name_cell(unit.name, unit.id))
+        rows += [
+            Cell.of(Span(mark.old_name, strike=True, colour=style.MUTED, size=style.SMALL))
+            for mark in marks
+            if mark.old_name is not None
+        ]
+        if unit.kind.value != "unit":
+            rows.append(Cell.of(Span(unit.kind.value, colour=style.MUTED, size=style.SMALL)))
+        head = chart.head(unit.id)
+        if head is not None:
+            rows.append(self._post_cell(head, ports, bullet=""))
+        for post in chart.posts_of(unit.id):
+            if post != head and (self.options.show_posts or post.id in scene.forced):
+                rows.append(self._post_cell(post, ports, bullet="• ", align="LEFT"))
+        rows += self._function_cells(unit.id, ports)
+        if unit.id in scene.hidden_below:
+            count = scene.hidden_below[unit.id]
+            text = f"▸ {count} more unit{'s' if count != 1 else ''} below"
+            rows.append(Cell.of(Span(text, colour=style.MUTED, italic=True, size=style.SMALL)))
+        self.ports.update(ports.taken)
+        parent = unit.parent if unit.parent in self.visible else None
+        self._add_box(unit.id, style.Group.of(unit.kind), parent, rows, style.box_style(unit.kind))
+
+    def _name_cell(self, name: str, entity_id: str) -> Cell:
+        lines: list[tuple[Span, ...]] = [(Span(line, bold=True),) for line in wrap(name, style.WRAP)]
+        flags = self._flags(entity_id)
+        if flags:
+            lines[-1] = (*lines[-1], Span(flags, bold=True, colour=style.MUTED))
+        return Cell(tuple(lines))
+
+    def _marks(self, entity_id: str) -> tuple[Mark, ...]:
+        """The changes to show on an entity, noted for the legend as they are drawn."""
+        marks = self.scene.marks.get(entity_id, ())
+        self.legend.changes.update(mark.kind for mark in marks)
+        return marks
+
+    def _flags(self, entity_id: str) -> str:
+        uncertain, planned = self.chart.is_uncertain(entity_id), self.chart.is_planned(entity_id)
+        self.legend.uncertain |= uncertain
+        self.legend.planned |= planned
+        return _flag_text(uncertain, planned)
+
+    def _post_cell(self, post: Post, ports: _Ports, *, bullet: str, align: str = "CENTER") -> Cell:
+        spans = [Span(f"{bullet}{post.title}: ", size=style.SMALL + 1)]
+        holder = self.chart.holder(post.id)
+        if holder is None:
+            self.legend.vacant = True
+            spans.append(Span("vacant", italic=True, colour=style.VACANT, size=style.SMALL + 1))
+        else:
+            spans.append(Span(holder.name, size=style.SMALL + 1))
+        flags = self._flags(post.id)
+        if flags:
+            spans.append(Span(flags, colour=style.MUTED, size=style.SMALL + 1))
+        lines = [tuple(spans)] + [(Span("   "), *mark.spans()) for mark in self._marks(post.id)]
+        return Cell(tuple(lines), align=align, port=ports.take(post.id))
+
+    def _function_cells(self, owner: str, ports: _Ports) -> list[Cell]:
+        """Rows for the functions of a unit and of its posts (each post's named after the function)."""
+        owned: list[tuple[Function, str]] = [(function, "") for function in self.chart.functions_of(owner)]
+        if self.options.view == "units":
+            for post in self.chart.posts_of(owner):
+                owned += [(function, f" ({post.title})") for function in self.chart.functions_of(post.id)]
+        cells = []
+        for function, whose in owned:
+            if not (self.options.show_functions or function.id in self.scene.forced):
+                continue
+            text = f"◦ {function.name}{whose}{self._flags(function.id)}"
+            lines: list[tuple[Span, ...]] = [(Span(text, italic=True, colour="#2f5f3a", size=style.SMALL + 1),)]
+            lines += [(Span("   "), *mark.spans()) for mark in self._marks(function.id)]
+            cells.append(Cell(tuple(lines), align="LEFT", port=ports.take(function.id)))
+        return cells
+
+    def _add_box(
+        self, entity_id: str, group: style.Group, parent: str | None, rows: list[Cell], look: style.BoxStyle
+    ) -> None:
+        self.legend.boxes.add(look)
+        marks = self.scene.marks.get(entity_id, ())
+        ghost = entity_id in self.scene.ghosts
+        tentative = self.chart.is_uncertain(entity_id) or self.chart.is_planned(entity_id)
+        styles = ["filled"] + (["rounded"] if look.rounded else []) + (["dashed"] if ghost or tentative else [])
+        attributes = {"shape": look.shape, "style": ",".join(styles), "fillcolor": look.fill, "color": look.border}
+        kinds = {mark.kind for mark in marks}
+        first = next((kind for kind in style.CHANGE_PRIORITY if kind in kinds), None)
+        if first is not None:
+            attributes.update(color=style.CHANGE_COLOURS[first], penwidth="2.5")
+        if ghost:
+            attributes["fillcolor"] = "#ffffff"
+        edge = {"style": "dashed"} if ghost or tentative else {}
+        if ghost:
+            edge["color"] = style.CHANGE_COLOURS[ChangeKind.DISSOLVED]
+        self.boxes[entity_id] = _Box(entity_id, group, parent, html_label(rows), attributes, edge)
+
+    # --- boxes for posts (the people view) -------------------------------------------------------
+
+    def _visible_posts(self) -> list[Post]:
+        posts = [post for unit_id in self.scene.units for post in self.chart.posts_of(unit_id)]
+        if self.scene.whole:
+            posts += sorted(
+                (post for post in self.chart.posts.values() if post.unit is None), key=lambda p: p.title.casefold()
+            )
+        return posts
+
+    def _plan_post(self, post: Post, shown: set[str]) -> None:
+        ports = _Ports(self.node(post.id))
+        rows: list[Cell] = [Cell.of(*mark.spans()) for mark in self._marks(post.id)]
+        rows.append(self._name_cell(post.title, post.id))
+        holder = self.chart.holder(post.id)
+        if holder is None:
+            self.legend.vacant = True
+            rows.append(Cell.of(Span("vacant", italic=True, colour=style.VACANT)))
+        else:
+            rows.append(Cell.of(Span(holder.name)))
+        unit = self.chart.units.get(post.unit) if post.unit is not None else None
+        if unit is not None:
+            rows.append(Cell.of(Span(unit.name, colour=style.MUTED, size=style.SMALL)))
+        rows += self._function_cells(post.id, ports)
+        self.ports.update(ports.taken)
+        boss = self.chart.boss(post.id)
+        parent = boss.id if boss is not None and boss.id in shown else None
+        kind = unit.kind if unit is not None else None
+        group = style.Group.of(kind) if kind is not None else style.Group.ADMINISTRATION
+        look = style.box_style(kind) if kind is not None else style.BOX_STYLES[1]
+        self._add_box(post.id, group, parent, rows, look)
+
+    # --- the hierarchy -------------------------------------------------------------------------
+
+    def _children(self) -> dict[str, list[str]]:
+        children: defaultdict[str, list[str]] = defaultdict(list)
+        for box in self.boxes.values():
+            if box.parent is not None and box.parent in self.boxes:
+                children[box.parent].append(box.entity_id)
+        return children
+
+    def _stacked(self) -> dict[str, list[list[str]]]:
+        """For each parent with more than ``stack_leaves`` children: its leaves, one column per cluster."""
+        limit = self.options.stack_leaves
+        if limit is None:
+            return {}
+        children = self._children()
+        stacks: dict[str, list[list[str]]] = {}
+        for parent, kids in children.items():
+            if len(kids) <= limit:
+                continue
+            by_group: dict[style.Group, list[str]] = defaultdict(list)
+            for kid in kids:
+                if kid not in children:
+                    by_group[self.boxes[kid].group].append(kid)
+            columns = [column for column in by_group.values() if len(column) > 1]
+            if columns:
+                stacks[parent] = columns
+        return stacks
+
+    def _write_stacks(self, cluster: Any, members: set[str]) -> None:
+        """Hang stacked leaves in one column off a vertical line: a chain of points, one per leaf.
+
+        Each point shares a rank with its leaf, so the leaves go down the page
+        instead of across it; the line reads as the usual org-chart bracket.
+        """
+        for parent, columns in self.stacks.items():
+            for number, column in enumerate(columns):
+                if column[0] not in members:
+                    continue
+                for index, leaf in enumerate(column):
+                    point = self._spine(parent, number, index)
+                    # One group per column keeps its points in a straight vertical line.
+                    group = f"{self.node(parent)}/stack{number}"
+                    cluster.node(point, shape="point", width="0.03", color=style.LINE, label="", group=group)
+                    with cluster.subgraph() as rank:
+                        rank.attr(rank="same")
+                        rank.node(point)
+                        rank.node(self.node(leaf))
+
+    def _spine(self, parent: str, column: int, index: int) -> str:
+        return f"{self.node(parent)}/stack{column}/{index}"
+
+    def _write_hierarchy(self) -> None:
+        stacks = self.stacks
+        stacked = {leaf for columns in stacks.values() for column in columns for leaf in column}
+        for box in self.boxes.values():
+            if box.parent is not None and box.parent in self.boxes and box.entity_id not in stacked:
+                self.graph.edge(self.node(box.parent), self.node(box.entity_id), **box.edge)
+        for parent, columns in stacks.items():
+            for number, column in enumerate(columns):
+                previous = self.node(parent)
+                for index, leaf in enumerate(column):
+                    point = self._spine(parent, number, index)
+                    self.graph.edge(previous, point, weight="10")
+                    self.graph.edge(point, self.node(leaf), **self.boxes[leaf].edge)
+                    previous = point
+
+    # --- relations -----------------------------------------------------------------------------
+
+    def _write_relations(self) -> None:
+        """Relations as dashed arrows that do not pull the layout (``constraint=false``)."""
+        marks = self.scene.relation_marks
+        for relation in self.chart.relations_of():
+            if relation.kind not in self.options.relations and relation.key not in marks:
+                continue
+            source, target = self.anchor(relation.source), self.anchor(relation.target)
+            if source is None or target is None or source == target:
+                continue
+            self.graph.edge(source, target, **self._relation_attributes(relation, marks.get(relation.key)))
+
+    def _relation_attributes(self, relation: Relation, change: ChangeKind | None) -> dict[str, str]:
+        colour = style.RELATION_COLOURS[relation.kind]
+        words = relation.kind.value
+        if change is not None:
+            colour = style.CHANGE_COLOURS[change]
+            words = f"{style.CHANGE_BADGES[change]}: {words}"
+            self.legend.changes.add(change)
+        else:
+            self.legend.relations.add(relation.kind)
+        words += _flag_text(self.chart.is_uncertain(relation), self.chart.is_planned(relation))
+        gone = change is ChangeKind.RELATION_REMOVED and self.scene.side == ""
+        label = html_label([Cell.of(Span(words, colour=colour, size=style.SMALL, strike=gone))])
+        return {
+            "style": "dashed",
+            "constraint": "false",
+            "color": colour,
+            "arrowhead": "vee",
+            "penwidth": "1.3" if change is None else "2",
+            "label": label,
+        }
+
+
+class _Ports:
+    """Hands out port names for the rows of one box, and remembers which entity has which."""
+
+    def __init__(self, node: str) -> None:
+        self.node = node
+        self.taken: dict[str, str] = {}
+
+    def take(self, entity_id: str) -> str:
+        port = f"r{len(self.taken)}"
+        self.taken[entity_id] = f"{self.node}:{port}"
+        return port

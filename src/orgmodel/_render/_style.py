@@ -1,0 +1,228 @@
+"""How things look: one place for shapes, colours and the legend that explains them.
+
+Colours are chosen to stay apart for readers with the common colour-vision
+deficiencies when paired with a word: every coloured mark also carries text
+(a badge such as "established", "?" or "(planned)"), so nothing is told by
+colour alone.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+from orgmodel._diff import ChangeKind
+from orgmodel._entities import RelationKind, UnitKind
+from orgmodel._render._html import Cell, Span, html_label
+
+FONT = "Helvetica,Arial,sans-serif"
+TEXT = "#222222"
+MUTED = "#666666"
+LINE = "#555555"
+VACANT = "#b3261e"
+GHOST = "#9e9e9e"
+SMALL = 9.0
+WRAP = 30  # characters per line of a unit's name before it breaks at a space
+
+
+class Group(str, enum.Enum):
+    """The three parts of a municipal chart, each drawn in its own cluster."""
+
+    POLITICAL = "political"
+    ADMINISTRATION = "administration"
+    EXTERNAL = "external"
+
+    @property
+    def caption(self) -> str:
+        """The cluster's caption."""
+        return _GROUP_TITLES[self]
+
+    @classmethod
+    def of(cls, kind: UnitKind) -> Group:
+        """The group a unit of this kind belongs to."""
+        if kind.is_political:
+            return cls.POLITICAL
+        if kind.is_external:
+            return cls.EXTERNAL
+        return cls.ADMINISTRATION
+
+
+_GROUP_TITLES = {
+    Group.POLITICAL: "Political bodies",
+    Group.ADMINISTRATION: "Administration",
+    Group.EXTERNAL: "Companies and external bodies",
+}
+
+
+@attrs.frozen
+class BoxStyle:
+    """Shape and colours of a box; ``caption`` is what the legend calls it."""
+
+    caption: str
+    shape: str
+    fill: str
+    border: str
+    rounded: bool = False
+
+
+_POLITICAL = BoxStyle("Political body", "box", "#dce9f7", "#2f5d8a", rounded=True)
+_ADMINISTRATION = BoxStyle("Administration", "box", "#f4f4f4", "#4d4d4d")
+_COMPANY = BoxStyle("Company", "box3d", "#fcebd2", "#a15c00")
+_EXTERNAL = BoxStyle("External body", "component", "#ece4f4", "#5e3c8c")
+
+
+def box_style(kind: UnitKind) -> BoxStyle:
+    """The box of a unit of this kind.
+
+    >>> box_style(UnitKind.BOARD).caption
+    'Political body'
+    """
+    if kind is UnitKind.COMPANY:
+        return _COMPANY
+    if kind is UnitKind.EXTERNAL:
+        return _EXTERNAL
+    return _POLITICAL if kind.is_political else _ADMINISTRATION
+
+
+#: Box styles in legend order.
+BOX_STYLES = (_POLITICAL, _ADMINISTRATION, _COMPANY, _EXTERNAL)
+
+RELATION_COLOURS = {
+    RelationKind.SUPPORTS: "#1b7a8c",
+    RelationKind.RESPONSIBLE_FOR: "#8c5a1b",
+    RelationKind.DOTTED_LINE: "#3d3d9e",
+    RelationKind.CONTRACTED_TO: "#7a1b5e",
+}
+
+CHANGE_COLOURS = {
+    ChangeKind.ESTABLISHED: "#1e7b34",
+    ChangeKind.DISSOLVED: "#c0282d",
+    ChangeKind.RENAMED: "#d16a00",
+    ChangeKind.MOVED: "#1565c0",
+    ChangeKind.MERGED: "#7b2fa0",
+    ChangeKind.SPLIT: "#00838f",
+    ChangeKind.FUNCTION_TRANSFERRED: "#b0306a",
+    ChangeKind.APPOINTED: "#4f7f14",
+    ChangeKind.VACATED: "#b3261e",
+    ChangeKind.REPORTING_CHANGED: "#6d4c41",
+    ChangeKind.RELATION_ADDED: "#1e7b34",
+    ChangeKind.RELATION_REMOVED: "#c0282d",
+    ChangeKind.MODIFIED: "#546e7a",
+}
+
+#: A change's badge: the word on the box (which says as much as its colour).
+CHANGE_BADGES = {
+    ChangeKind.ESTABLISHED: "new",
+    ChangeKind.DISSOLVED: "dissolved",
+    ChangeKind.RENAMED: "renamed",
+    ChangeKind.MOVED: "moved",
+    ChangeKind.MERGED: "merged",
+    ChangeKind.SPLIT: "split",
+    ChangeKind.FUNCTION_TRANSFERRED: "function moved",
+    ChangeKind.APPOINTED: "appointed",
+    ChangeKind.VACATED: "vacated",
+    ChangeKind.REPORTING_CHANGED: "reporting changed",
+    ChangeKind.RELATION_ADDED: "relation added",
+    ChangeKind.RELATION_REMOVED: "relation removed",
+    ChangeKind.MODIFIED: "changed",
+}
+
+#: What each badge means, for the legend.
+CHANGE_MEANINGS = {
+    ChangeKind.ESTABLISHED: "established (green border)",
+    ChangeKind.DISSOLVED: "dissolved (red border)",
+    ChangeKind.RENAMED: "renamed: the former name struck through",
+    ChangeKind.MOVED: "moved to another parent or unit",
+    ChangeKind.MERGED: "merged: old units into one",
+    ChangeKind.SPLIT: "split: one unit into several",
+    ChangeKind.FUNCTION_TRANSFERRED: "a function moved to another owner",
+    ChangeKind.APPOINTED: "someone appointed to the post",
+    ChangeKind.VACATED: "the post left vacant",
+    ChangeKind.REPORTING_CHANGED: "the post reports elsewhere, or heads differently",
+    ChangeKind.RELATION_ADDED: "a relation added",
+    ChangeKind.RELATION_REMOVED: "a relation removed",
+    ChangeKind.MODIFIED: "changed in another way (e.g. its kind)",
+}
+
+#: When one box has several changes, the first of these colours its border.
+CHANGE_PRIORITY = (
+    ChangeKind.DISSOLVED,
+    ChangeKind.ESTABLISHED,
+    ChangeKind.MERGED,
+    ChangeKind.SPLIT,
+    ChangeKind.MOVED,
+    ChangeKind.RENAMED,
+    ChangeKind.FUNCTION_TRANSFERRED,
+    ChangeKind.APPOINTED,
+    ChangeKind.VACATED,
+    ChangeKind.REPORTING_CHANGED,
+    ChangeKind.RELATION_ADDED,
+    ChangeKind.RELATION_REMOVED,
+    ChangeKind.MODIFIED,
+)
+
+
+@attrs.define
+class Legend:
+    """What a drawing used, noted while it is drawn, so its legend lists only that."""
+
+    boxes: set[BoxStyle] = attrs.field(factory=set)
+    vacant: bool = False
+    uncertain: bool = False
+    planned: bool = False
+    relations: set[RelationKind] = attrs.field(factory=set)
+    changes: set[ChangeKind] = attrs.field(factory=set)
+    lineage: bool = False
+    ghost: bool = False
+
+    def label(self, caption: str, *, show: bool = True) -> str:
+        """The graph's label: a caption, then (with ``show``) the legend of what was drawn.
+
+        >>> "Kommunstyrelsen" in Legend().label("Kommunstyrelsen 2015-01-01")
+        True
+        """
+        rows: list[Cell | tuple[Cell, Cell]] = [Cell.of(Span(caption, bold=True, size=12), align="LEFT", colspan=2)]
+        legend = list(self._rows()) if show else []
+        if legend:
+            rows.append(Cell.of(Span("Legend", bold=True, colour=MUTED, size=SMALL + 1), align="LEFT", colspan=2))
+        return html_label([*rows, *legend], padding=1, spacing=3)
+
+    def _rows(self) -> Iterable[Cell | tuple[Cell, Cell]]:
+        for look in BOX_STYLES:
+            if look in self.boxes:
+                yield _swatch(look.fill, look.border, rounded=look.rounded), _words(look.caption)
+        if self.uncertain:
+            yield _swatch("#ffffff", LINE, dashed=True), _words("dashed, ?: date uncertain that day")
+        if self.planned:
+            yield _swatch("#ffffff", LINE, dashed=True), _words("dashed, (planned): only planned, not decided")
+        # Samples of text and lines span both columns, so the swatch column stays narrow.
+        if self.vacant:
+            yield _sample("vacant", VACANT, "a post nobody holds", italic=True)
+        for kind in RelationKind:
+            if kind in self.relations:
+                yield _sample("- - ->", RELATION_COLOURS[kind], f"{kind.value} (a relation beside the hierarchy)")
+        for change in CHANGE_PRIORITY:
+            if change in self.changes:
+                yield _sample(f"[{CHANGE_BADGES[change]}]", CHANGE_COLOURS[change], CHANGE_MEANINGS[change])
+        if self.lineage:
+            yield _sample("===>", TEXT, "became: merged or split into (arrow in the change's colour)")
+        if self.ghost:
+            yield _sample("- - -", GHOST, "where a moved unit sat before")
+
+
+def _words(text: str) -> Cell:
+    return Cell.of(Span(text, size=SMALL + 1), align="LEFT")
+
+
+def _sample(sample: str, colour: str, meaning: str, *, italic: bool = False) -> Cell:
+    spans = (
+        Span(sample, colour=colour, bold=not italic, italic=italic, size=SMALL + 1),
+        Span(f"  {meaning}", size=SMALL + 1),
+    )
+    return Cell.of(*spans, align="LEFT", colspan=2)
+
+
+def _swatch(fill: str, border: str, *, rounded: bool = False, dashed: bool = False) -> Cell:
+    return Cell(fill=fill, border=border, swatch=True, rounded=rounded, dashed=dashed)
