@@ -472,6 +472,19 @@ class TestOrdering:
         assert len(errors) == 1
         assert salvaged.at(LATER)["bygg"].name == "Byggenheten"
 
+    def test_an_undone_establishment_leaves_its_id_free(self):
+        """A rejected change that would have made an entity does not use up its id."""
+        rejected_change = om.Change(LATER, [om.Establish(om.Unit("x", "X")), om.Rename("nobody", "Y")])
+        salvaged, errors = om.Timeline.lenient(
+            [
+                rejected_change,
+                om.Establish(om.Unit("x", "X again"), on="2016-01-01"),
+                om.Rename("x", "Z", on="2016-02-01"),
+            ]
+        )
+        assert len(errors) == 1
+        assert salvaged.at("2016-02-01")["x"].name == "Z"
+
     def test_lenient_reports_every_independent_error(self):
         """A lenient build reports each bad change and keeps the rest."""
         salvaged, errors = om.Timeline.lenient(

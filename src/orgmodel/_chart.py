@@ -173,7 +173,12 @@ class OrgChart:
         return self._flag_key(item) in self._planned
 
     def _flag_key(self, item: Ref | Relation) -> str | RelationKey:
-        return item.key if isinstance(item, Relation) else self.resolve(item).id
+        if isinstance(item, Relation):
+            return item.key
+        if isinstance(item, str) and item not in self._entities and item in self._uncertain | self._planned:
+            # An entity whose ending is uncertain or planned is not on the chart, but its id still answers.
+            return item
+        return self.resolve(item).id
 
     def __len__(self) -> int:
         return len(self._entities)

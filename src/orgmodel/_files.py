@@ -59,11 +59,21 @@ def loads(text: str, *, format: Format = "yaml", name: str = "<string>") -> Time
     entries = reader.read(document)
     problems = list(reader.problems)
     timeline, errors = Timeline.lenient(entries)
+    consequences = 0
     for error in errors:
+        if error.follows_from is not None or (error.missing is not None and error.missing in reader.unmade):
+            # Reported once, at its root: the rejected change that would have made what this one needs.
+            consequences += 1
+            continue
         location = error.location
         problems.append((location.line if location is not None else 0, str(error)))
     if problems:
-        raise FormatError([message for _, message in sorted(problems, key=lambda item: item[0])])
+        messages = [message for _, message in sorted(problems, key=lambda item: item[0])]
+        note = ""
+        if consequences:
+            plural = "s follow" if consequences != 1 else " follows"
+            note = f"({consequences} more error{plural} from these: fix them first)"
+        raise FormatError(messages, note=note)
     return timeline
 
 

@@ -26,7 +26,7 @@ from typing import Generic, TypeVar
 
 from orgmodel._chart import OrgChart
 from orgmodel._entities import Entity, Post, Relation
-from orgmodel._events import Change, Event, Status
+from orgmodel._events import Change, Establish, Event, Merge, Split, Status
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
 from orgmodel.errors import EventError
 
@@ -77,6 +77,8 @@ class AppliedLog:
         self.last_seen: dict[str, Entity] = {}
         kept: list[Change] = []
         kept_entries: list[int] = []
+        # Ids a rejected change would have made, and the error behind it: later errors about them follow from it.
+        unmade: dict[str, EventError] = {}
         state = WorkingState()
         for change, entry in zip(changes, entries, strict=True):
             index, first = len(kept), len(self.events)
@@ -88,6 +90,11 @@ class AppliedLog:
                     state.undo(mark)
                     if errors is None:
                         raise
+                    if error.missing is not None and error.missing in unmade:
+                        error.follows_from = unmade[error.missing]
+                    root = error.follows_from or error
+                    for event in change.events:
+                        unmade.update(dict.fromkeys(_made_by(event), root))
                     errors.append(error)
                     continue
             kept.append(change)
@@ -150,7 +157,12 @@ class AppliedLog:
             state.finish()
         except Rejection as rejection:
             raise rejection.error_class(
-                rejection.problem, hint=rejection.hint, event=event, change=change, entry=entry
+                rejection.problem,
+                hint=rejection.hint,
+                event=event,
+                change=change,
+                entry=entry,
+                missing=rejection.missing,
             ) from None
 
     # --- reading ------------------------------------------------------------------------------
@@ -250,6 +262,17 @@ class AppliedLog:
         if value is None or isinstance(value, Relation):
             value = self.last_value(entity_id)
         return value.name if value is not None else entity_id
+
+
+def _made_by(event: Event) -> list[str]:
+    """The ids an event brings into being."""
+    if isinstance(event, Establish):
+        return [event.entity.id]
+    if isinstance(event, Merge):
+        return [event.into.id]
+    if isinstance(event, Split):
+        return [unit.id for unit in event.into]
+    return []
 
 
 def _ids_in(value: Value) -> Iterator[str]:

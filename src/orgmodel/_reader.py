@@ -100,6 +100,8 @@ class Reader:
         self.sources: dict[str, Source] = {}
         self.catalogue: dict[str, tuple[Entity, Where]] = {}
         self.established: set[str] = set()
+        #: Ids that entries dropped for a problem would have made: errors about them follow from that problem.
+        self.unmade: set[str] = set()
 
     # --- reporting ------------------------------------------------------------------------
 
@@ -275,7 +277,7 @@ class Reader:
             with contextlib.suppress(_Invalid):
                 entries = self.read_events(top["events"], top.place("events"))
         for entity_id, (entity, where) in self.catalogue.items():
-            if entity_id not in self.established:
+            if entity_id not in self.established and entity_id not in self.unmade:
                 self.fail(where, f"{entity.entity_type.value} {entity_id!r} is declared but no event establishes it")
         return entries
 
@@ -344,6 +346,7 @@ class Reader:
             try:
                 entries.append(self.entry(item, items.place(index)))
             except _Invalid:
+                self.unmade.update(_would_make(item))
                 continue
         return entries
 
@@ -571,6 +574,26 @@ class Reader:
     def _unrelate(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
         relation = self._relation(mapping, "unrelate", what)
         return self.build(mapping.where, what, lambda: RemoveRelation(relation, **common))
+
+
+def _would_make(entry: Any) -> set[str]:
+    """The ids a log entry (an event or a change, as read) would bring into being, as far as can be told."""
+    if not isinstance(entry, dict):
+        return set()
+    if isinstance(entry.get("events"), list):
+        return set().union(*(_would_make(event) for event in entry["events"]))
+    made: set[str] = set()
+    for key in ("establish", "into"):
+        value = entry.get(key)
+        candidates = value if isinstance(value, list) else [value]
+        for candidate in candidates:
+            if isinstance(candidate, dict) and len(candidate) == 1 and isinstance(next(iter(candidate.values())), dict):
+                candidate = next(iter(candidate.values()))  # an inline entity: {unit: {id: …}}  # noqa: PLW2901
+            if isinstance(candidate, dict):
+                candidate = candidate.get("id")  # noqa: PLW2901
+            if isinstance(candidate, str):
+                made.add(candidate)
+    return made
 
 
 def _shown(value: Any) -> str:

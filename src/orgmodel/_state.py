@@ -99,11 +99,14 @@ class Link(NamedTuple):
 class Rejection(Exception):  # noqa: N818 - control flow inside the package, never seen by users
     """Raised by a write or handler; the timeline turns it into an :class:`EventError` with context."""
 
-    def __init__(self, error_class: type[EventError], problem: str, hint: str = "") -> None:
+    def __init__(
+        self, error_class: type[EventError], problem: str, hint: str = "", *, missing: str | None = None
+    ) -> None:
         super().__init__(problem)
         self.error_class = error_class
         self.problem = problem
         self.hint = hint
+        self.missing = missing
 
 
 _TYPE_NAMES = {Unit: "unit", Post: "post", Person: "person", Function: "function"}
@@ -189,6 +192,9 @@ class WorkingState:
         delta_mark, link_mark = mark
         for delta in reversed(self.deltas[delta_mark:]):
             self._write(delta.key, delta.new, delta.old)
+            if delta.old is None and isinstance(delta.key, str):
+                # Undoing a birth is not a death: the id was never taken, so it must not count as ended.
+                self.ended.pop(delta.key, None)
         del self.deltas[delta_mark:]
         del self.links[link_mark:]
 
@@ -223,7 +229,10 @@ class WorkingState:
                 f"{describe(gone)} no longer exists on {self._day()}: it ended {when.describe()}",
             )
         raise Rejection(
-            UnknownEntityError, f"unknown {wanted} {entity_id!r} on {self._day()}", self._suggest(entity_id, types)
+            UnknownEntityError,
+            f"unknown {wanted} {entity_id!r} on {self._day()}",
+            self._suggest(entity_id, types),
+            missing=entity_id,
         )
 
     def _suggest(self, entity_id: str, types: tuple[type[Any], ...]) -> str:

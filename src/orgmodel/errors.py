@@ -153,7 +153,11 @@ class EventError(OrgModelError, ValueError):
 
     ``problem`` is what was wrong, ``hint`` how to fix it (may be empty),
     ``event`` and ``change`` what was being applied and ``entry`` its position
-    in the log as given (0-based).
+    in the log as given (0-based).  ``missing`` is the id that was not found,
+    for an unknown entity.  In a lenient build (:meth:`Timeline.lenient
+    <orgmodel.Timeline.lenient>`), ``follows_from`` is the earlier error this
+    one is a consequence of: the rejected change that would have made the
+    missing entity.
     """
 
     def __init__(
@@ -164,12 +168,15 @@ class EventError(OrgModelError, ValueError):
         event: Event | None = None,
         change: Change | None = None,
         entry: int | None = None,
+        missing: str | None = None,
     ) -> None:
         self.problem = problem
         self.hint = hint
         self.event = event
         self.change = change
         self.entry = entry
+        self.missing = missing
+        self.follows_from: EventError | None = None
         super().__init__(self._compose())
 
     @property
@@ -249,11 +256,13 @@ class RenderError(OrgModelError, RuntimeError):
 class FormatError(OrgModelError, ValueError):
     """A file or string that does not follow the orgmodel format.
 
-    ``problems`` holds every problem found, each prefixed with ``file:line:column``.
+    ``problems`` holds every problem found, each prefixed with ``file:line:column``;
+    ``note`` says more about them (such as how many further errors follow from them).
     """
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[str], *, note: str = "") -> None:
         self.problems = tuple(problems)
+        self.note = note
         count = len(self.problems)
         heading = f"{count} problem{'s' if count != 1 else ''} found:\n" if count > 1 else ""
-        super().__init__(heading + "\n".join(self.problems))
+        super().__init__(heading + "\n".join(self.problems) + (f"\n{note}" if note else ""))
