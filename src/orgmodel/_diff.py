@@ -217,7 +217,7 @@ class Diff(Sequence[DiffEntry]):
         rows = []
         for entry in self.entries:
             when = entry.events[-1].on if entry.events else None
-            effective = when.describe() if when is not None else ""
+            effective = when.label() if when is not None else ""
             marks = [mark for mark, flag in (("uncertain", entry.uncertain), ("planned", entry.planned)) if flag]
             if marks:
                 effective += f" ({', '.join(marks)})"

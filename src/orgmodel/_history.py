@@ -105,8 +105,8 @@ class History(Sequence[Fact]):
     def __str__(self) -> str:
         rows = [
             [
-                str(fact.since),
-                str(fact.until) if fact.until is not None else "",
+                fact.since.label(),
+                fact.until.label() if fact.until is not None else "",
                 fact.attribute,
                 fact.label,
                 fact.began.describe(),

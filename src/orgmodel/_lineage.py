@@ -140,14 +140,15 @@ class Lineage:
         if self.names:
             lines.append("Names:")
             lines.extend(
-                f"  {fact.since}{' – ' + str(fact.until) if fact.until else ' –'}  {fact.value}" for fact in self.names
+                f"  {fact.since.label()} – {fact.until.label() if fact.until else ''}  {fact.value}"
+                for fact in self.names
             )
         for title, links in (("Came from:", self.predecessors), ("Led to:", self.successors)):
             if links:
                 lines.append(title)
                 rows = [
                     [
-                        str(link.on),
+                        link.on.label(),
                         link.kind.value,
                         link.predecessor_name,
                         link.successor_name,

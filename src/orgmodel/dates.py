@@ -203,6 +203,20 @@ class When:
             return f"{self.earliest.isoformat()}/.."
         return f"{self.earliest.isoformat()}/{self.latest.isoformat()}"
 
+    def label(self) -> str:
+        """A short form for tables: the phrase it was read from, else the ISO form in words for open bounds.
+
+        >>> When.parse("senast 2016").label(), When.parse("../2016-12-31").label(), When.parse("2014-03-05/..").label()
+        ('senast 2016', 'by 2016-12-31', 'from 2014-03-05')
+        """
+        if self.text is not None:
+            return self.text
+        if self.has_open_start:
+            return f"by {self.latest.isoformat()}"
+        if self.has_open_end:
+            return f"from {self.earliest.isoformat()}"
+        return self.iso()
+
     def describe(self) -> str:
         """The canonical form, followed by the phrase it was read from when there is one.
 

@@ -1,0 +1,221 @@
+"""The ``orgmodel`` command: charts, diffs, histories and lineages from the shell.
+
+Every command reads the embedded Nacka data set unless given ``--data FILE``.
+``chart`` and ``diff`` draw to a file with ``-o out.svg|png|pdf|dot``, and
+otherwise print text.  Bad input (an unknown name, a bad date, an unreadable
+file) ends with a one-line error and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from orgmodel import __version__, examples
+from orgmodel._files import load
+from orgmodel._text import table
+from orgmodel._timeline import Timeline
+from orgmodel.dates import parse_day
+from orgmodel.errors import OrgModelError
+
+PROGRAM = "orgmodel"
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROGRAM,
+        description="An organisation as a dated graph: what it looked like on a day, what changed, where a unit "
+        "came from. Reads the embedded Nacka data set (2013-2016) unless given --data FILE.",
+        epilog=_examples(
+            f"{PROGRAM} diff --from 2014-12-31 --to 2015-01-01 -o nacka-2015.svg",
+            f"{PROGRAM} chart --at 2015-01-01",
+            f"{PROGRAM} history förnyelseenheten",
+            f"{PROGRAM} validate my-municipality.yaml",
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, summary: str, *example_lines: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            help=summary,
+            description=summary,
+            epilog=_examples(*example_lines),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_argument(
+            "--data", metavar="FILE", help="an orgmodel file (.yaml, .yml or .json); default: the Nacka data set"
+        )
+        return sub
+
+    chart = command(
+        "chart",
+        "Show the organisation on one day, as a text tree or a drawing.",
+        f"{PROGRAM} chart --at 2015-01-01",
+        f"{PROGRAM} chart --at 2015-01-01 --root stadsledningskontoret -o slk.png",
+        f"{PROGRAM} chart --at 2014-06-01 --data my-municipality.yaml -o chart.svg",
+    )
+    chart.add_argument("--at", required=True, metavar="DAY", help="the day, e.g. 2015-01-01 or '1 januari 2015'")
+    _drawing_options(chart)
+    chart.add_argument("--root", metavar="UNIT", help="draw only this unit and what lies below it")
+    chart.add_argument("--depth", type=int, metavar="N", help="draw at most N levels below the top")
+    chart.set_defaults(run=_chart)
+
+    diff = command(
+        "diff",
+        "Show what changed between two days: a table, or a before/after drawing.",
+        f"{PROGRAM} diff --from 2014-12-31 --to 2015-01-01",
+        f"{PROGRAM} diff --from 2014-12-31 --to 2015-01-01 -o nacka-2015.svg",
+        f"{PROGRAM} diff --from 2014-06-30 --to 2014-07-01 --layout overlay -o split.png",
+    )
+    diff.add_argument("--from", dest="start", required=True, metavar="DAY", help="the first day")
+    diff.add_argument("--to", dest="end", required=True, metavar="DAY", help="the second day (not before the first)")
+    _drawing_options(diff)
+    diff.add_argument(
+        "--layout", choices=("side-by-side", "overlay"), default="side-by-side", help="how to draw the two days"
+    )
+    diff.set_defaults(run=_diff)
+
+    history = command(
+        "history",
+        "List every dated fact about one entity, with the event behind it.",
+        f"{PROGRAM} history förnyelseenheten",
+        f"{PROGRAM} history Enhetschef --on 2015-01-01",
+    )
+    history.add_argument("name", help="a name the entity ever had, or its id")
+    history.add_argument("--on", metavar="DAY", help="the day a shared name is meant on")
+    history.set_defaults(run=_history)
+
+    lineage = command(
+        "lineage",
+        "Show where a unit came from and what became of it.",
+        f"{PROGRAM} lineage ekonomienheten",
+        f"{PROGRAM} lineage markfrågor",
+    )
+    lineage.add_argument("name", help="a name the entity ever had, or its id")
+    lineage.add_argument("--on", metavar="DAY", help="the day a shared name is meant on")
+    lineage.set_defaults(run=_lineage)
+
+    events = command(
+        "events",
+        "List the changes in the log, optionally between two days.",
+        f"{PROGRAM} events",
+        f"{PROGRAM} events --from 2014-12-31 --to 2015-01-01",
+    )
+    events.add_argument("--from", dest="start", metavar="DAY", help="only changes after this day")
+    events.add_argument("--to", dest="end", metavar="DAY", help="only changes on or before this day")
+    events.set_defaults(run=_events)
+
+    validate = commands.add_parser(
+        "validate",
+        help="Check an orgmodel file and report every problem with its line.",
+        description="Check an orgmodel file and report every problem with its line.",
+        epilog=_examples(f"{PROGRAM} validate my-municipality.yaml"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    validate.add_argument("file", help="the file to check (.yaml, .yml or .json)")
+    validate.set_defaults(run=_validate)
+    return parser
+
+
+def _drawing_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write a drawing instead of text: .svg, .png, .pdf or .dot"
+    )
+    parser.add_argument("--functions", action="store_true", help="draw functions (responsibilities) too")
+
+
+def _timeline(arguments: argparse.Namespace) -> Timeline:
+    return load(arguments.data) if arguments.data else examples.nacka()
+
+
+def _chart(arguments: argparse.Namespace, out: TextIO) -> int:
+    chart = _timeline(arguments).at(parse_day(arguments.at))
+    if arguments.output:
+        drawing = chart.draw(root=arguments.root, depth=arguments.depth, show_functions=arguments.functions)
+        return _save(drawing.save, arguments.output, out)
+    if arguments.root is not None:
+        chart = chart.subtree(arguments.root, depth=arguments.depth)
+    print(chart, file=out)
+    return EXIT_OK
+
+
+def _diff(arguments: argparse.Namespace, out: TextIO) -> int:
+    diff = _timeline(arguments).diff(parse_day(arguments.start), parse_day(arguments.end))
+    if arguments.output:
+        drawing = diff.draw(layout=arguments.layout, show_functions=arguments.functions)
+        return _save(drawing.save, arguments.output, out)
+    print(diff.summary(), file=out)
+    return EXIT_OK
+
+
+def _save(save: Callable[[str], Path], path: str, out: TextIO) -> int:
+    written = save(path)
+    print(f"wrote {written}", file=out)
+    return EXIT_OK
+
+
+def _history(arguments: argparse.Namespace, out: TextIO) -> int:
+    print(_timeline(arguments).history(arguments.name, on=arguments.on), file=out)
+    return EXIT_OK
+
+
+def _lineage(arguments: argparse.Namespace, out: TextIO) -> int:
+    print(_timeline(arguments).lineage(arguments.name, on=arguments.on), file=out)
+    return EXIT_OK
+
+
+def _events(arguments: argparse.Namespace, out: TextIO) -> int:
+    timeline = _timeline(arguments)
+    changes = timeline.changes_between(arguments.start, arguments.end)
+    rows = []
+    for change in changes:
+        for event in change.events:
+            assert event.on is not None
+            source = event.source.cite() if event.source is not None else ""
+            rows.append([event.on.label(), event.status.value if event.status else "", event.describe(), source])
+    print(f"{len(rows)} events in {len(changes)} changes", file=out)
+    if rows:
+        print(table(["effective", "status", "event", "source"], rows), file=out)
+    return EXIT_OK
+
+
+def _validate(arguments: argparse.Namespace, out: TextIO) -> int:
+    timeline = load(arguments.file)
+    print(f"{arguments.file}: valid — {len(timeline)} changes, {len(timeline.events)} events", file=out)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 bad input, 2 bad usage)."""
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
+    parser = _parser()
+    try:
+        arguments = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        status: int = arguments.run(arguments, out)
+    except OrgModelError as error:
+        print(f"{PROGRAM}: error: {error}", file=err)
+        return EXIT_ERROR
+    except OSError as error:
+        print(f"{PROGRAM}: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=err)
+        return EXIT_ERROR
+    return status
+
+
+def run() -> None:
+    """The console script's entry point."""
+    sys.exit(main())

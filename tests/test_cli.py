@@ -1,0 +1,164 @@
+"""The orgmodel command, run through its real entry points."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import orgmodel as om
+
+SCRIPT = shutil.which("orgmodel")
+
+
+def run(*arguments: str, cwd=None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m orgmodel`` the way a user would, capturing text output."""
+    return subprocess.run(
+        [sys.executable, "-m", "orgmodel", *arguments],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the console script is installed with the package")
+def test_the_console_script_runs():
+    """The installed ``orgmodel`` script answers --version."""
+    result = subprocess.run([SCRIPT, "--version"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"orgmodel {om.__version__}"
+
+
+class TestText:
+    def test_chart_prints_the_tree(self):
+        """``chart --at`` prints the organisation that day."""
+        result = run("chart", "--at", "2015-01-01")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("Organisation on 2015-01-01\n")
+        assert "Förnyelseenheten [unit]" in result.stdout
+
+    def test_chart_of_one_unit(self):
+        """``--root`` cuts the tree to one unit."""
+        result = run("chart", "--at", "2015-01-01", "--root", "kommunstyrelsen")
+        assert result.returncode == 0, result.stderr
+        assert "Mångfaldskommittén" in result.stdout
+        assert "Stadsledningskontoret" not in result.stdout
+
+    def test_diff_prints_the_changes(self):
+        """``diff`` prints the classified changes with their sources."""
+        result = run("diff", "--from", "2014-06-30", "--to", "2014-07-01")
+        assert result.returncode == 0, result.stderr
+        expected = len(om.examples.nacka().diff("2014-06-30", "2014-07-01"))
+        assert result.stdout.splitlines()[0] == f"Changes from 2014-06-30 to 2014-07-01: {expected}"
+        assert "split 'Ekonomienheten' (ekonomienheten) into 'Controllerenheten'" in result.stdout
+
+    def test_history_and_lineage(self):
+        """``history`` and ``lineage`` take any name the entity had."""
+        history = run("history", "samordnings- och utvecklingsenheten")
+        assert history.returncode == 0, history.stderr
+        assert "History of unit 'Förnyelseenheten'" in history.stdout
+        lineage = run("lineage", "ekonomienheten")
+        assert "split  Ekonomienheten  Redovisningsenheten" in lineage.stdout
+
+    def test_events_between_two_days(self):
+        """``events --from --to`` lists the changes in between."""
+        result = run("events", "--from", "2014-04-30", "--to", "2014-05-01")
+        assert result.returncode == 0, result.stderr
+        changes = om.examples.nacka().changes_between("2014-04-30", "2014-05-01")
+        events = sum(len(change.events) for change in changes)
+        assert result.stdout.splitlines()[0] == f"{events} events in {len(changes)} changes"
+        assert "dissolve 'fastighetsstaben'" in result.stdout
+
+    def test_help_has_examples(self):
+        """Every command's --help ends with examples."""
+        for command in ("chart", "diff", "history", "lineage", "events", "validate"):
+            result = run(command, "--help")
+            assert result.returncode == 0
+            assert "examples:\n  orgmodel " + command in result.stdout
+
+
+class TestDrawing:
+    @pytest.mark.parametrize("suffix", ["svg", "png", "pdf", "dot"])
+    def test_writes_a_drawing_of_the_requested_kind(self, tmp_path, suffix):
+        """``-o`` writes the drawing; the file is what its extension says."""
+        target = tmp_path / f"nacka.{suffix}"
+        result = run("diff", "--from", "2014-12-31", "--to", "2015-01-01", "-o", str(target))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == f"wrote {target}"
+        head = target.read_bytes()[:400]
+        if suffix == "dot":
+            assert b"digraph" in head
+        else:
+            assert head.startswith({"svg": b"<?xml", "png": b"\x89PNG", "pdf": b"%PDF"}[suffix])
+
+    def test_chart_drawing(self, tmp_path):
+        """``chart -o`` draws one day."""
+        target = tmp_path / "chart.svg"
+        assert run("chart", "--at", "2015-01-01", "-o", str(target)).returncode == 0
+        assert "Förnyelseenheten" in target.read_text(encoding="utf-8")
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(
+        ("arguments", "message"),
+        [
+            (("chart", "--at", "2015-13-01"), "cannot read '2015-13-01' as a date"),
+            (("history", "nothing-by-this-name"), "no entity has ever been named 'nothing-by-this-name'"),
+            (("history", "Enhetschef"), "9 entities have been named 'Enhetschef'"),
+            (("diff", "--from", "2015-01-01", "--to", "2014-01-01"), "a diff runs forward in time"),
+            (("chart", "--at", "2015-01-01", "--data", "missing.yaml"), "missing.yaml: cannot read the file"),
+            (("chart", "--at", "2015-01-01", "-o", "chart.gif"), "path must end in one of .svg, .png, .pdf, .dot"),
+            (("chart", "--at", "2015-01-01", "--root", "no-such-unit"), "no entity named 'no-such-unit'"),
+        ],
+    )
+    def test_one_line_error_and_non_zero_exit(self, tmp_path, arguments, message):
+        """Bad input ends with one error line on stderr and exit status 1, never a traceback."""
+        result = run(*arguments, cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"orgmodel: error: {message}"), result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.count("\n") == 1
+
+    def test_usage_errors_exit_2(self):
+        """A missing required option is a usage error (exit status 2)."""
+        result = run("chart")
+        assert result.returncode == 2
+        assert "the following arguments are required: --at" in result.stderr
+
+
+class TestValidate:
+    def test_a_valid_file(self, tmp_path):
+        """A valid file is reported valid with its size."""
+        target = tmp_path / "nacka.yaml"
+        om.save(om.examples.nacka(), target)
+        result = run("validate", str(target))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().endswith(f"valid — {len(om.examples.nacka())} changes, 205 events")
+
+    def test_every_problem_with_its_line(self, tmp_path):
+        """An invalid file lists every problem with file:line:column and exits 1."""
+        target = tmp_path / "plan.yaml"
+        target.write_text(
+            textwrap.dedent(
+                """\
+                events:
+                  - on: 2015-01-01
+                    rename: fu
+                  - on: someday
+                    dissolve: x
+                """
+            ),
+            encoding="utf-8",
+        )
+        result = run("validate", str(target))
+        assert result.returncode == 1
+        lines = result.stderr.splitlines()
+        assert lines[0] == "orgmodel: error: 2 problems found:"
+        assert lines[1] == f"{target}:2:5: event 'rename' needs 'name'"
+        assert lines[2].startswith(f"{target}:4:9: 'on' of event 'dissolve': cannot read 'someday'")
