@@ -19,9 +19,8 @@ import attrs
 
 from orgmodel._chart import OrgChart
 from orgmodel._entities import Entity, Function, Post, Relation, Unit
-from orgmodel._events import Absorb, Event, Merge, Source, Split, Status
+from orgmodel._events import Absorb, Event, Merge, Rename, Source, Split, Status
 from orgmodel._state import Key, Value
-from orgmodel._text import table
 from orgmodel.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -210,20 +209,33 @@ class Diff(Sequence[DiffEntry]):
         return f"<Diff {self.start.isoformat()} → {self.end.isoformat()}: {len(self.entries)} changes>"
 
     def summary(self) -> str:
-        """The changes as a text table: kind, what, when, source."""
-        heading = f"Changes from {self.start.isoformat()} to {self.end.isoformat()}: {len(self.entries)}"
-        if not self.entries:
-            return heading
-        rows = []
+        """The changes as text: under each effective date and source, one line per change.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("sue", "Samordnings- och utvecklingsenheten"), on="2014-05-01"),
+        ...         om.Rename("sue", "Förnyelseenheten", on="1 januari 2015", source=om.Source("KFKS 2012/577-001")),
+        ...     ]
+        ... )
+        >>> print(org.diff("2014-12-31", "2015-01-01").summary())
+        Changes from 2014-12-31 to 2015-01-01: 1
+        <BLANKLINE>
+        1 januari 2015 — KFKS 2012/577-001
+          renamed 'Samordnings- och utvecklingsenheten' → 'Förnyelseenheten' (sue)
+        """
+        counts = [f"{len(self.entries)}"]
+        uncertain = sum(entry.uncertain for entry in self.entries)
+        if uncertain:
+            counts.append(f"{uncertain} of them uncertain")
+        lines = [f"Changes from {self.start.isoformat()} to {self.end.isoformat()}: {', '.join(counts)}"]
+        groups: dict[str, list[DiffEntry]] = {}
         for entry in self.entries:
-            when = entry.events[-1].on if entry.events else None
-            effective = when.label() if when is not None else ""
-            marks = [mark for mark, flag in (("uncertain", entry.uncertain), ("planned", entry.planned)) if flag]
-            if marks:
-                effective += f" ({', '.join(marks)})"
-            source = entry.source.cite() if entry.source is not None else ""
-            rows.append([entry.kind.value, entry.text, effective, source])
-        return heading + "\n" + table(["change", "what", "effective", "source"], rows)
+            groups.setdefault(_group_heading(entry), []).append(entry)
+        for heading, entries in groups.items():
+            lines += ["", heading]
+            lines += [f"  {entry.text}" for entry in entries]
+        return "\n".join(lines)
 
     def draw(self, **options: Unpack[DiffOptions]) -> Drawing:
         """A before/after drawing: the two days side by side (or ``layout="overlay"``), changes coloured.
@@ -301,10 +313,19 @@ class _Classifier:
         self.entries.append((where, DiffEntry(kind, subject, before, after, events, related, text)))
 
     def events_of(self, key: Key, field: str | None = None) -> tuple[Event, ...]:
-        """The events in the window that wrote ``key`` (and changed ``field``, if given)."""
+        """The events in the window that wrote ``key`` (and changed ``field``, if given).
+
+        ``field`` may also be ``"exists"``: the events that made or ended the entity.
+        """
         found: dict[int, None] = {}
         for delta in self.deltas:
-            if delta.key == key and (field is None or _field(delta.old, field) != _field(delta.new, field)):
+            if delta.key != key:
+                continue
+            if field == "exists":
+                relevant = (delta.old is None) != (delta.new is None)
+            else:
+                relevant = field is None or _field(delta.old, field) != _field(delta.new, field)
+            if relevant:
                 found.setdefault(delta.position, None)
         return tuple(self.log.events[position] for position in found)
 
@@ -368,7 +389,7 @@ class _Classifier:
             assert after is not None
             if key not in self.explained:
                 text = f"established {after.entity_type.value} {label(key)}"
-                self.add(ChangeKind.ESTABLISHED, key, None, after, self.events_of(key), text)
+                self.add(ChangeKind.ESTABLISHED, key, None, after, self.events_of(key, "exists"), text)
             if isinstance(after, Post) and after.holder is not None:
                 # Who fills a new post is news of its own.
                 text = f"{label(after.holder)} appointed to new post {label(key)}"
@@ -377,13 +398,16 @@ class _Classifier:
         if after is None:
             if key not in self.explained:
                 text = f"dissolved {before.entity_type.value} {label(key)}"
-                self.add(ChangeKind.DISSOLVED, key, before, None, self.events_of(key), text)
+                self.add(ChangeKind.DISSOLVED, key, before, None, self.events_of(key, "exists"), text)
             if isinstance(before, Post) and before.holder is not None:
                 text = f"{label(before.holder)} left post {label(key)}, which ended"
                 self.add(ChangeKind.VACATED, key, before, None, self.events_of(key, "holder"), text)
             return
         for kind, field, text in self.attribute_changes(before, after):
-            self.add(kind, key, before, after, self.events_of(key, field), text)
+            events = self.events_of(key, field)
+            reformed = kind is ChangeKind.RENAMED and any(isinstance(e, Rename) and e.reformed for e in events)
+            words = f"reformed {before.name!r} into {after.name!r} ({after.id})" if reformed else text
+            self.add(kind, key, before, after, events, words)
 
     def attribute_changes(self, before: Entity, after: Entity) -> list[tuple[ChangeKind, str, str]]:
         """``(kind, field, text)`` for each way an entity that exists on both days changed."""
@@ -443,6 +467,18 @@ class _Classifier:
             text = f"post {label(after.id)} {'now heads' if after.heads else 'no longer heads'} {label(after.unit)}"
             found.append((ChangeKind.REPORTING_CHANGED, "heads", text))
         return found
+
+
+def _group_heading(entry: DiffEntry) -> str:
+    """When a change took effect (with its marks) and on whose word: the heading it is listed under."""
+    when = entry.events[-1].on if entry.events else None
+    heading = when.label() if when is not None else "(no date)"
+    marks = [mark for mark, flag in (("uncertain", entry.uncertain), ("planned", entry.planned)) if flag]
+    if marks:
+        heading += f" ({', '.join(marks)})"
+    if entry.source is not None:
+        heading += f" — {entry.source.cite()}"
+    return heading
 
 
 def _field(value: Value, field: str) -> object:

@@ -228,12 +228,13 @@ class WorkingState:
                 UnknownEntityError,
                 f"{describe(gone)} no longer exists on {self._day()}: it ended {when.describe()}",
             )
-        raise Rejection(
-            UnknownEntityError,
-            f"unknown {wanted} {entity_id!r} on {self._day()}",
-            self._suggest(entity_id, types),
-            missing=entity_id,
-        )
+        hint = self._suggest(entity_id, types)
+        if self.when is not None and self.when.has_open_start:
+            hint = (hint + "; " if hint else "") + (
+                "this date has no earliest day, so the event applies before every dated one: "
+                "give it a floor, such as {text: 'senast 2016', not_before: 2015-01-01}"
+            )
+        raise Rejection(UnknownEntityError, f"unknown {wanted} {entity_id!r} on {self._day()}", hint, missing=entity_id)
 
     def _suggest(self, entity_id: str, types: tuple[type[Any], ...]) -> str:
         candidates = [entity for entity in self.entities.values() if isinstance(entity, types)]
