@@ -238,7 +238,8 @@ class Diff(Sequence[DiffEntry]):
         return "\n".join(lines)
 
     def draw(self, **options: Unpack[DiffOptions]) -> Drawing:
-        """A before/after drawing: the two days side by side (or ``layout="overlay"``), changes coloured.
+        """A before/after drawing: the first day above the second (or ``layout="side-by-side"``/``"overlay"``),
+        the changes coloured and explained in a legend.
 
         Options as for :func:`orgmodel.render.diff_to_dot`.
 

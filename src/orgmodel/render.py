@@ -18,7 +18,9 @@ b'<?xml'
 
 from orgmodel._render import (
     ALL_RELATIONS,
+    DEFAULT_RELATIONS,
     FORMATS,
+    LAYOUTS,
     ChartOptions,
     DiffOptions,
     Drawing,
@@ -33,7 +35,9 @@ from orgmodel.errors import RenderError
 
 __all__ = [
     "ALL_RELATIONS",
+    "DEFAULT_RELATIONS",
     "FORMATS",
+    "LAYOUTS",
     "ChartOptions",
     "DiffOptions",
     "Drawing",

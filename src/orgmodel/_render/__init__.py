@@ -18,7 +18,7 @@ points and the marks of a diff), ``_engine`` (rendering, files), ``_drawing``
 True
 """
 
-from orgmodel._render._dot import ALL_RELATIONS, DEFAULT_STACK, diff_to_dot, to_dot
+from orgmodel._render._dot import ALL_RELATIONS, DEFAULT_RELATIONS, DEFAULT_STACK, LAYOUTS, diff_to_dot, to_dot
 from orgmodel._render._drawing import (
     ChartOptions,
     DiffOptions,
@@ -32,8 +32,10 @@ from orgmodel._render._engine import FORMATS, Format, RenderError, format_of, re
 
 __all__ = [
     "ALL_RELATIONS",
+    "DEFAULT_RELATIONS",
     "DEFAULT_STACK",
     "FORMATS",
+    "LAYOUTS",
     "ChartOptions",
     "DiffOptions",
     "Drawing",

@@ -17,14 +17,23 @@ from orgmodel._render._html import Cell, Span, html_label
 from orgmodel._render._scene import Mark, Options, Scene, SceneWriter, cluster_attributes, visible_units
 from orgmodel.errors import InvalidArgumentError
 
-__all__ = ["ALL_RELATIONS", "DEFAULT_STACK", "diff_to_dot", "to_dot"]
+__all__ = ["ALL_RELATIONS", "DEFAULT_RELATIONS", "DEFAULT_STACK", "LAYOUTS", "diff_to_dot", "to_dot"]
 
-#: Every relation kind: the default for ``relations=``.
+#: Every relation kind: pass ``relations=ALL_RELATIONS`` to draw them all.
 ALL_RELATIONS: tuple[RelationKind, ...] = tuple(RelationKind)
-#: A parent with more children than this hangs its leaf units in one column.
-DEFAULT_STACK = 4
+#: The relation kinds drawn by default: the lines between bodies.  ``responsible-for`` is left
+#: out: it ties directors to councils and tasks, often dozens of lines out of one box.
+DEFAULT_RELATIONS: tuple[RelationKind, ...] = (
+    RelationKind.SUPPORTS,
+    RelationKind.DOTTED_LINE,
+    RelationKind.CONTRACTED_TO,
+)
+#: A parent with more children than this hangs its leaf units in one column (and so do a group's top units).
+DEFAULT_STACK = 2
 
-Layout = Literal["side-by-side", "overlay"]
+Layout = Literal["stacked", "side-by-side", "overlay"]
+#: The layouts of a diff: before above after (the default), before beside after, or one overlaid picture.
+LAYOUTS: tuple[Layout, ...] = ("stacked", "side-by-side", "overlay")
 
 
 def to_dot(
@@ -32,7 +41,7 @@ def to_dot(
     *,
     root: str | None = None,
     depth: int | None = None,
-    relations: Iterable[RelationKind | str] = ALL_RELATIONS,
+    relations: Iterable[RelationKind | str] = DEFAULT_RELATIONS,
     view: Literal["units", "people"] = "units",
     stack_leaves: int | None = DEFAULT_STACK,
     show_posts: bool = True,
@@ -47,8 +56,11 @@ def to_dot(
     drawn apart, each in its own shape, colour and cluster.  ``root`` draws
     only one unit (an id or a name) and what lies under it, ``depth`` stops
     that many levels down; ``relations`` picks the relation kinds to draw
-    (dashed, not pulling the layout); ``stack_leaves`` hangs the leaf units of
-    a parent with more children than that in one column (``None``: never);
+    (dashed, not pulling the layout; by default :data:`DEFAULT_RELATIONS`,
+    all but ``responsible-for``), each only when both its ends are drawn, and
+    the caption counts those left out; ``stack_leaves`` hangs the leaf units
+    of a parent with more children than that in one column, and the parentless
+    units of a group with more than that at the top (``None``: never);
     ``show_functions`` lists functions in their owners' boxes;
     ``view="people"`` draws posts and their holders along the reporting lines
     instead of units.  Facts whose date is uncertain that day are dashed and
@@ -81,10 +93,11 @@ def to_dot(
 def diff_to_dot(
     diff: Diff,
     *,
-    layout: Layout = "side-by-side",
+    layout: Layout = "stacked",
     root: str | None = None,
     depth: int | None = None,
-    relations: Iterable[RelationKind | str] = ALL_RELATIONS,
+    relations: Iterable[RelationKind | str] = DEFAULT_RELATIONS,
+    unchanged_relations: bool = False,
     stack_leaves: int | None = DEFAULT_STACK,
     show_posts: bool = True,
     show_functions: bool = False,
@@ -93,15 +106,19 @@ def diff_to_dot(
 ) -> str:
     """What changed between two days as Graphviz DOT text, each kind of change in its own colour.
 
-    ``layout="side-by-side"`` draws the organisation before and after, in two
-    clusters; ``"overlay"`` draws one organisation with what is gone dashed in
-    red.  New units are green, dissolved red; a renamed unit shows its new
-    name with the old one struck through; a moved unit keeps a grey dashed
-    line to where it sat; merges and splits draw lineage arrows from the old
-    units to the new; transferred functions, appointments and vacancies are
-    marked on their rows.  Every mark also carries a word, so nothing is told
-    by colour alone.  ``changed_only`` draws only the units something happened
-    to and those above them; the other options are those of :func:`to_dot`.
+    ``layout="stacked"`` draws the organisation before above the organisation
+    after, in two clusters (org charts are wide, so the two fit a page best
+    one over the other); ``"side-by-side"`` puts them next to each other;
+    ``"overlay"`` draws one organisation with what is gone dashed in red.
+    New units are green, dissolved red; a renamed unit shows its new name
+    with the old one struck through; a moved unit keeps a grey dashed line to
+    where it sat; merges and splits draw lineage arrows from the old units to
+    the new; transferred functions, appointments and vacancies are marked on
+    their rows.  Every mark also carries a word, so nothing is told by colour
+    alone.  Only the relations that were added or removed are drawn (of the
+    kinds in ``relations``); ``unchanged_relations=True`` draws the others
+    too.  ``changed_only`` draws only the units something happened to and
+    those above them; the other options are those of :func:`to_dot`.
 
     >>> import orgmodel as om
     >>> org = om.Timeline(
@@ -114,8 +131,8 @@ def diff_to_dot(
     >>> "<S>Samordnings- och utvecklingsenheten</S>" in dot
     True
     """
-    if layout not in ("side-by-side", "overlay"):
-        raise InvalidArgumentError(f"layout must be 'side-by-side' or 'overlay', got {layout!r}")
+    if layout not in LAYOUTS:
+        raise InvalidArgumentError(f"layout must be one of {list(LAYOUTS)}, got {layout!r}")
     options = Options.check(
         relations=relations,
         view="units",
@@ -127,12 +144,15 @@ def diff_to_dot(
     depth = _check_depth(depth)
     if root is not None:
         _check_root_somewhere(diff, root)
-    marks = _DiffMarks(diff)
+    marks = _DiffMarks(diff, options.relations)
     caption = f"Changes from {diff.start.isoformat()} to {diff.end.isoformat()}: {len(diff)}"
     graph = _new_graph(caption)
-    notes = style.Legend()
-    draw = _side_by_side if layout == "side-by-side" else _overlay
-    draw(graph, diff, marks, options, notes, root=root, depth=depth, changed_only=changed_only)
+    notes = style.Legend(left_out_words="relations" if unchanged_relations else "changed relations")
+    settings = _DiffSettings(root, depth, changed_only, only_changed_relations=not unchanged_relations)
+    if layout == "overlay":
+        _overlay(graph, diff, marks, options, notes, settings)
+    else:
+        _before_after(graph, diff, marks, options, notes, settings, stacked=layout == "stacked")
     graph.attr(label=notes.label(caption, show=options.legend))
     return str(graph.source)
 
@@ -146,10 +166,11 @@ def _new_graph(caption: str) -> Any:
         comment=caption,
         graph_attr={
             "rankdir": "TB",
-            # newrank lets the stacked columns share ranks inside clusters.
+            # newrank ranks the whole graph at once: stacked columns share ranks inside clusters, the
+            # groups' top boxes share a row across clusters, and "before" can sit above "after".
             "newrank": "true",
             "nodesep": "0.3",
-            "ranksep": "0.45",
+            "ranksep": "0.55",
             "fontname": style.FONT,
             "labelloc": "b",
             "labeljust": "l",
@@ -199,23 +220,32 @@ def _check_depth(depth: int | None) -> int | None:
     return depth
 
 
+@attrs.frozen
+class _DiffSettings:
+    """What a diff's layouts share: the part of the organisation to draw, and which relations."""
+
+    root: str | None
+    depth: int | None
+    changed_only: bool
+    only_changed_relations: bool
+
+
 def _scene(
     chart: OrgChart,
     side: str,
     marks: Mapping[str, tuple[Mark, ...]],
     relation_marks: Mapping[RelationKey, ChangeKind],
+    settings: _DiffSettings,
     *,
-    root: str | None,
-    depth: int | None,
     keep: set[str] | None,
     ghosts: frozenset[str] = frozenset(),
 ) -> Scene:
-    root_id = _root_on(chart, root)
+    root_id = _root_on(chart, settings.root)
     if root_id is False:
         units: tuple[str, ...] = ()
         hidden: dict[str, int] = {}
     else:
-        units, hidden = visible_units(chart, root=root_id, depth=depth, keep=keep)
+        units, hidden = visible_units(chart, root=root_id, depth=settings.depth, keep=keep)
     forced = frozenset(key for key in marks if isinstance(chart.get(key), (Post, Function)))
     return Scene(
         chart,
@@ -226,43 +256,64 @@ def _scene(
         forced=forced,
         ghosts=ghosts,
         relation_marks=relation_marks,
-        whole=root is None and keep is None,
+        changed_relations_only=settings.only_changed_relations,
+        whole=settings.root is None and keep is None,
     )
 
 
-# --- the two layouts -------------------------------------------------------------------------------
+# --- the layouts -----------------------------------------------------------------------------------
 
 
-def _side_by_side(
+def _before_after(
     graph: Any,
     diff: Diff,
     marks: _DiffMarks,
     options: Options,
     notes: style.Legend,
+    settings: _DiffSettings,
     *,
-    root: str | None,
-    depth: int | None,
-    changed_only: bool,
+    stacked: bool,
 ) -> None:
+    """The two days in two clusters, "before" above "after" (``stacked``) or beside it."""
     writers: dict[str, SceneWriter] = {}
+    ends: dict[str, tuple[str, str]] = {}
     sides = (
         ("before", diff.before, marks.before, marks.relations_before),
         ("after", diff.after, marks.after, marks.relations_after),
     )
     for side, chart, side_marks, relation_marks in sides:
-        keep = marks.touched(chart, side) if changed_only else None
-        scene = _scene(chart, side, side_marks, relation_marks, root=root, depth=depth, keep=keep)
+        keep = marks.touched(chart, side) if settings.changed_only else None
+        scene = _scene(chart, side, side_marks, relation_marks, settings, keep=keep)
         with graph.subgraph(name=f"cluster_{side}") as cluster:
             cluster.attr(**cluster_attributes(f"{side} {chart.day.isoformat()}", "#ffffff"))
-            cluster.attr(fontsize="14", fontcolor=style.TEXT)
+            cluster.attr(fontsize="16", fontcolor=style.TEXT)
             writer = SceneWriter(cluster, scene, options, notes)
             writer.write()
-            if not scene.units:
-                cluster.node(f"{side}/~empty", label=html_label([Cell.of(Span("nothing to show"))]), shape="plain")
+            tops, lowest = writer.tops(), writer.lowest()
+            if not tops or lowest is None:
+                lowest = f"{side}/~empty"
+                tops = [lowest]
+                cluster.node(lowest, label=html_label([Cell.of(Span("nothing to show"))]), shape="plain")
+            ends[side] = tops[0], lowest
         writers[side] = writer
+    if stacked:
+        _stack(graph, lowest=ends["before"][1], top=ends["after"][0])
     _write_lineage(graph, marks, writers["before"], writers["after"], notes)
     # Written at the top level: a cluster's subgraph is closed once its block ends.
     _write_ghosts(graph, marks, writers["before"].chart, writers["after"], notes)
+
+
+def _stack(graph: Any, *, lowest: str, top: str) -> None:
+    """Put one drawing under another: ``lowest`` (a node in the bottom row of the one above)
+    gets an invisible edge to an invisible point, and that point one to ``top`` (a node in the
+    top row of the one below).
+
+    The edges weigh nothing, so they only order the ranks and pull no box sideways.
+    """
+    divider = "~divider"
+    graph.node(divider, shape="point", style="invis", width="0", height="0", label="")
+    graph.edge(lowest, divider, style="invis", weight="0")
+    graph.edge(divider, top, style="invis", weight="0")
 
 
 def _overlay(
@@ -271,18 +322,16 @@ def _overlay(
     marks: _DiffMarks,
     options: Options,
     notes: style.Legend,
-    *,
-    root: str | None,
-    depth: int | None,
-    changed_only: bool,
+    settings: _DiffSettings,
 ) -> None:
     chart = overlay_chart(diff.before, diff.after)
     gone = frozenset(key for key in diff.before.entities if key not in diff.after.entities)
     merged_marks = {key: value for key, value in marks.before.items() if key in gone}
     merged_marks.update(marks.after)
     relation_marks = {**marks.relations_before, **marks.relations_after}
-    keep = (marks.touched(diff.before, "before") | marks.touched(diff.after, "after")) if changed_only else None
-    scene = _scene(chart, "", merged_marks, relation_marks, root=root, depth=depth, keep=keep, ghosts=gone)
+    touched = marks.touched(diff.before, "before") | marks.touched(diff.after, "after")
+    keep = touched if settings.changed_only else None
+    scene = _scene(chart, "", merged_marks, relation_marks, settings, keep=keep, ghosts=gone)
     writer = SceneWriter(graph, scene, options, notes)
     writer.write()
     _write_lineage(graph, marks, writer, writer, notes)
@@ -346,8 +395,10 @@ def _write_ghosts(graph: Any, marks: _DiffMarks, before: OrgChart, writer: Scene
 class _DiffMarks:
     """The marks a diff puts on each side: per entity, per relation, and the lineage and ghost lines."""
 
-    def __init__(self, diff: Diff) -> None:
+    def __init__(self, diff: Diff, kinds: frozenset[RelationKind] = frozenset(RelationKind)) -> None:
         self.diff = diff
+        # The relation kinds drawn: changes to others neither draw nor pull their ends into changed_only.
+        self.kinds = kinds
         self.before: defaultdict[str, tuple[Mark, ...]] = defaultdict(tuple)
         self.after: defaultdict[str, tuple[Mark, ...]] = defaultdict(tuple)
         self.relations_before: dict[RelationKey, ChangeKind] = {}
@@ -357,17 +408,18 @@ class _DiffMarks:
         for entry in diff.entries:
             self._add(entry)
 
-    def name(self, entity_id: str | None) -> str:
-        """An entity's name on the second day (or the first); "the top" for no parent."""
+    def name(self, entity_id: str | None, nobody: str = "the top") -> str:
+        """An entity's name on the second day (or the first); ``nobody`` (default "the top", for no parent) for none."""
         if entity_id is None:
-            return "the top"
+            return nobody
         entity = self.diff.after.get(entity_id) or self.diff.before.get(entity_id)
         return entity.name if entity is not None else entity_id
 
     def _mark(self, side: str, entry: DiffEntry, entity_id: str, note: str = "", old_name: str | None = None) -> None:
         table = self.after if side == "after" else self.before
         mark = Mark(entry.kind, note, old_name, uncertain=entry.uncertain, planned=entry.planned)
-        table[entity_id] = (*table[entity_id], mark)
+        if mark not in table[entity_id]:  # one entry per field changed can tell the same story twice
+            table[entity_id] = (*table[entity_id], mark)
 
     def _add(self, entry: DiffEntry) -> None:
         kind, subject, before, after = entry.kind, entry.subject, entry.before, entry.after
@@ -402,8 +454,8 @@ class _DiffMarks:
         elif kind is ChangeKind.FUNCTION_TRANSFERRED:
             assert isinstance(before, Function)
             assert isinstance(after, Function)
-            self._mark("after", entry, subject, note=f"from {self.name(before.owner)}")
-            self._mark("before", entry, subject, note=f"to {self.name(after.owner)}")
+            self._mark("after", entry, subject, note=f"from {self.name(before.owner, 'no owner')}")
+            self._mark("before", entry, subject, note=f"to {self.name(after.owner, 'no owner')}")
         elif kind is ChangeKind.APPOINTED:
             was = before.holder if isinstance(before, Post) else None
             self._mark("after", entry, subject, note=f"succeeding {self.name(was)}" if was is not None else "")
@@ -411,8 +463,19 @@ class _DiffMarks:
             was = before.holder if isinstance(before, Post) else None
             side = "after" if after is not None else "before"
             self._mark(side, entry, subject, note=f"was {self.name(was)}" if side == "after" and was else "")
+        elif kind is ChangeKind.REPORTING_CHANGED and isinstance(before, Post) and isinstance(after, Post):
+            self._mark("after", entry, subject, note=self._reporting(before, after))
         else:
             self._mark("after" if after is not None else "before", entry, subject)
+
+    def _reporting(self, before: Post, after: Post) -> str:
+        """What changed about a post's place: to whom it reports, whether it heads its unit (or both)."""
+        notes = []
+        if before.reports_to != after.reports_to:
+            notes.append(f"to {self.name(after.reports_to, 'no one')}")
+        if before.heads != after.heads:
+            notes.append("now heads its unit" if after.heads else "no longer heads its unit")
+        return "; ".join(notes)
 
     def _moved(self, entry: DiffEntry, subject: str) -> None:
         before, after = entry.before, entry.after
@@ -430,7 +493,8 @@ class _DiffMarks:
         relation_marks = self.relations_after if side == "after" else self.relations_before
         ids: set[str] = set(marks)
         for key in relation_marks:
-            ids.update(key[1:])
+            if key[0] in self.kinds:
+                ids.update(key[1:])
         for source, target, _ in self.lineage:
             ids.update((source, target))
         for unit_id in self.moved_units:

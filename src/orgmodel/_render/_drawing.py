@@ -37,10 +37,11 @@ class ChartOptions(TypedDict, total=False):
 class DiffOptions(TypedDict, total=False):
     """The keyword options of :func:`~orgmodel._render.diff_to_dot`, for ``Diff.draw(**options)``."""
 
-    layout: Literal["side-by-side", "overlay"]
+    layout: Literal["stacked", "side-by-side", "overlay"]
     root: str | None
     depth: int | None
     relations: Iterable[RelationKind | str]
+    unchanged_relations: bool
     stack_leaves: int | None
     show_posts: bool
     show_functions: bool
@@ -138,7 +139,7 @@ def diff_mimebundle(diff: Diff, **options: Unpack[DiffOptions]) -> dict[str, str
     >>> print(diff_mimebundle(org.diff("2014-12-31", "2015-01-01"), layout="sideways")["text/plain"])
     Changes from 2014-12-31 to 2015-01-01: 1
     ...
-    (no drawing: InvalidArgumentError: layout must be 'side-by-side' or 'overlay', got 'sideways')
+    (no drawing: InvalidArgumentError: layout must be one of ['stacked', 'side-by-side', 'overlay'], got 'sideways')
     """
     return _mimebundle(lambda: diff_to_dot(diff, **options), diff.summary)
 

@@ -9,6 +9,7 @@ three look alike.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -52,14 +53,38 @@ class Mark:
     uncertain: bool = False
     planned: bool = False
 
-    def spans(self) -> tuple[Span, ...]:
-        """The badge: ``[renamed]`` in the change's colour, then the note."""
+    def lines(self, indent: str = "") -> tuple[tuple[Span, ...], ...]:
+        """The badge, ``[renamed]`` in the change's colour, then the note, broken into short lines.
+
+        Every line starts with ``indent``; the note's later lines are indented
+        a little more, under the badge.
+        """
         colour = style.CHANGE_COLOURS[self.kind]
-        badge = style.CHANGE_BADGES[self.kind] + _flag_text(self.uncertain, self.planned)
-        spans = [Span(f"[{badge}]", bold=True, colour=colour, size=style.SMALL)]
-        if self.note:
-            spans.append(Span(f" {self.note}", colour=colour, size=style.SMALL))
-        return tuple(spans)
+        badge = f"[{style.CHANGE_BADGES[self.kind]}{_flag_text(self.uncertain, self.planned)}]"
+        first: list[Span] = [Span(indent)] if indent else []
+        first.append(Span(badge, bold=True, colour=colour, size=style.SMALL))
+        if not self.note:
+            return (tuple(first),)
+        # The badge takes the start of the first line: wrap the note around it.
+        text = wrap(f"{badge} {self.note}", style.ROW_WRAP - len(indent))
+        first.append(Span(text[0][len(badge) :], colour=colour, size=style.SMALL))
+        rest = [(Span(f"{indent}  {line}", colour=colour, size=style.SMALL),) for line in text[1:]]
+        return (tuple(first), *rest)
+
+
+def mark_lines(marks: Iterable[Mark], indent: str = "") -> list[tuple[Span, ...]]:
+    """The lines of several marks; badges without a note share a line ("[new] [appointed]")."""
+    lines: list[tuple[Span, ...]] = []
+    bare: list[Span] = []
+    for mark in marks:
+        if mark.note:
+            lines += mark.lines(indent)
+        else:
+            bare += [Span(" ")] if bare else [Span(indent)] if indent else []
+            bare += mark.lines()[0]
+    if bare:
+        lines.append(tuple(bare))
+    return lines
 
 
 @attrs.frozen
@@ -119,8 +144,9 @@ class Scene:
     to show on units, posts and functions; ``forced`` posts and functions to
     list even when the options hide them (they changed); ``ghosts`` the
     entities that are gone (drawn dashed, in an overlay); ``relation_marks``
-    the relations that changed.  ``whole`` says no unit was left out, so
-    posts outside every unit belong in the people view too.
+    the relations that changed; ``changed_relations_only`` leaves out the
+    relations that did not.  ``whole`` says no unit was left out, so posts
+    outside every unit belong in the people view too.
     """
 
     chart: OrgChart
@@ -131,6 +157,7 @@ class Scene:
     forced: frozenset[str] = frozenset()
     ghosts: frozenset[str] = frozenset()
     relation_marks: Mapping[RelationKey, ChangeKind] = attrs.field(factory=dict)
+    changed_relations_only: bool = False
     whole: bool = True
 
 
@@ -226,6 +253,7 @@ class SceneWriter:
         self.visible = set(scene.units)
         self.boxes: dict[str, _Box] = {}
         self.stacks: dict[str, list[list[str]]] = {}
+        self.loose: list[list[str]] = []
         # Where edges end for entities drawn as a row inside a box: entity id -> "node:port".
         self.ports: dict[str, str] = {}
 
@@ -236,16 +264,17 @@ class SceneWriter:
         return node_name(entity_id, self.scene.side)
 
     def anchor(self, entity_id: str) -> str | None:
-        """Where an edge to an entity ends: its box, its row in a box, or the box that holds it; ``None`` if unseen."""
+        """Where an edge to an entity ends: its box or its row in a box; ``None`` when it is not drawn.
+
+        A person is drawn where a post they hold is, and in the people view a
+        unit where its head post is.  A hidden post or function has no anchor:
+        an edge to the box that merely holds it would point at the wrong thing.
+        """
         if entity_id in self.boxes:
             return self.node(entity_id)
         if entity_id in self.ports:
             return self.ports[entity_id]
         entity = self.chart.get(entity_id)
-        if isinstance(entity, Post):
-            return self.anchor(entity.unit) if entity.unit is not None and self.options.view == "units" else None
-        if isinstance(entity, Function):
-            return self.anchor(entity.owner) if entity.owner is not None else None
         if isinstance(entity, Person):
             for post in self.chart.posts_held_by(entity_id):
                 found = self.anchor(post.id)
@@ -270,19 +299,52 @@ class SceneWriter:
             for post in posts:
                 self._plan_post(post, shown)
         self.stacks = self._stacked()
+        self.loose = self._loose()
         for group in style.Group:
             members = [box for box in self.boxes.values() if box.group is group]
             if members:
                 self._write_cluster(group, members)
+        self._write_tops()
         self._write_hierarchy()
         self._write_relations()
+
+    def _write_tops(self) -> None:
+        """Line up the top boxes in one row, the groups' clusters in order from left to right.
+
+        Left alone, a unit with no parent may drift down the page, and the
+        clusters may swap places between the two sides of a diff.  An
+        invisible edge between two boxes of one rank puts its tail left of its
+        head, so one such edge between the first top box of each group keeps
+        the political bodies left of the administration, left of the rest.
+        """
+        tops = self._top_row()
+        if len(tops) < 2:
+            return
+        with self.graph.subgraph() as rank:
+            rank.attr(rank="same")
+            for box in tops:
+                rank.node(self.node(box.entity_id))
+        firsts: dict[style.Group, str] = {}
+        for box in tops:
+            firsts.setdefault(box.group, self.node(box.entity_id))
+        leaders = [firsts[group] for group in style.Group if group in firsts]
+        for left, right in itertools.pairwise(leaders):
+            self.graph.edge(left, right, style="invis")
+
+    def _top_row(self) -> list[_Box]:
+        """The boxes in the top row: those that hang from no drawn box, less the loose ones stacked under another."""
+        below = {entity_id for column in self.loose for entity_id in column[1:]}
+        return [box for box in self.boxes.values() if box.parent not in self.boxes and box.entity_id not in below]
 
     def _write_cluster(self, group: style.Group, members: Sequence[_Box]) -> None:
         side = f"{self.scene.side}_" if self.scene.side else ""
         with self.graph.subgraph(name=f"cluster_{side}{group.value}") as cluster:
             cluster.attr(**cluster_attributes(group.caption, _GROUP_FILLS[group]))
+            # A loose column shares a group, which Graphviz keeps in a straight line.
+            columns = {entity_id: f"{self.node(column[0])}/loose" for column in self.loose for entity_id in column}
             for box in members:
-                cluster.node(self.node(box.entity_id), label=box.label, **box.attributes)
+                extra = {"group": columns[box.entity_id]} if box.entity_id in columns else {}
+                cluster.node(self.node(box.entity_id), label=box.label, **box.attributes, **extra)
             self._write_stacks(cluster, {box.entity_id for box in members})
 
     # --- boxes for units -----------------------------------------------------------------------
@@ -291,7 +353,7 @@ class SceneWriter:
         chart, scene = self.chart, self.scene
         ports = _Ports(self.node(unit.id))
         marks = self._marks(unit.id)
-        rows: list[Cell] = [Cell.of(*mark.spans()) for mark in marks]
+        rows: list[Cell] = [Cell((line,)) for line in mark_lines(marks)]
         rows.append(self._name_cell(unit.name, unit.id))
         rows += [
             Cell.of(Span(mark.old_name, strike=True, colour=style.MUTED, size=style.SMALL))
@@ -345,7 +407,7 @@ class SceneWriter:
         flags = self._flags(post.id)
         if flags:
             spans.append(Span(flags, colour=style.MUTED, size=style.SMALL + 1))
-        lines = [tuple(spans)] + [(Span("   "), *mark.spans()) for mark in self._marks(post.id)]
+        lines = [tuple(spans), *mark_lines(self._marks(post.id), "   ")]
         return Cell(tuple(lines), align=align, port=ports.take(post.id))
 
     def _function_cells(self, owner: str, ports: _Ports) -> list[Cell]:
@@ -358,9 +420,12 @@ class SceneWriter:
         for function, whose in owned:
             if not (self.options.show_functions or function.id in self.scene.forced):
                 continue
-            text = f"◦ {function.name}{whose}{self._flags(function.id)}"
-            lines: list[tuple[Span, ...]] = [(Span(text, italic=True, colour="#2f5f3a", size=style.SMALL + 1),)]
-            lines += [(Span("   "), *mark.spans()) for mark in self._marks(function.id)]
+            text = wrap(f"◦ {function.name}{whose}{self._flags(function.id)}", style.ROW_WRAP)
+            lines: list[tuple[Span, ...]] = [
+                (Span(("" if number == 0 else "   ") + line, italic=True, colour=style.FUNCTION, size=style.SMALL + 1),)
+                for number, line in enumerate(text)
+            ]
+            lines += mark_lines(self._marks(function.id), "   ")
             cells.append(Cell(tuple(lines), align="LEFT", port=ports.take(function.id)))
         return cells
 
@@ -396,7 +461,7 @@ class SceneWriter:
 
     def _plan_post(self, post: Post, shown: set[str]) -> None:
         ports = _Ports(self.node(post.id))
-        rows: list[Cell] = [Cell.of(*mark.spans()) for mark in self._marks(post.id)]
+        rows: list[Cell] = [Cell((line,)) for line in mark_lines(self._marks(post.id))]
         rows.append(self._name_cell(post.title, post.id))
         holder = self.chart.holder(post.id)
         if holder is None:
@@ -425,6 +490,55 @@ class SceneWriter:
                 children[box.parent].append(box.entity_id)
         return children
 
+    def tops(self) -> list[str]:
+        """The nodes in the drawing's top row."""
+        return [self.node(box.entity_id) for box in self._top_row()]
+
+    def lowest(self) -> str | None:
+        """A node in the drawing's bottom row (``None`` for an empty drawing).
+
+        The top row is the first rank and every other box sits one rank under
+        its parent, or, stacked, one rank under the box above it in its column.
+        """
+        children = self._children()
+        stacked = {
+            leaf: index for columns in self.stacks.values() for column in columns for index, leaf in enumerate(column)
+        }
+        rank: dict[str, int] = {}
+
+        def visit(entity_id: str, level: int) -> None:
+            rank[entity_id] = level
+            for child in children.get(entity_id, ()):
+                visit(child, level + 1 + stacked.get(child, 0))
+
+        for box in self._top_row():
+            visit(box.entity_id, 0)
+        for column in self.loose:
+            for level, entity_id in enumerate(column):
+                rank[entity_id] = level
+        if not rank:
+            return None
+        return self.node(max(rank, key=rank.__getitem__))
+
+    def _loose(self) -> list[list[str]]:
+        """Where a group has more than ``stack_leaves`` top boxes: those with nothing under them, in one column.
+
+        Units with no parent line up along the top otherwise, and a municipal
+        office often has several (projects, units about to be placed).
+        """
+        limit = self.options.stack_leaves
+        if limit is None:
+            return []
+        children = self._children()
+        tops = [box for box in self.boxes.values() if box.parent not in self.boxes]
+        columns = []
+        for group in style.Group:
+            members = [box.entity_id for box in tops if box.group is group]
+            leaves = [entity_id for entity_id in members if entity_id not in children]
+            if len(members) > limit and len(leaves) > 1:
+                columns.append(leaves)
+        return columns
+
     def _stacked(self) -> dict[str, list[list[str]]]:
         """For each parent with more than ``stack_leaves`` children: its leaves, one column per cluster."""
         limit = self.options.stack_leaves
@@ -449,20 +563,24 @@ class SceneWriter:
 
         Each point shares a rank with its leaf, so the leaves go down the page
         instead of across it; the line reads as the usual org-chart bracket.
+        Each column is an invisible cluster, so no other box can come between
+        a point and its leaf.
         """
         for parent, columns in self.stacks.items():
             for number, column in enumerate(columns):
                 if column[0] not in members:
                     continue
-                for index, leaf in enumerate(column):
-                    point = self._spine(parent, number, index)
-                    # One group per column keeps its points in a straight vertical line.
-                    group = f"{self.node(parent)}/stack{number}"
-                    cluster.node(point, shape="point", width="0.03", color=style.LINE, label="", group=group)
-                    with cluster.subgraph() as rank:
-                        rank.attr(rank="same")
-                        rank.node(point)
-                        rank.node(self.node(leaf))
+                # One group per column keeps its points in a straight vertical line.
+                group = f"{self.node(parent)}/stack{number}"
+                with cluster.subgraph(name=f"cluster_{group}") as box:
+                    box.attr(label="", style="invis", margin="0")
+                    for index, leaf in enumerate(column):
+                        point = self._spine(parent, number, index)
+                        box.node(point, shape="point", width="0.03", color=style.LINE, label="", group=group)
+                        with box.subgraph() as rank:
+                            rank.attr(rank="same")
+                            rank.node(point)
+                            rank.node(self.node(leaf))
 
     def _spine(self, parent: str, column: int, index: int) -> str:
         return f"{self.node(parent)}/stack{column}/{index}"
@@ -481,17 +599,29 @@ class SceneWriter:
                     self.graph.edge(previous, point, weight="10")
                     self.graph.edge(point, self.node(leaf), **self.boxes[leaf].edge)
                     previous = point
+        for column in self.loose:
+            # No line: these units hang from nothing.  Weight keeps the column straight.
+            for upper, lower in itertools.pairwise(column):
+                self.graph.edge(self.node(upper), self.node(lower), style="invis", weight="10")
 
     # --- relations -----------------------------------------------------------------------------
 
     def _write_relations(self) -> None:
-        """Relations as dashed arrows that do not pull the layout (``constraint=false``)."""
+        """Relations as dashed arrows that do not pull the layout (``constraint=false``).
+
+        Only relations of the kinds asked for, and (in a diff, by default) only
+        those that changed; a relation is drawn only when both its ends are,
+        and the legend counts those left out for that or for their kind.
+        """
         marks = self.scene.relation_marks
         for relation in self.chart.relations_of():
-            if relation.kind not in self.options.relations and relation.key not in marks:
+            if self.scene.changed_relations_only and relation.key not in marks:
                 continue
             source, target = self.anchor(relation.source), self.anchor(relation.target)
-            if source is None or target is None or source == target:
+            if relation.kind not in self.options.relations or source is None or target is None:
+                self.legend.relations_left_out += 1
+                continue
+            if source == target:
                 continue
             self.graph.edge(source, target, **self._relation_attributes(relation, marks.get(relation.key)))
 
@@ -500,7 +630,7 @@ class SceneWriter:
         words = relation.kind.value
         if change is not None:
             colour = style.CHANGE_COLOURS[change]
-            words = f"{style.CHANGE_BADGES[change]}: {words}"
+            words = f"{style.RELATION_SIGNS[change]} {words}"
             self.legend.changes.add(change)
         else:
             self.legend.relations.add(relation.kind)
@@ -513,7 +643,9 @@ class SceneWriter:
             "color": colour,
             "arrowhead": "vee",
             "penwidth": "1.3" if change is None else "2",
-            "label": label,
+            # An xlabel is placed after the layout: a plain label would add a node to the ranking,
+            # and labelled constraint=false edges between clusters break dot's ranking ("trouble in init_rank").
+            "xlabel": label,
         }
 
 

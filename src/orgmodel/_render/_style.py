@@ -24,7 +24,10 @@ LINE = "#555555"
 VACANT = "#b3261e"
 GHOST = "#9e9e9e"
 SMALL = 9.0
+FUNCTION = "#2f5f3a"
 WRAP = 30  # characters per line of a unit's name before it breaks at a space
+ROW_WRAP = 48  # characters per line of a smaller row in a box (a function, a change's note)
+LEGEND_ROWS = 8  # entries in a column of the legend before it starts another
 
 
 class Group(str, enum.Enum):
@@ -141,10 +144,13 @@ CHANGE_MEANINGS = {
     ChangeKind.APPOINTED: "someone appointed to the post",
     ChangeKind.VACATED: "the post left vacant",
     ChangeKind.REPORTING_CHANGED: "the post reports elsewhere, or heads differently",
-    ChangeKind.RELATION_ADDED: "a relation added",
-    ChangeKind.RELATION_REMOVED: "a relation removed",
+    ChangeKind.RELATION_ADDED: "a relation added (its kind follows the +)",
+    ChangeKind.RELATION_REMOVED: "a relation removed (its kind follows the −)",
     ChangeKind.MODIFIED: "changed in another way (e.g. its kind)",
 }
+
+#: What a changed relation's label starts with: added "+ supports", removed "− supports".
+RELATION_SIGNS = {ChangeKind.RELATION_ADDED: "+", ChangeKind.RELATION_REMOVED: "−"}
 
 #: When one box has several changes, the first of these colours its border.
 CHANGE_PRIORITY = (
@@ -176,18 +182,40 @@ class Legend:
     changes: set[ChangeKind] = attrs.field(factory=set)
     lineage: bool = False
     ghost: bool = False
+    #: Relations that would have been drawn but for their kind or an end not drawn, and what to call them.
+    relations_left_out: int = 0
+    left_out_words: str = "relations"
 
     def label(self, caption: str, *, show: bool = True) -> str:
         """The graph's label: a caption, then (with ``show``) the legend of what was drawn.
 
+        A long legend runs in up to three columns, read down, so it does not
+        make the picture taller than the drawing above it.
+
         >>> "Kommunstyrelsen" in Legend().label("Kommunstyrelsen 2015-01-01")
         True
         """
-        rows: list[Cell | tuple[Cell, Cell]] = [Cell.of(Span(caption, bold=True, size=12), align="LEFT", colspan=2)]
-        legend = list(self._rows()) if show else []
-        if legend:
-            rows.append(Cell.of(Span("Legend", bold=True, colour=MUTED, size=SMALL + 1), align="LEFT", colspan=2))
-        return html_label([*rows, *legend], padding=1, spacing=3)
+        entries = [(entry,) if isinstance(entry, Cell) else entry for entry in self._rows()] if show else []
+        columns = min(3, -(-len(entries) // LEGEND_ROWS)) or 1
+        height = -(-len(entries) // columns)
+        width = 3 * columns - 1  # each column of entries: a swatch and words; a gap between columns
+        rows: list[list[Cell]] = [[Cell.of(Span(caption, bold=True, size=12), align="LEFT", colspan=width)]]
+        if show and self.relations_left_out:
+            count = self.relations_left_out
+            words = self.left_out_words if count != 1 else self.left_out_words.removesuffix("s")
+            note = f"Not drawn: {count} {words} (of kinds left out, or with an end not drawn)"
+            rows.append([Cell.of(Span(note, colour=MUTED, size=SMALL + 1), align="LEFT", colspan=width)])
+        if entries:
+            rows.append([Cell.of(Span("Legend", bold=True, colour=MUTED, size=SMALL + 1), align="LEFT", colspan=width)])
+        for number in range(height):
+            row: list[Cell] = []
+            for column in range(columns):
+                if column:
+                    row.append(Cell.of(Span("      ")))
+                index = column * height + number
+                row += entries[index] if index < len(entries) else (Cell(colspan=2),)
+            rows.append(row)
+        return html_label(rows, padding=1, spacing=3)
 
     def _rows(self) -> Iterable[Cell | tuple[Cell, Cell]]:
         for look in BOX_STYLES:
@@ -205,7 +233,9 @@ class Legend:
                 yield _sample("- - ->", RELATION_COLOURS[kind], f"{kind.value} (a relation beside the hierarchy)")
         for change in CHANGE_PRIORITY:
             if change in self.changes:
-                yield _sample(f"[{CHANGE_BADGES[change]}]", CHANGE_COLOURS[change], CHANGE_MEANINGS[change])
+                sign = RELATION_SIGNS.get(change)
+                sample = f"- - -> {sign}" if sign is not None else f"[{CHANGE_BADGES[change]}]"
+                yield _sample(sample, CHANGE_COLOURS[change], CHANGE_MEANINGS[change])
         if self.lineage:
             yield _sample("===>", TEXT, "became: merged or split into (arrow in the change's colour)")
         if self.ghost:
