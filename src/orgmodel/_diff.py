@@ -20,7 +20,7 @@ import attrs
 from orgmodel._chart import OrgChart
 from orgmodel._entities import Entity, Function, Post, Relation, Unit
 from orgmodel._events import Absorb, Event, Merge, Rename, Source, Split, Status
-from orgmodel._state import Key, Value
+from orgmodel._state import Delta, Key, Value
 from orgmodel.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -276,9 +276,11 @@ class _Classifier:
         self.last = last
         self.net = net
         self.deltas = log.deltas_between(first, last)
-        self.first_position: dict[Key, int] = {}
+        # Each key's writes in the window, in order: looked up once per entry, so kept by key.
+        self.by_key: dict[Key, list[Delta]] = {}
         for delta in self.deltas:
-            self.first_position.setdefault(delta.key, delta.position)
+            self.by_key.setdefault(delta.key, []).append(delta)
+        self.first_position = {key: writes[0].position for key, writes in self.by_key.items()}
         self.entries: list[tuple[int, DiffEntry]] = []
         # Units whose establishment or ending a merge or split entry already explains.
         self.explained: set[str] = set()
@@ -319,9 +321,7 @@ class _Classifier:
         ``field`` may also be ``"exists"``: the events that made or ended the entity.
         """
         found: dict[int, None] = {}
-        for delta in self.deltas:
-            if delta.key != key:
-                continue
+        for delta in self.by_key.get(key, ()):
             if field == "exists":
                 relevant = (delta.old is None) != (delta.new is None)
             else:

@@ -107,6 +107,9 @@ class AppliedLog:
         self.changes = tuple(kept)
         self.entries = tuple(kept_entries)
         self.starts = [change.on.earliest for change in self.changes]
+        # The few changes that can mark a chart: dated by a window, or only planned.
+        self.windowed = [index for index, change in enumerate(self.changes) if not change.on.is_exact]
+        self.planned = [index for index, change in enumerate(self.changes) if change.status is Status.PLANNED]
         self.change_positions.append(len(self.events))
         self.change_deltas.append(len(state.deltas))
         self.deltas: list[Delta] = state.deltas
@@ -198,13 +201,12 @@ class AppliedLog:
             else:
                 entities[value.id] = value
         uncertain: set[Key] = set()
-        planned: set[Key] = set()
-        for index in range(prefix):
-            change = self.changes[index]
-            if change.on.latest > day:
+        for index in self.windowed[: bisect.bisect_left(self.windowed, prefix)]:
+            if self.changes[index].on.latest > day:
                 uncertain.update(delta.key for delta in self.deltas_between(index, index + 1))
-            if change.status is Status.PLANNED:
-                planned.update(delta.key for delta in self.deltas_between(index, index + 1))
+        planned: set[Key] = set()
+        for index in self.planned[: bisect.bisect_left(self.planned, prefix)]:
+            planned.update(delta.key for delta in self.deltas_between(index, index + 1))
         return OrgChart(day, entities, relations, uncertain=uncertain, planned=planned)
 
     # --- indexes for history and lineage, built on first use ----------------------------------
