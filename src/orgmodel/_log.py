@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import Generic, TypeVar
 
 from orgmodel._chart import OrgChart
-from orgmodel._entities import Entity, Post, Relation
+from orgmodel._entities import Entity, Relation
 from orgmodel._events import Change, Establish, Event, Merge, Split, Status
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
 from orgmodel.errors import EventError
@@ -117,33 +117,22 @@ class AppliedLog:
 
     def _record(self, state: WorkingState, index: int, deltas: Sequence[Delta]) -> None:
         """Keep the versions of what change ``index`` touched, and of the heads and holders it moved."""
-        touched: dict[Key, Value] = {}
-        units: set[str] = set()
-        people: set[str] = set()
+        versions_of = self.versions
         for delta in deltas:
-            touched[delta.key] = delta.new
-            if isinstance(delta.key, str):
-                # Kept for entities made and ended within one change, which have no version of their own.
-                last = delta.new if delta.new is not None else delta.old
-                assert last is not None
-                assert not isinstance(last, Relation)
-                self.last_seen[delta.key] = last
-            for value in (delta.old, delta.new):
-                if isinstance(value, Post):
-                    if value.heads and value.unit is not None:
-                        units.add(value.unit)
-                    if value.holder is not None:
-                        people.add(value.holder)
-        for key, value in touched.items():
-            versions = self.versions.get(key)
+            # A key written twice in one change gets two versions with the same change number;
+            # Versions.at finds the last of them, which is the value the change left.
+            versions = versions_of.get(delta.key)
             if versions is None:
-                versions = self.versions[key] = Versions(None)
+                versions = versions_of[delta.key] = Versions(None)
             versions.changes.append(index)
-            versions.values.append(value)
-        for unit in units:
+            versions.values.append(delta.new)
+            if delta.new is None and delta.old is not None and not isinstance(delta.old, Relation):
+                # What an entity last was before it ended, kept for history and for messages.
+                self.last_seen[delta.old.id] = delta.old
+        for unit in state.moved_heads:
             heads = state.heads_in.get(unit)
             self.heads.setdefault(unit, Versions(None)).record(index, min(heads) if heads else None)
-        for person in people:
+        for person in state.moved_holders:
             self.held.setdefault(person, Versions(())).record(index, tuple(sorted(state.held.get(person, ()))))
 
     def view(self, day: dt.date) -> LogView:
@@ -245,6 +234,11 @@ class AppliedLog:
 
     def last_value(self, entity_id: str) -> Entity | None:
         """The last value an entity had before it ended (or its value now)."""
+        versions = self.versions.get(entity_id)
+        if versions is not None and versions.values[-1] is not None:
+            value = versions.values[-1]
+            assert not isinstance(value, Relation)
+            return value
         return self.last_seen.get(entity_id)
 
     def name_at(self, entity_id: str, position: int) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """The form two names are compared in: case-folded, runs of spaces made one.
 

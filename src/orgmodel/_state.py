@@ -21,8 +21,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, TypeAlias, TypeVar, overload
 
-import attrs
-
 from orgmodel import _names
 from orgmodel._entities import (
     Entity,
@@ -54,6 +52,7 @@ from orgmodel._events import (
     Transfer,
     Vacate,
 )
+from orgmodel._values import replace
 from orgmodel.dates import When
 from orgmodel.errors import (
     ConflictError,
@@ -144,16 +143,23 @@ class WorkingState:
         # Set by the timeline for each change and event it applies.
         self.when: When | None = None
         self.position = 0
-        self._dirty_parents: set[str | None] = set()
+        # Active units by (parent, normalised name): two in one set is a name clash.
+        self.named: defaultdict[tuple[str | None, str], set[str]] = defaultdict(set)
+        self._dirty_names: set[tuple[str | None, str]] = set()
         self._dirty_heads: set[str] = set()
+        # Units whose head, and people whose posts, the current change may have changed.
+        self.moved_heads: set[str] = set()
+        self.moved_holders: set[str] = set()
 
     # --- applying a change -----------------------------------------------------------------
 
     def begin(self, when: When) -> tuple[int, int]:
         """Start a change on ``when``; returns the mark to :meth:`undo` to."""
         self.when = when
-        self._dirty_parents.clear()
+        self._dirty_names.clear()
         self._dirty_heads.clear()
+        self.moved_heads.clear()
+        self.moved_holders.clear()
         return len(self.deltas), len(self.links)
 
     def apply(self, event: Event, position: int) -> None:
@@ -163,19 +169,17 @@ class WorkingState:
 
     def finish(self) -> None:
         """Check the rules that hold once a whole change is applied; raises :class:`Rejection`."""
-        for parent in self._dirty_parents:
-            seen: dict[str, str] = {}
-            for child_id in sorted(self.children.get(parent, ())):
-                child = self.entities[child_id]
-                key = _names.normalise(child.name)
-                if key in seen:
-                    where = f"under {self._label(parent)}" if parent is not None else "at the top"
-                    raise Rejection(
-                        NameClashError,
-                        f"units {seen[key]!r} and {child_id!r} would both be named {child.name!r} {where}",
-                        "give one of them another name: active sibling units must be told apart by name",
-                    )
-                seen[key] = child_id
+        for key in self._dirty_names:
+            same = self.named.get(key, ())
+            if len(same) > 1:
+                parent = key[0]
+                first, second = sorted(same)[:2]
+                where = f"under {self._label(parent)}" if parent is not None else "at the top"
+                raise Rejection(
+                    NameClashError,
+                    f"units {first!r} and {second!r} would both be named {self.entities[second].name!r} {where}",
+                    "give one of them another name: active sibling units must be told apart by name",
+                )
         for unit_id in self._dirty_heads:
             heads = self.heads_in.get(unit_id, set())
             if len(heads) > 1:
@@ -216,12 +220,12 @@ class WorkingState:
 
     def require(self, entity_id: str, *types: type[Any]) -> Entity:
         """The active entity ``entity_id``, of one of ``types``; a :class:`Rejection` naming what is wrong."""
-        wanted = "entity" if len(types) == len(_TYPE_NAMES) else " or ".join(_TYPE_NAMES[t] for t in types)
         entity: Entity | None = self.entities.get(entity_id)
+        if entity is not None and isinstance(entity, types):
+            return entity  # the common case, kept short: this runs for every reference of every event
+        wanted = "entity" if len(types) == len(_TYPE_NAMES) else " or ".join(_TYPE_NAMES[t] for t in types)
         if entity is not None:
-            if not any(isinstance(entity, kind) for kind in types):
-                raise Rejection(UnknownEntityError, f"{describe(entity)} is not a {wanted}")
-            return entity
+            raise Rejection(UnknownEntityError, f"{describe(entity)} is not a {wanted}")
         if entity_id in self.ended:
             gone, when = self.ended[entity_id]
             raise Rejection(
@@ -281,7 +285,7 @@ class WorkingState:
     def replace(self, entity: Entity) -> None:
         """Give an existing entity a new value."""
         old = self.entities[entity.id]
-        self._check(entity)
+        self._check(entity, old)
         self._record(entity.id, old, entity)
 
     def remove(self, entity_id: str) -> None:
@@ -316,9 +320,15 @@ class WorkingState:
         self.deltas.append(Delta(self.position, key, old, new))
         self._write(key, old, new)
 
-    def _check(self, entity: Entity) -> None:
+    def _check(self, entity: Entity, old: Entity | None = None) -> None:
+        """Check the references of a new value; only those that changed, since the rest still hold.
+
+        (Removing an entity is refused while anything refers to it, so a reference
+        that was valid stays valid until it changes.)
+        """
         if isinstance(entity, Unit):
-            if entity.parent is not None:
+            moved = not isinstance(old, Unit) or old.parent != entity.parent
+            if entity.parent is not None and moved:
                 self.require(entity.parent, Unit)
                 if self._is_within(entity.parent, entity.id):
                     raise Rejection(
@@ -328,15 +338,17 @@ class WorkingState:
                         "move the lower unit out first, or choose another parent",
                     )
         elif isinstance(entity, Post):
-            if entity.unit is not None:
-                self.require(entity.unit, Unit)
-            elif entity.heads:
-                raise Rejection(
-                    MalformedEventError, f"post {entity.id!r} heads no unit: a head post must belong to one"
-                )
-            if entity.holder is not None:
+            before = old if isinstance(old, Post) else None
+            if before is None or before.unit != entity.unit or before.heads != entity.heads:
+                if entity.unit is not None:
+                    self.require(entity.unit, Unit)
+                elif entity.heads:
+                    raise Rejection(
+                        MalformedEventError, f"post {entity.id!r} heads no unit: a head post must belong to one"
+                    )
+            if entity.holder is not None and (before is None or before.holder != entity.holder):
                 self.require(entity.holder, Person)
-            if entity.reports_to is not None:
+            if entity.reports_to is not None and (before is None or before.reports_to != entity.reports_to):
                 self.require(entity.reports_to, Post)
                 if entity.reports_to == entity.id or self._reports_through(entity.reports_to, entity.id):
                     raise Rejection(
@@ -346,7 +358,9 @@ class WorkingState:
                         "reporting lines must lead up to a top, not round in a loop",
                     )
         elif isinstance(entity, Function) and entity.owner is not None:
-            self.require(entity.owner, Unit, Post)
+            moved = not isinstance(old, Function) or old.owner != entity.owner
+            if moved:
+                self.require(entity.owner, Unit, Post)
 
     def _is_within(self, unit_id: str | None, ancestor: str) -> bool:
         while unit_id is not None:
@@ -430,42 +444,59 @@ class WorkingState:
             if old is None:
                 self.ended.pop(key, None)
 
+    # _index and _unindex run for every write: exact type checks, and the work for each type inline.
+
     def _index(self, entity: Entity) -> None:
-        self._mark_dirty(entity)
-        if isinstance(entity, Unit):
+        kind = type(entity)
+        if kind is Unit:
+            assert isinstance(entity, Unit)
+            named = (entity.parent, _names.normalise(entity.name))
             self.children[entity.parent].add(entity.id)
-        elif isinstance(entity, Post):
+            self.named[named].add(entity.id)
+            self._dirty_names.add(named)
+        elif kind is Post:
+            assert isinstance(entity, Post)
             if entity.unit is not None:
                 self.posts_in[entity.unit].add(entity.id)
                 if entity.heads:
                     self.heads_in[entity.unit].add(entity.id)
+                    self._dirty_heads.add(entity.unit)
+                    self.moved_heads.add(entity.unit)
             if entity.reports_to is not None:
                 self.subordinates[entity.reports_to].add(entity.id)
             if entity.holder is not None:
                 self.held[entity.holder].add(entity.id)
-        elif isinstance(entity, Function) and entity.owner is not None:
-            self.owned[entity.owner].add(entity.id)
+                self.moved_holders.add(entity.holder)
+        elif kind is Function:
+            assert isinstance(entity, Function)
+            if entity.owner is not None:
+                self.owned[entity.owner].add(entity.id)
 
     def _unindex(self, entity: Entity) -> None:
-        self._mark_dirty(entity)
-        if isinstance(entity, Unit):
+        kind = type(entity)
+        if kind is Unit:
+            assert isinstance(entity, Unit)
+            named = (entity.parent, _names.normalise(entity.name))
             self.children[entity.parent].discard(entity.id)
-        elif isinstance(entity, Post):
+            self.named[named].discard(entity.id)
+            self._dirty_names.add(named)
+        elif kind is Post:
+            assert isinstance(entity, Post)
             if entity.unit is not None:
                 self.posts_in[entity.unit].discard(entity.id)
-                self.heads_in[entity.unit].discard(entity.id)
+                if entity.heads:
+                    self.heads_in[entity.unit].discard(entity.id)
+                    self._dirty_heads.add(entity.unit)
+                    self.moved_heads.add(entity.unit)
             if entity.reports_to is not None:
                 self.subordinates[entity.reports_to].discard(entity.id)
             if entity.holder is not None:
                 self.held[entity.holder].discard(entity.id)
-        elif isinstance(entity, Function) and entity.owner is not None:
-            self.owned[entity.owner].discard(entity.id)
-
-    def _mark_dirty(self, entity: Entity) -> None:
-        if isinstance(entity, Unit):
-            self._dirty_parents.add(entity.parent)
-        elif isinstance(entity, Post) and entity.heads and entity.unit is not None:
-            self._dirty_heads.add(entity.unit)
+                self.moved_holders.add(entity.holder)
+        elif kind is Function:
+            assert isinstance(entity, Function)
+            if entity.owner is not None:
+                self.owned[entity.owner].discard(entity.id)
 
     # --- compound writes shared by several events --------------------------------------------
 
@@ -479,23 +510,23 @@ class WorkingState:
         for post_id in sorted(self.held.get(person_id, ())):
             post = self.entities[post_id]
             assert isinstance(post, Post)
-            self.replace(attrs.evolve(post, holder=None))
+            self.replace(replace(post, holder=None))
 
     def move_contents(self, unit_id: str, destination: Callable[[str], str]) -> None:
         """Send each child unit, post and function of a unit to ``destination(id)``."""
         for child_id in sorted(self.children.get(unit_id, ())):
             child = self.entities[child_id]
             assert isinstance(child, Unit)
-            self.replace(attrs.evolve(child, parent=self._place(destination(child_id), child_id, Unit)))
+            self.replace(replace(child, parent=self._place(destination(child_id), child_id, Unit)))
         for post_id in sorted(self.posts_in.get(unit_id, ())):
             post = self.entities[post_id]
             assert isinstance(post, Post)
-            self.replace(attrs.evolve(post, unit=self._place(destination(post_id), post_id, Unit)))
+            self.replace(replace(post, unit=self._place(destination(post_id), post_id, Unit)))
         for function_id in sorted(self.owned.get(unit_id, ())):
             function = self.entities[function_id]
             assert isinstance(function, Function)
             owner = self._place(destination(function_id), function_id, Unit, Post)
-            self.replace(attrs.evolve(function, owner=owner))
+            self.replace(replace(function, owner=owner))
             self.link("transferred", unit_id, owner, function_id)
 
     def _place(self, target: str, moving: str, *types: type[Any]) -> str:
@@ -529,7 +560,7 @@ def _establish(state: WorkingState, event: Establish) -> None:
 def _dissolve(state: WorkingState, event: Dissolve) -> None:
     entity = state.require(event.target, Unit, Post, Person, Function)
     if isinstance(entity, Post) and entity.holder is not None:
-        state.replace(attrs.evolve(entity, holder=None))
+        state.replace(replace(entity, holder=None))
     if isinstance(entity, Person):
         state.release_posts(entity.id)
     state.end_relations(entity.id)
@@ -569,7 +600,7 @@ def _rename(state: WorkingState, event: Rename) -> None:
         raise Rejection(
             ConflictError, f"{describe(entity)} already has that name and kind", "drop the event: it changes nothing"
         )
-    state.replace(attrs.evolve(entity, **changes))
+    state.replace(replace(entity, **changes))
 
 
 def _move(state: WorkingState, event: Move) -> None:
@@ -591,9 +622,9 @@ def _move(state: WorkingState, event: Move) -> None:
     if current == event.to:
         raise Rejection(ConflictError, f"{describe(moving)} is already there", "drop the event: it changes nothing")
     if isinstance(moving, Unit):
-        state.replace(attrs.evolve(moving, parent=event.to))
+        state.replace(replace(moving, parent=event.to))
     else:
-        state.replace(attrs.evolve(moving, unit=event.to))
+        state.replace(replace(moving, unit=event.to))
 
 
 def _check_distinct(units: tuple[str, ...], least: int, what: str) -> None:
@@ -678,7 +709,7 @@ def _transfer(state: WorkingState, event: Transfer) -> None:
             f"{describe(function)} already belongs to {state._label(event.to)}",
             "drop the event: it changes nothing",
         )
-    state.replace(attrs.evolve(function, owner=event.to))
+    state.replace(replace(function, owner=event.to))
     if function.owner is not None:
         state.link("transferred", function.owner, event.to, function.id)
 
@@ -699,14 +730,14 @@ def _appoint(state: WorkingState, event: Appoint) -> None:
             f"{describe(post)} is held by {describe(holder)}",
             f"a post has one holder: vacate it first (Vacate({post.id!r}) before the Appoint, in the same change)",
         )
-    state.replace(attrs.evolve(post, holder=person.id))
+    state.replace(replace(post, holder=person.id))
 
 
 def _vacate(state: WorkingState, event: Vacate) -> None:
     post = state.require(event.post, Post)
     if post.holder is None:
         raise Rejection(ConflictError, f"{describe(post)} is already vacant", "drop the event: it changes nothing")
-    state.replace(attrs.evolve(post, holder=None))
+    state.replace(replace(post, holder=None))
 
 
 def _set_reporting_line(state: WorkingState, event: SetReportingLine) -> None:
@@ -715,7 +746,7 @@ def _set_reporting_line(state: WorkingState, event: SetReportingLine) -> None:
         state.require(event.to, Post)
     if post.reports_to == event.to:
         raise Rejection(ConflictError, f"{describe(post)} already reports there", "drop the event: it changes nothing")
-    state.replace(attrs.evolve(post, reports_to=event.to))
+    state.replace(replace(post, reports_to=event.to))
 
 
 def _set_head(state: WorkingState, event: SetHead) -> None:
@@ -738,11 +769,11 @@ def _set_head(state: WorkingState, event: SetHead) -> None:
     for post_id in current:
         old = state.entities[post_id]
         assert isinstance(old, Post)
-        state.replace(attrs.evolve(old, heads=False))
+        state.replace(replace(old, heads=False))
     if event.post is not None:
         new = state.entities[event.post]
         assert isinstance(new, Post)
-        state.replace(attrs.evolve(new, heads=True))
+        state.replace(replace(new, heads=True))
 
 
 def _add_relation(state: WorkingState, event: AddRelation) -> None:
