@@ -174,3 +174,22 @@ def test_point_queries_agree_with_the_chart(timeline, data):
     for function in chart.functions:
         assert timeline.owner_of(function, on=day) == chart.owner_of(function)
     assert sorted(timeline.edges(day, kinds=EDGE_KINDS)) == sorted(chart.graph.edges(keys=True))
+
+
+@given(oms.timelines())
+def test_snapshots_change_nothing(timeline):
+    """A timeline that keeps snapshots after nearly every change answers exactly as one that keeps none."""
+    from unittest import mock
+
+    from orgmodel import _log
+
+    with mock.patch.object(_log, "SNAPSHOT_MIN_WRITES", 1):
+        snapshotted = om.Timeline(timeline.changes)
+    with mock.patch.object(_log, "SNAPSHOT_MIN_WRITES", 10**9):
+        plain = om.Timeline(timeline.changes)
+    assert not plain._log.snapshots
+    assert snapshotted == plain
+    timeline = plain
+    for day in days_of(timeline):
+        assert snapshotted.at(day) == timeline.at(day)
+        assert sorted(snapshotted.edges(day, kinds=EDGE_KINDS)) == sorted(timeline.edges(day, kinds=EDGE_KINDS))

@@ -16,12 +16,15 @@ from orgmodel import _command, _names
 from orgmodel._entities import (
     Entity,
     Function,
+    FunctionKind,
     Person,
     Post,
+    PostKind,
     Relation,
     RelationKey,
     RelationKind,
     Unit,
+    UnitKind,
 )
 from orgmodel.errors import AmbiguousNameError, InvalidArgumentError, UnknownNameError
 
@@ -114,6 +117,35 @@ class OrgChart:
         self._relations = frozenset(relations)
         self._uncertain = frozenset(uncertain)
         self._planned = frozenset(planned)
+
+    @classmethod
+    def assemble(
+        cls,
+        day: dt.date,
+        units: dict[str, Unit],
+        posts: dict[str, Post],
+        people: dict[str, Person],
+        functions: dict[str, Function],
+        relations: dict[RelationKey, Relation],
+        *,
+        uncertain: Iterable[str | RelationKey] = (),
+        planned: Iterable[str | RelationKey] = (),
+    ) -> OrgChart:
+        """A chart from dicts by sort of entity, taken over without copying (for the library's own use)."""
+        chart = cls.__new__(cls)
+        chart.day = day
+        chart._entities = types.MappingProxyType({**units, **posts, **people, **functions})
+        chart._relations = frozenset(relations.values())
+        chart._uncertain = frozenset(uncertain)
+        chart._planned = frozenset(planned)
+        # The views by sort are ready made: fill the cached properties instead of filtering again.
+        chart.__dict__.update(
+            units=types.MappingProxyType(units),
+            posts=types.MappingProxyType(posts),
+            people=types.MappingProxyType(people),
+            functions=types.MappingProxyType(functions),
+        )
+        return chart
 
     # --- what is there ------------------------------------------------------------------------
 
@@ -537,53 +569,63 @@ class OrgChart:
         return chart_tree(self)
 
 
-def edges_of(value: Entity | Relation) -> list[tuple[str, str, str]]:
-    """The chart edges one entity or relation makes, as ``(source, target, key)`` (see :attr:`OrgChart.graph`)."""
-    if isinstance(value, Relation):
-        return [(value.source, value.target, value.kind.value)]
-    found: list[tuple[str, str, str]] = []
-    if isinstance(value, Unit):
-        if value.parent is not None:
-            found.append((value.parent, value.id, "contains"))
-    elif isinstance(value, Post):
-        if value.unit is not None:
-            found.append((value.unit, value.id, "has_post"))
-            if value.heads:
-                found.append((value.id, value.unit, "heads"))
-        if value.reports_to is not None:
-            found.append((value.id, value.reports_to, "reports_to"))
-        if value.holder is not None:
-            found.append((value.holder, value.id, "holds"))
-    elif isinstance(value, Function) and value.owner is not None:
-        found.append((value.owner, value.id, "owns"))
-    return found
+# Texts of kinds, looked up rather than read through Enum.value (a Python-level property) per node.
+_TEXT: dict[object, str] = {
+    member: member.value for kinds in (UnitKind, PostKind, FunctionKind, RelationKind) for member in kinds
+}
+# networkx copies an edge's attribute dict on insertion, so one dict per kind can be shared.
+_EDGE_DATA = {key: {"kind": key} for key in ("contains", "has_post", "heads", "reports_to", "holds", "owns")}
 
 
 def build_graph(chart: OrgChart) -> nx.MultiDiGraph[str]:
-    """Build the networkx view of a chart (see :attr:`OrgChart.graph`)."""
+    """Build the networkx view of a chart (see :attr:`OrgChart.graph`).
+
+    This runs for every chart drawn or analysed, so it is written out per sort
+    of entity, with shared edge data.
+    """
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(day=chart.day)
     uncertain, planned = chart._uncertain, chart._planned
+    text = _TEXT
     nodes: list[tuple[str, dict[str, Any]]] = []
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
-    for entity_id, entity in chart.entities.items():
-        attributes: dict[str, Any] = {
-            "type": entity.entity_type.value,
-            "name": entity.name,
-            "kind": entity.kind.value,
-            "uncertain": entity_id in uncertain,
-            "planned": entity_id in planned,
-        }
-        if isinstance(entity, Post):
-            attributes["heads"] = entity.heads
-            attributes["vacant"] = entity.holder is None
-        nodes.append((entity_id, attributes))
-        edges.extend((source, target, key, {"kind": key}) for source, target, key in edges_of(entity))
-    for relation in chart.relations:
-        flags = {"uncertain": relation.key in uncertain, "planned": relation.key in planned}
-        edges.extend(
-            (source, target, key, {"kind": key, "note": relation.note, **flags})
-            for source, target, key in edges_of(relation)
+    contains, has_post, heads = _EDGE_DATA["contains"], _EDGE_DATA["has_post"], _EDGE_DATA["heads"]
+    reports_to, holds, owns = _EDGE_DATA["reports_to"], _EDGE_DATA["holds"], _EDGE_DATA["owns"]
+    for unit_id, unit in chart.units.items():
+        node: dict[str, Any] = {"type": "unit", "name": unit.name, "kind": text[unit.kind]}
+        node["uncertain"], node["planned"] = unit_id in uncertain, unit_id in planned
+        nodes.append((unit_id, node))
+        if unit.parent is not None:
+            edges.append((unit.parent, unit_id, "contains", contains))
+    for post_id, post in chart.posts.items():
+        node = {"type": "post", "name": post.title, "kind": text[post.kind], "heads": post.heads}
+        node["vacant"], node["uncertain"], node["planned"] = (
+            post.holder is None,
+            post_id in uncertain,
+            post_id in planned,
         )
+        nodes.append((post_id, node))
+        if post.unit is not None:
+            edges.append((post.unit, post_id, "has_post", has_post))
+            if post.heads:
+                edges.append((post_id, post.unit, "heads", heads))
+        if post.reports_to is not None:
+            edges.append((post_id, post.reports_to, "reports_to", reports_to))
+        if post.holder is not None:
+            edges.append((post.holder, post_id, "holds", holds))
+    for person_id, person in chart.people.items():
+        node = {"type": "person", "name": person.name, "kind": "person"}
+        node["uncertain"], node["planned"] = person_id in uncertain, person_id in planned
+        nodes.append((person_id, node))
+    for function_id, function in chart.functions.items():
+        node = {"type": "function", "name": function.name, "kind": text[function.kind]}
+        node["uncertain"], node["planned"] = function_id in uncertain, function_id in planned
+        nodes.append((function_id, node))
+        if function.owner is not None:
+            edges.append((function.owner, function_id, "owns", owns))
+    for relation in chart.relations:
+        key = text[relation.kind]
+        flags = {"uncertain": relation.key in uncertain, "planned": relation.key in planned}
+        edges.append((relation.source, relation.target, key, {"kind": key, "note": relation.note, **flags}))
     graph.add_nodes_from(nodes)
     graph.add_edges_from(edges)  # type: ignore[arg-type]  # the stubs omit (u, v, key, data) tuples
     return graph

@@ -22,10 +22,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from functools import cached_property
-from typing import Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from orgmodel._chart import OrgChart
-from orgmodel._entities import Entity, Relation
+from orgmodel._entities import Entity, Function, Person, Post, Relation, RelationKey, Unit
 from orgmodel._events import Change, Establish, Event, Merge, Split, Status
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
 from orgmodel.errors import EventError
@@ -55,6 +55,24 @@ class Versions(Generic[V]):
             self.values.append(value)
 
 
+class DayState(NamedTuple):
+    """The organisation after a prefix of the log, by sort of entity (dicts by id)."""
+
+    units: dict[str, Unit]
+    posts: dict[str, Post]
+    people: dict[str, Person]
+    functions: dict[str, Function]
+    relations: dict[RelationKey, Relation]
+
+    def copy(self) -> DayState:
+        """A copy whose dicts can be changed without touching this one."""
+        return DayState(*(table.copy() for table in self))  # type: ignore[arg-type]
+
+
+#: A snapshot is taken once this many writes have piled up since the last (or more, for a large organisation).
+SNAPSHOT_MIN_WRITES = 2048
+
+
 class AppliedLog:
     """Changes applied in order, with what they did; built once, read many times."""
 
@@ -75,6 +93,9 @@ class AppliedLog:
         self.heads: dict[str, Versions[str | None]] = {}
         self.held: dict[str, Versions[tuple[str, ...]]] = {}
         self.last_seen: dict[str, Entity] = {}
+        # Copies of the state at intervals, so a day's state is a copy plus a short replay.
+        self.snapshots: list[tuple[int, DayState]] = []
+        snapshot_writes = 0
         kept: list[Change] = []
         kept_entries: list[int] = []
         # Ids a rejected change would have made, and the error behind it: later errors about them follow from it.
@@ -104,6 +125,11 @@ class AppliedLog:
             self.events.extend(change.events)
             self.event_change.extend([index] * len(change.events))
             self._record(state, index, state.deltas[mark[0] :])
+            # Snapshot when the writes since the last one outnumber the live entities: memory stays
+            # about the size of the log, and rebuilding a day costs about as much as the day's size.
+            if len(state.deltas) - snapshot_writes >= max(SNAPSHOT_MIN_WRITES, len(state.entities)):
+                self.snapshots.append((index + 1, _split(state)))
+                snapshot_writes = len(state.deltas)
         self.changes = tuple(kept)
         self.entries = tuple(kept_entries)
         self.starts = [change.on.earliest for change in self.changes]
@@ -176,19 +202,34 @@ class AppliedLog:
         """The change the event at ``position`` belongs to."""
         return self.changes[self.event_change[position]]
 
+    def state_at(self, prefix: int) -> DayState:
+        """The state after the first ``prefix`` changes: the nearest snapshot before, and the writes since."""
+        found = bisect.bisect_right(self.snapshots, prefix, key=lambda snapshot: snapshot[0]) - 1
+        if found >= 0:
+            start, snapshot = self.snapshots[found]
+            state = snapshot.copy()
+        else:
+            start, state = 0, DayState({}, {}, {}, {}, {})
+        tables: dict[type[Any], dict[Any, Any]] = {
+            Unit: state.units,
+            Post: state.posts,
+            Person: state.people,
+            Function: state.functions,
+            Relation: state.relations,
+        }
+        for delta in self.deltas[self.change_deltas[start] : self.change_deltas[prefix]]:
+            new = delta.new
+            if new is None:
+                assert delta.old is not None
+                del tables[type(delta.old)][delta.key]
+            else:
+                tables[type(new)][delta.key] = new
+        return state
+
     def chart(self, day: dt.date) -> OrgChart:
         """The organisation on ``day``."""
         prefix = self.prefix(day)
-        entities: dict[str, Entity] = {}
-        relations: list[Relation] = []
-        for versions in self.versions.values():
-            value = versions.at(prefix)
-            if value is None:
-                continue
-            if isinstance(value, Relation):
-                relations.append(value)
-            else:
-                entities[value.id] = value
+        state = self.state_at(prefix)
         uncertain: set[Key] = set()
         for index in self.windowed[: bisect.bisect_left(self.windowed, prefix)]:
             if self.changes[index].on.latest > day:
@@ -196,7 +237,7 @@ class AppliedLog:
         planned: set[Key] = set()
         for index in self.planned[: bisect.bisect_left(self.planned, prefix)]:
             planned.update(delta.key for delta in self.deltas_between(index, index + 1))
-        return OrgChart(day, entities, relations, uncertain=uncertain, planned=planned)
+        return OrgChart.assemble(day, *state, uncertain=uncertain, planned=planned)
 
     # --- indexes for history and lineage, built on first use ----------------------------------
 
@@ -258,6 +299,20 @@ class AppliedLog:
         if value is None or isinstance(value, Relation):
             value = self.last_value(entity_id)
         return value.name if value is not None else entity_id
+
+
+def _split(state: WorkingState) -> DayState:
+    """The working state's entities and relations, copied and sorted by kind."""
+    parts = DayState({}, {}, {}, {}, dict(state.relations))
+    tables: dict[type[Any], dict[str, Any]] = {
+        Unit: parts.units,
+        Post: parts.posts,
+        Person: parts.people,
+        Function: parts.functions,
+    }
+    for entity_id, entity in state.entities.items():
+        tables[type(entity)][entity_id] = entity
+    return parts
 
 
 def _made_by(event: Event) -> list[str]:

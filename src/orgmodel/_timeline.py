@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from orgmodel import _command, _names
-from orgmodel._chart import OrgChart, edges_of
+from orgmodel._chart import OrgChart
 from orgmodel._diff import Diff
 from orgmodel._entities import Entity, Function, Person, Post, Unit
 from orgmodel._events import Change, Event, Status
@@ -437,11 +437,25 @@ def _normalise(entry: Entry, index: int) -> Change:
 
 
 def _edges(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[tuple[str, str, str]]:
-    """The edges of the given kinds in force on ``day``, read from the versions."""
-    prefix = log.prefix(day)
+    """The edges of the given kinds in force on ``day``, from the state that day (see :attr:`OrgChart.graph`)."""
+    state = log.state_at(log.prefix(day))
     found: list[tuple[str, str, str]] = []
-    for versions in log.versions.values():
-        value = versions.at(prefix)
-        if value is not None:
-            found.extend(edge for edge in edges_of(value) if edge[2] in kinds)
+    # One comprehension per kind asked for: this is the bulk query, kept tight.
+    if "contains" in kinds:
+        found += [(unit.parent, unit.id, "contains") for unit in state.units.values() if unit.parent is not None]
+    if "has_post" in kinds:
+        found += [(post.unit, post.id, "has_post") for post in state.posts.values() if post.unit is not None]
+    if "heads" in kinds:
+        found += [(post.id, post.unit, "heads") for post in state.posts.values() if post.heads and post.unit]
+    if "reports_to" in kinds:
+        found += [(p.id, p.reports_to, "reports_to") for p in state.posts.values() if p.reports_to is not None]
+    if "holds" in kinds:
+        found += [(post.holder, post.id, "holds") for post in state.posts.values() if post.holder is not None]
+    if "owns" in kinds:
+        found += [(f.owner, f.id, "owns") for f in state.functions.values() if f.owner is not None]
+    found += [
+        (relation.source, relation.target, relation.kind.value)
+        for relation in state.relations.values()
+        if relation.kind.value in kinds
+    ]
     return found
