@@ -193,3 +193,10 @@ def test_snapshots_change_nothing(timeline):
     for day in days_of(timeline):
         assert snapshotted.at(day) == timeline.at(day)
         assert sorted(snapshotted.edges(day, kinds=EDGE_KINDS)) == sorted(timeline.edges(day, kinds=EDGE_KINDS))
+
+
+@given(oms.timelines())
+def test_lineage_names_agree_with_history(timeline):
+    """The names a lineage shows (read from the entity's versions) are the names its history shows."""
+    for entity_id in sorted(timeline.ids):
+        assert timeline.lineage(entity_id).names == timeline.history(entity_id).names()

@@ -14,7 +14,7 @@ from orgmodel.dates import DayLike, When, parse_day
 
 if TYPE_CHECKING:
     from orgmodel._log import AppliedLog
-    from orgmodel._state import Value
+    from orgmodel._state import Delta, Value
 
 #: A fact about an entity at one moment: an attribute and its value.
 Pair = tuple[str, object]
@@ -203,3 +203,37 @@ def _label(log: AppliedLog, pair: Pair, position: int) -> str:
     if attribute == "exists":
         return "yes"
     return str(getattr(value, "value", value))
+
+
+def name_facts(log: AppliedLog, subject: str) -> tuple[Fact, ...]:
+    """The names an entity had, read from its own writes only (no index of the whole log needed).
+
+    Gives the same facts as ``build_history(log, subject).names()``: a name begins
+    with the write that gave it and ends with the write that took it away.
+    """
+    facts: list[Fact] = []
+    current: tuple[str, int] | None = None  # the name in force, and the event that gave it
+    for delta in _own_writes(log, subject):
+        old, new = delta.old, delta.new
+        assert not isinstance(old, Relation)
+        assert not isinstance(new, Relation)
+        name = new.name if new is not None else None
+        if old is not None and current is not None and name != current[0]:
+            began, ended = log.events[current[1]], log.events[delta.position]
+            facts.append(Fact(subject, "name", current[0], current[0], _when(began), _when(ended), began, ended))
+            current = None
+        if name is not None and current is None:
+            current = (name, delta.position)
+    if current is not None:
+        began = log.events[current[1]]
+        facts.append(Fact(subject, "name", current[0], current[0], _when(began), None, began, None))
+    return tuple(facts)
+
+
+def _own_writes(log: AppliedLog, subject: str) -> Iterator[Delta]:
+    """Every write of ``subject`` itself, in order, found through its versions."""
+    changes = dict.fromkeys(log.versions[subject].changes)
+    for change in changes:
+        for delta in log.deltas_between(change, change + 1):
+            if delta.key == subject:
+                yield delta

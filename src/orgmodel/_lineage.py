@@ -20,7 +20,7 @@ import networkx as nx
 
 from orgmodel._entities import Entity, Function
 from orgmodel._events import Event
-from orgmodel._history import Fact, build_history
+from orgmodel._history import Fact, name_facts
 from orgmodel._text import table
 from orgmodel.dates import When
 
@@ -174,7 +174,7 @@ def build_lineage(log: AppliedLog, subject: str) -> Lineage:
     """Walk the lineage links of ``subject`` both ways in time."""
     entity = log.last_value(subject)
     assert entity is not None
-    names = build_history(log, subject).names()
+    names = name_facts(log, subject)
     if isinstance(entity, Function):
         transfers = [link for link in log.links if link.function == subject]
         return Lineage(entity, names, (), [_link(log, link) for link in transfers])

@@ -45,7 +45,10 @@ class Versions(Generic[V]):
 
     def at(self, prefix: int) -> V:
         """The value after the first ``prefix`` changes (``default`` before the first)."""
-        index = bisect.bisect_left(self.changes, prefix) - 1
+        changes = self.changes
+        if changes and changes[-1] < prefix:
+            return self.values[-1]  # most keys last changed before the day asked about: no search
+        index = bisect.bisect_left(changes, prefix) - 1
         return self.values[index] if index >= 0 else self.default
 
     def record(self, change: int, value: V) -> None:
