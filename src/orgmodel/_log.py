@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from functools import cached_property
@@ -28,6 +29,7 @@ from orgmodel._chart import OrgChart
 from orgmodel._entities import Entity, Function, Person, Post, Relation, RelationKey, Unit
 from orgmodel._events import Change, Establish, Event, Merge, Split, Status
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
+from orgmodel._writes import Writes
 from orgmodel.errors import EventError
 
 V = TypeVar("V")
@@ -89,9 +91,10 @@ class AppliedLog:
         log holds exactly the changes that apply.
         """
         self.events: list[Event] = []
-        self.event_change: list[int] = []
-        self.change_positions: list[int] = []
-        self.change_deltas: list[int] = []
+        # Per event, its change; per change, where its events and writes begin (machine integers: no int objects).
+        self.event_change = array("q")
+        self.change_positions = array("q")
+        self.change_deltas = array("q")
         self.versions: dict[Key, Versions[Value]] = {}
         self.heads: dict[str, Versions[str | None]] = {}
         self.held: dict[str, Versions[tuple[str, ...]]] = {}
@@ -127,7 +130,7 @@ class AppliedLog:
             self.change_deltas.append(mark[0])
             self.events.extend(change.events)
             self.event_change.extend([index] * len(change.events))
-            self._record(state, index, state.deltas[mark[0] :])
+            self._record(state, index, mark[0])
             # Snapshot when the writes since the last one outnumber the live entities: memory stays
             # about the size of the log, and rebuilding a day costs about as much as the day's size.
             if len(state.deltas) - snapshot_writes >= max(SNAPSHOT_MIN_WRITES, len(state.entities)):
@@ -141,23 +144,24 @@ class AppliedLog:
         self.planned = [index for index, change in enumerate(self.changes) if change.status is Status.PLANNED]
         self.change_positions.append(len(self.events))
         self.change_deltas.append(len(state.deltas))
-        self.deltas: list[Delta] = state.deltas
+        self.deltas: Writes = state.deltas
         self.links: list[Link] = state.links
 
-    def _record(self, state: WorkingState, index: int, deltas: Sequence[Delta]) -> None:
-        """Keep the versions of what change ``index`` touched, and of the heads and holders it moved."""
+    def _record(self, state: WorkingState, index: int, start: int) -> None:
+        """Keep the versions of what change ``index`` touched (its writes from ``start`` on), and heads and holders."""
         versions_of = self.versions
-        for delta in deltas:
+        writes = state.deltas
+        for key, old, new in zip(writes.keys[start:], writes.olds[start:], writes.news[start:], strict=True):
             # A key written twice in one change gets two versions with the same change number;
             # Versions.at finds the last of them, which is the value the change left.
-            versions = versions_of.get(delta.key)
+            versions = versions_of.get(key)
             if versions is None:
-                versions = versions_of[delta.key] = Versions(None)
+                versions = versions_of[key] = Versions(None)
             versions.changes.append(index)
-            versions.values.append(delta.new)
-            if delta.new is None and delta.old is not None and not isinstance(delta.old, Relation):
+            versions.values.append(new)
+            if new is None and old is not None and not isinstance(old, Relation):
                 # What an entity last was before it ended, kept for history and for messages.
-                self.last_seen[delta.old.id] = delta.old
+                self.last_seen[old.id] = old
         for unit in state.moved_heads:
             heads = state.heads_in.get(unit)
             self.heads.setdefault(unit, Versions(None)).record(index, min(heads) if heads else None)
@@ -220,13 +224,15 @@ class AppliedLog:
             Function: state.functions,
             Relation: state.relations,
         }
-        for delta in self.deltas[self.change_deltas[start] : self.change_deltas[prefix]]:
-            new = delta.new
+        first, last = self.change_deltas[start], self.change_deltas[prefix]
+        writes = self.deltas
+        for key, old, new in zip(
+            writes.keys[first:last], writes.olds[first:last], writes.news[first:last], strict=True
+        ):
             if new is None:
-                assert delta.old is not None
-                del tables[type(delta.old)][delta.key]
+                del tables[type(old)][key]
             else:
-                tables[type(new)][delta.key] = new
+                tables[type(new)][key] = new
         return state
 
     def chart(self, day: dt.date) -> OrgChart:
@@ -236,10 +242,10 @@ class AppliedLog:
         uncertain: set[Key] = set()
         for index in self.windowed[: bisect.bisect_left(self.windowed, prefix)]:
             if self.changes[index].on.latest > day:
-                uncertain.update(delta.key for delta in self.deltas_between(index, index + 1))
+                uncertain.update(self.deltas.keys[self.change_deltas[index] : self.change_deltas[index + 1]])
         planned: set[Key] = set()
         for index in self.planned[: bisect.bisect_left(self.planned, prefix)]:
-            planned.update(delta.key for delta in self.deltas_between(index, index + 1))
+            planned.update(self.deltas.keys[self.change_deltas[index] : self.change_deltas[index + 1]])
         return OrgChart.assemble(day, *state, uncertain=uncertain, planned=planned)
 
     # --- indexes for history and lineage, built on first use ----------------------------------

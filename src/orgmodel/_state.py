@@ -53,6 +53,7 @@ from orgmodel._events import (
     Vacate,
 )
 from orgmodel._values import replace
+from orgmodel._writes import Writes
 from orgmodel.dates import When
 from orgmodel.errors import (
     ConflictError,
@@ -138,7 +139,7 @@ class WorkingState:
         self.subordinates: defaultdict[str, set[str]] = defaultdict(set)
         self.held: defaultdict[str, set[str]] = defaultdict(set)
         self.relations_of: defaultdict[str, set[RelationKey]] = defaultdict(set)
-        self.deltas: list[Delta] = []
+        self.deltas = Writes()
         self.links: list[Link] = []
         # Set by the timeline for each change and event it applies.
         self.when: When | None = None
@@ -199,7 +200,7 @@ class WorkingState:
             if delta.old is None and isinstance(delta.key, str):
                 # Undoing a birth is not a death: the id was never taken, so it must not count as ended.
                 self.ended.pop(delta.key, None)
-        del self.deltas[delta_mark:]
+        self.deltas.truncate(delta_mark)
         del self.links[link_mark:]
 
     # --- reading -----------------------------------------------------------------------------
@@ -317,7 +318,7 @@ class WorkingState:
         self.links.append(Link(self.position, kind, predecessor, successor, function))
 
     def _record(self, key: Key, old: Value, new: Value) -> None:
-        self.deltas.append(Delta(self.position, key, old, new))
+        self.deltas.record(self.position, key, old, new)
         self._write(key, old, new)
 
     def _check(self, entity: Entity, old: Entity | None = None) -> None:
