@@ -36,28 +36,62 @@ V = TypeVar("V")
 
 
 class Versions(Generic[V]):
-    """The values one key took: ``values[i]`` holds from change ``changes[i]`` on."""
+    """The values one key took, each from the change that set it on.
 
-    __slots__ = ("changes", "default", "values")
+    Kept as one list, ``change, value, change, value, …``: a timeline has
+    hundreds of thousands of keys, and two lists a key cost twice the overhead.
+
+    >>> versions = Versions(None)
+    >>> versions.append(2, "a")
+    >>> versions.append(4, "b")
+    >>> [versions.at(prefix) for prefix in range(6)], versions.changes
+    ([None, None, None, 'a', 'a', 'b'], [2, 4])
+    """
+
+    __slots__ = ("default", "items")
 
     def __init__(self, default: V) -> None:
-        self.changes: list[int] = []
-        self.values: list[V] = []
+        self.items: list[Any] = []
         self.default = default
+
+    def append(self, change: int, value: V) -> None:
+        """From ``change`` on, the value is ``value``."""
+        self.items.append(change)
+        self.items.append(value)
 
     def at(self, prefix: int) -> V:
         """The value after the first ``prefix`` changes (``default`` before the first)."""
-        changes = self.changes
-        if changes and changes[-1] < prefix:
-            return self.values[-1]  # most keys last changed before the day asked about: no search
-        index = bisect.bisect_left(changes, prefix) - 1
-        return self.values[index] if index >= 0 else self.default
+        items = self.items
+        if not items:
+            return self.default
+        if items[-2] < prefix:
+            value: V = items[-1]  # most keys last changed before the day asked about: no search
+            return value
+        low, high = 0, len(items) // 2  # binary search over the changes, at the even places
+        while low < high:
+            middle = (low + high) // 2
+            if items[2 * middle] < prefix:
+                low = middle + 1
+            else:
+                high = middle
+        found: V = items[2 * low - 1] if low else self.default
+        return found
 
     def record(self, change: int, value: V) -> None:
         """Note that from ``change`` on the value is ``value`` (kept only if it differs)."""
-        if (self.values[-1] if self.values else self.default) != value:
-            self.changes.append(change)
-            self.values.append(value)
+        last = self.items[-1] if self.items else self.default
+        if last != value:
+            self.append(change, value)
+
+    @property
+    def changes(self) -> list[int]:
+        """The changes that set a value, in order."""
+        return self.items[0::2]
+
+    @property
+    def values(self) -> list[V]:
+        """The values, in order."""
+        return self.items[1::2]
 
 
 class DayState(NamedTuple):
@@ -157,8 +191,7 @@ class AppliedLog:
             versions = versions_of.get(key)
             if versions is None:
                 versions = versions_of[key] = Versions(None)
-            versions.changes.append(index)
-            versions.values.append(new)
+            versions.append(index, new)
             if new is None and old is not None and not isinstance(old, Relation):
                 # What an entity last was before it ended, kept for history and for messages.
                 self.last_seen[old.id] = old
@@ -285,8 +318,8 @@ class AppliedLog:
     def last_value(self, entity_id: str) -> Entity | None:
         """The last value an entity had before it ended (or its value now)."""
         versions = self.versions.get(entity_id)
-        if versions is not None and versions.values[-1] is not None:
-            value = versions.values[-1]
+        if versions is not None and versions.items[-1] is not None:
+            value: Value = versions.items[-1]
             assert not isinstance(value, Relation)
             return value
         return self.last_seen.get(entity_id)

@@ -17,9 +17,8 @@ ever half-applied.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple, TypeAlias, TypeVar, overload
+from collections.abc import Callable, Collection, Iterable
+from typing import Any, Generic, NamedTuple, TypeAlias, TypeVar, overload
 
 from orgmodel import _names
 from orgmodel._entities import (
@@ -70,7 +69,60 @@ from orgmodel.errors import (
 Key: TypeAlias = "str | RelationKey"
 Value: TypeAlias = "Entity | Relation | None"
 T = TypeVar("T", Unit, Post, Person, Function)
+K = TypeVar("K")
+Item = TypeVar("Item")
 U = TypeVar("U", Unit, Post, Person, Function)
+
+
+class Filed(Generic[K, Item]):
+    """Items filed under keys (the children of a unit, the posts of a person…), kept small.
+
+    Most keys hold one item, so one item is stored as itself and only two or
+    more as a set; a key left with nothing is dropped.  A dict of sets costs
+    at least 216 bytes a key, and a large timeline's working state has
+    hundreds of thousands of them.
+
+    >>> filed = Filed()
+    >>> filed.add("u1", "p1")
+    >>> filed.add("u1", "p2")
+    >>> filed.discard("u1", "p1")
+    >>> filed.get("u1"), filed.get("u2")
+    (('p2',), ())
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self) -> None:
+        self._items: dict[K, Any] = {}
+
+    def add(self, key: K, item: Item) -> None:
+        """File ``item`` under ``key``."""
+        found = self._items.get(key)
+        if found is None:
+            self._items[key] = item
+        elif type(found) is set:
+            found.add(item)
+        elif found != item:
+            self._items[key] = {found, item}
+
+    def discard(self, key: K, item: Item) -> None:
+        """Take ``item`` out from under ``key``, if it is there."""
+        found = self._items.get(key)
+        if found is None:
+            return
+        if type(found) is set:
+            found.discard(item)
+            if len(found) == 1:
+                self._items[key] = next(iter(found))
+        elif found == item:
+            del self._items[key]
+
+    def get(self, key: K, default: tuple[Item, ...] = ()) -> Collection[Item]:
+        """What is filed under ``key`` (``default`` when nothing is)."""
+        found = self._items.get(key)
+        if found is None:
+            return default
+        return found if type(found) is set else (found,)
 
 
 class Delta(NamedTuple):
@@ -132,20 +184,20 @@ class WorkingState:
         self.entities: dict[str, Entity] = {}
         self.relations: dict[RelationKey, Relation] = {}
         self.ended: dict[str, tuple[Entity, When]] = {}
-        self.children: defaultdict[str | None, set[str]] = defaultdict(set)
-        self.posts_in: defaultdict[str, set[str]] = defaultdict(set)
-        self.heads_in: defaultdict[str, set[str]] = defaultdict(set)
-        self.owned: defaultdict[str, set[str]] = defaultdict(set)
-        self.subordinates: defaultdict[str, set[str]] = defaultdict(set)
-        self.held: defaultdict[str, set[str]] = defaultdict(set)
-        self.relations_of: defaultdict[str, set[RelationKey]] = defaultdict(set)
+        self.children: Filed[str | None, str] = Filed()
+        self.posts_in: Filed[str, str] = Filed()
+        self.heads_in: Filed[str, str] = Filed()
+        self.owned: Filed[str, str] = Filed()
+        self.subordinates: Filed[str, str] = Filed()
+        self.held: Filed[str, str] = Filed()
+        self.relations_of: Filed[str, RelationKey] = Filed()
         self.deltas = Writes()
         self.links: list[Link] = []
         # Set by the timeline for each change and event it applies.
         self.when: When | None = None
         self.position = 0
         # Active units by (parent, normalised name): two in one set is a name clash.
-        self.named: defaultdict[tuple[str | None, str], set[str]] = defaultdict(set)
+        self.named: Filed[tuple[str | None, str], str] = Filed()
         self._dirty_names: set[tuple[str | None, str]] = set()
         self._dirty_heads: set[str] = set()
         # Units whose head, and people whose posts, the current change may have changed.
@@ -182,7 +234,7 @@ class WorkingState:
                     "give one of them another name: active sibling units must be told apart by name",
                 )
         for unit_id in self._dirty_heads:
-            heads = self.heads_in.get(unit_id, set())
+            heads = self.heads_in.get(unit_id)
             if len(heads) > 1:
                 posts = sorted(heads)
                 raise Rejection(
@@ -421,13 +473,13 @@ class WorkingState:
             if old is not None:
                 assert isinstance(old, Relation)
                 del self.relations[key]
-                self.relations_of[old.source].discard(key)
-                self.relations_of[old.target].discard(key)
+                self.relations_of.discard(old.source, key)
+                self.relations_of.discard(old.target, key)
             if new is not None:
                 assert isinstance(new, Relation)
                 self.relations[key] = new
-                self.relations_of[new.source].add(key)
-                self.relations_of[new.target].add(key)
+                self.relations_of.add(new.source, key)
+                self.relations_of.add(new.target, key)
             return
         if old is not None:
             assert not isinstance(old, Relation)
@@ -452,52 +504,52 @@ class WorkingState:
         if kind is Unit:
             assert isinstance(entity, Unit)
             named = (entity.parent, _names.normalise(entity.name))
-            self.children[entity.parent].add(entity.id)
-            self.named[named].add(entity.id)
+            self.children.add(entity.parent, entity.id)
+            self.named.add(named, entity.id)
             self._dirty_names.add(named)
         elif kind is Post:
             assert isinstance(entity, Post)
             if entity.unit is not None:
-                self.posts_in[entity.unit].add(entity.id)
+                self.posts_in.add(entity.unit, entity.id)
                 if entity.heads:
-                    self.heads_in[entity.unit].add(entity.id)
+                    self.heads_in.add(entity.unit, entity.id)
                     self._dirty_heads.add(entity.unit)
                     self.moved_heads.add(entity.unit)
             if entity.reports_to is not None:
-                self.subordinates[entity.reports_to].add(entity.id)
+                self.subordinates.add(entity.reports_to, entity.id)
             if entity.holder is not None:
-                self.held[entity.holder].add(entity.id)
+                self.held.add(entity.holder, entity.id)
                 self.moved_holders.add(entity.holder)
         elif kind is Function:
             assert isinstance(entity, Function)
             if entity.owner is not None:
-                self.owned[entity.owner].add(entity.id)
+                self.owned.add(entity.owner, entity.id)
 
     def _unindex(self, entity: Entity) -> None:
         kind = type(entity)
         if kind is Unit:
             assert isinstance(entity, Unit)
             named = (entity.parent, _names.normalise(entity.name))
-            self.children[entity.parent].discard(entity.id)
-            self.named[named].discard(entity.id)
+            self.children.discard(entity.parent, entity.id)
+            self.named.discard(named, entity.id)
             self._dirty_names.add(named)
         elif kind is Post:
             assert isinstance(entity, Post)
             if entity.unit is not None:
-                self.posts_in[entity.unit].discard(entity.id)
+                self.posts_in.discard(entity.unit, entity.id)
                 if entity.heads:
-                    self.heads_in[entity.unit].discard(entity.id)
+                    self.heads_in.discard(entity.unit, entity.id)
                     self._dirty_heads.add(entity.unit)
                     self.moved_heads.add(entity.unit)
             if entity.reports_to is not None:
-                self.subordinates[entity.reports_to].discard(entity.id)
+                self.subordinates.discard(entity.reports_to, entity.id)
             if entity.holder is not None:
-                self.held[entity.holder].discard(entity.id)
+                self.held.discard(entity.holder, entity.id)
                 self.moved_holders.add(entity.holder)
         elif kind is Function:
             assert isinstance(entity, Function)
             if entity.owner is not None:
-                self.owned[entity.owner].discard(entity.id)
+                self.owned.discard(entity.owner, entity.id)
 
     # --- compound writes shared by several events --------------------------------------------
 
@@ -673,9 +725,7 @@ def _split(state: WorkingState, event: Split) -> None:
         raise Rejection(
             MalformedEventError, f"a split needs at least 2 new units, got {len(event.into)}", "use Rename for one"
         )
-    contents = (
-        state.children.get(source.id, set()) | state.posts_in.get(source.id, set()) | state.owned.get(source.id, set())
-    )
+    contents = {*state.children.get(source.id), *state.posts_in.get(source.id), *state.owned.get(source.id)}
     allocation = event.allocation
     missing = sorted(contents - allocation.keys())
     if missing:
