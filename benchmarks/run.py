@@ -1,0 +1,814 @@
+"""Benchmark orgmodel against a naive replay and Raphtory on synthetic organisations.
+
+    python benchmarks/run.py [--sizes S,M,L,XL] [--repeat N] [--seed 1] [--markdown]
+
+For each size it generates a workload (:mod:`benchmarks.synthetic`), checks
+that every method gives the same answers, and prints the medians of: ingest
+and validation, memory, the full chart on a day, building the same networkx
+graph from ready lists (the floor), the edge list on a day, point queries,
+diffs over windows of about 10, 1 000 and 100 000 events, lineage, and one
+retroactive insertion.  Progress goes to stderr, the report to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import contextlib
+import dataclasses
+import datetime as dt
+import gc
+import hashlib
+import importlib.metadata
+import math
+import os
+import platform
+import random
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+import networkx as nx  # noqa: E402
+
+import orgmodel as om  # noqa: E402
+from benchmarks import naive, raphtory_baseline, synthetic  # noqa: E402
+
+R = TypeVar("R")
+
+#: Windows for the diff benchmark, by the number of events they should hold.
+DIFF_WINDOWS = (10, 1_000, 100_000)
+#: Days on which point-query subjects are drawn, and queries drawn per day.
+QUERY_DAYS = 10
+QUERIES_PER_DAY = 200
+#: Days on which point queries are checked against the naive replay (each check costs one replay).
+CHECK_DAYS = 3
+LINEAGE_QUERIES = 50
+#: Stop repeating a measurement once it has used this many seconds (it always runs at least once).
+BUDGET = 60.0
+
+
+def log(message: str) -> None:
+    """Progress, to stderr."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- timing ------------------------------------------------------------------------------------------------
+
+
+class TimeLimitError(Exception):
+    """One run of a measure took longer than the time limit."""
+
+
+#: Seconds one run of a measure may take before it is abandoned (0: no limit); set by ``--limit``.
+LIMIT = 120.0
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`TimeLimitError` in the code inside if it runs longer than ``seconds`` (Unix, main thread)."""
+    if seconds <= 0 or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeLimitError(f"took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def measure(
+    function: Callable[[], R], repeat: int, *, check: Callable[[R], None] | None = None, budget: float = BUDGET
+) -> float:
+    """The median wall time of ``function`` in seconds, over up to ``repeat`` runs (``inf``: it timed out).
+
+    The first run's result goes to ``check`` (which raises if it is wrong)
+    before any further run; runs stop early once ``budget`` seconds are used.
+    A run longer than :data:`LIMIT` is abandoned and the measure reported as timed out.
+    """
+    times: list[float] = []
+    spent = 0.0
+    for index in range(max(1, repeat)):
+        gc.collect()
+        start = time.perf_counter()
+        try:
+            with time_limit(LIMIT):
+                result = function()
+        except TimeLimitError:
+            log(f"  a run took longer than {LIMIT:g} s: abandoned")
+            return math.inf
+        elapsed = time.perf_counter() - start
+        times.append(elapsed)
+        spent += elapsed
+        if index == 0 and check is not None:
+            check(result)
+        del result
+        if spent > budget:
+            break
+    return statistics.median(times)
+
+
+def per_call(function: Callable[..., object], calls: Sequence[tuple[Any, ...]]) -> float:
+    """The median time of one call of ``function`` over ``calls`` (argument tuples), in seconds."""
+    gc.collect()
+    clock = time.perf_counter_ns
+    times = []
+    for args in calls:
+        start = clock()
+        function(*args)
+        times.append(clock() - start)
+    return statistics.median(times) / 1e9
+
+
+# --- the report --------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Row:
+    """One measure for every method; values in ``unit`` (``s`` values are shown in ms or µs)."""
+
+    measure: str
+    unit: str
+    orgmodel: float | None
+    naive: float | None = None
+    raphtory: float | None = None
+    target: str = ""
+    higher_is_better: bool = False
+
+
+@dataclasses.dataclass
+class SizeReport:
+    """The workload and the rows of one size."""
+
+    name: str
+    workload: list[tuple[str, str]]
+    rows: list[Row]
+    notes: list[str]
+
+
+def _value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if math.isinf(value):
+        return f"> {LIMIT:g} s"
+    if unit == "ms":
+        return f"{value * 1e3:,.3g}" if value * 1e3 < 100 else f"{value * 1e3:,.0f}"
+    if unit == "µs":
+        return f"{value * 1e6:,.3g}" if value * 1e6 < 100 else f"{value * 1e6:,.0f}"
+    if unit == "events/s":
+        return f"{value:,.0f}"
+    if unit == "MB":
+        return f"{value:,.0f}"
+    return f"{value:,.3g}"
+
+
+def _ratio(other: float | None, ours: float | None, higher_is_better: bool) -> str:
+    """How many times better orgmodel is than ``other`` (above 1: orgmodel wins)."""
+    if other is None or ours is None or other == 0 or ours == 0:
+        return "—"
+    if math.isinf(other) and math.isinf(ours):
+        return "—"
+    if math.isinf(ours):  # orgmodel timed out: it is slower than LIMIT, so the ratio is below other / LIMIT
+        return f"< {other / LIMIT:,.3g}×"
+    if math.isinf(other):
+        return f"> {LIMIT / ours:,.3g}×"
+    ratio = ours / other if higher_is_better else other / ours
+    return f"{ratio:,.3g}×" if ratio < 100 else f"{ratio:,.0f}×"
+
+
+HEADER = (
+    "measure",
+    "unit",
+    "orgmodel",
+    "naive replay",
+    "naive ÷ orgmodel",
+    "Raphtory",
+    "Raphtory ÷ orgmodel",
+    "target",
+)
+
+
+def table(rows: Iterable[Row]) -> list[list[str]]:
+    """The cells of a report table (ratios above 1 mean orgmodel is better)."""
+    return [
+        [
+            row.measure,
+            row.unit,
+            _value(row.orgmodel, row.unit),
+            _value(row.naive, row.unit),
+            _ratio(row.naive, row.orgmodel, row.higher_is_better),
+            _value(row.raphtory, row.unit),
+            _ratio(row.raphtory, row.orgmodel, row.higher_is_better),
+            row.target,
+        ]
+        for row in rows
+    ]
+
+
+def render(header: Sequence[str], cells: list[list[str]], *, markdown: bool) -> str:
+    """A table with aligned columns: a pipe table with ``markdown``, else plain text."""
+    widths = [max(len(str(line[column])) for line in [list(header), *cells]) for column in range(len(header))]
+    numeric = [column for column in range(len(header)) if column >= 2 and column != len(header) - 1]
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            value.rjust(width) if column in numeric else value.ljust(width)
+            for column, (value, width) in enumerate(zip(values, widths, strict=True))
+        ]
+        return ("| " + " | ".join(parts) + " |") if markdown else "  ".join(parts).rstrip()
+
+    rule = (
+        "|" + "|".join(("-" * (w + 1) + ":") if c in numeric else ("-" * (w + 2)) for c, w in enumerate(widths)) + "|"
+        if markdown
+        else "  ".join("-" * width for width in widths)
+    )
+    return "\n".join([line(header), rule, *(line(values) for values in cells)])
+
+
+def machine_info() -> list[tuple[str, str]]:
+    """CPU, cores, Python and library versions, and the orgmodel commit."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for text in Path("/proc/cpuinfo").read_text().splitlines():
+            if text.startswith("model name"):
+                cpu = text.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    info = [
+        ("CPU", cpu),
+        ("cores", f"{os.cpu_count()} logical, {usable} usable"),
+        ("Python", f"{platform.python_implementation()} {platform.python_version()} on {platform.platform()}"),
+    ]
+    for package in ("orgmodel", "networkx", "attrs", "raphtory", "pyarrow"):
+        try:
+            info.append((package, importlib.metadata.version(package)))
+        except importlib.metadata.PackageNotFoundError:
+            info.append((package, "not installed"))
+    info.append(("orgmodel source", _SOURCE))
+    return info
+
+
+def _commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(_ROOT), "status", "--porcelain", "--", "src"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" + uncommitted changes in src/" if dirty else "")
+
+
+def _source_digest() -> str:
+    """A short digest of the orgmodel package's source files, to tell apart runs of uncommitted code."""
+    package = Path(om.__file__).resolve().parent
+    digest = hashlib.sha1()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+#: The commit and source digest of the orgmodel that was imported (taken now: the code may change during a run).
+_SOURCE = f"{_commit()}; source digest {_source_digest()} (at import)"
+
+
+# --- checks ------------------------------------------------------------------------------------------------
+
+
+class MismatchError(AssertionError):
+    """Two methods gave different answers."""
+
+
+def same(what: str, ours: object, theirs: object) -> None:
+    """Raise :class:`MismatchError` unless the answers are equal."""
+    if ours != theirs:
+        raise MismatchError(f"{what}: orgmodel and the other method disagree")
+
+
+def same_edges(what: str, ours: Iterable[tuple[str, str, str]], theirs: Iterable[tuple[str, str, str]]) -> None:
+    """Raise :class:`MismatchError` unless two edge lists hold the same edges (each once)."""
+    ours_list, theirs_list = sorted(ours), sorted(theirs)
+    if ours_list != theirs_list:
+        extra = sorted(set(ours_list) ^ set(theirs_list))[:5]
+        raise MismatchError(f"{what}: edge lists differ ({len(ours_list)} vs {len(theirs_list)}; e.g. {extra})")
+
+
+# --- one size ----------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Options:
+    """What to run."""
+
+    repeat: int
+    seed: int
+    naive: str  # auto, always, never
+    raphtory: bool
+
+
+class Bench:
+    """Runs every measure on one workload."""
+
+    def __init__(self, name: str, workload: synthetic.Workload, options: Options) -> None:
+        self.name = name
+        self.workload = workload
+        self.options = options
+        self.rows: list[Row] = []
+        self.notes: list[str] = []
+        self.rng = random.Random(options.seed)
+        self.day = workload.last_day
+        self.timeline = om.Timeline([])
+        self.naive: naive.NaiveLog | None = None
+        self.raphtory: raphtory_baseline.RaphtoryOrg | None = None
+
+    def run(self) -> SizeReport:
+        """Every measure, in order; answers are checked before they are timed."""
+        self.ingest()
+        self.setup_naive()
+        self.setup_raphtory()
+        self.chart()
+        self.edges()
+        self.point_queries()
+        self.diffs()
+        self.lineage()
+        self.retroactive()
+        return SizeReport(self.name, self.describe(), self.rows, self.notes)
+
+    def describe(self) -> list[tuple[str, str]]:
+        """The workload, for the report."""
+        w = self.workload
+        initial, final = w.initial, w.final
+        entities = ", ".join(f"{initial[key]:,} → {final[key]:,} {key}" for key in initial)
+        mix = ", ".join(f"{kind} {count:,}" for kind, count in w.counts.items())
+        return [
+            ("entities (1995 → 2024)", entities),
+            (
+                "log",
+                f"{w.events:,} events in {w.setup + w.history:,} entries ({w.setup:,} setup, {w.history:,} changes)",
+            ),
+            ("history mix", mix),
+            ("timeline", repr(self.timeline)),
+        ]
+
+    # --- ingest ------------------------------------------------------------------------------------
+
+    def ingest(self) -> None:
+        """Ingest and validation rate, and the memory it takes (tracemalloc, in a separate untimed run)."""
+        entries, events = self.workload.entries, self.workload.events
+        log(f"{self.name}: ingest ({events:,} events)")
+        seconds = measure(lambda: om.Timeline(entries), self.options.repeat)
+        gc.collect()
+        tracemalloc.start()
+        self.timeline = om.Timeline(entries)
+        retained, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        naive_seconds = measure(lambda: naive.NaiveLog(entries), self.options.repeat)
+        self.rows.append(
+            Row(
+                "ingest + validate (om.Timeline(events))",
+                "events/s",
+                events / seconds,
+                events / naive_seconds,
+                target=_target_rate(events / seconds),
+                higher_is_better=True,
+            )
+        )
+        self.rows.append(Row("ingest: peak memory (tracemalloc)", "MB", peak / 2**20, target=_target_memory(self.name)))
+        self.rows.append(Row("ingest: memory kept by the timeline (tracemalloc)", "MB", retained / 2**20))
+        self.notes.append(
+            "naive ingest only flattens and sorts the log (no validation); "
+            "memory is what Python allocated during om.Timeline(events), the events themselves excluded"
+        )
+
+    def setup_naive(self) -> None:
+        """Flatten and order the log for the naive replay (skipped at XL unless ``--naive always``)."""
+        mode = self.options.naive
+        if mode == "never" or (mode == "auto" and self.name == "XL"):
+            self.notes.append("naive replay skipped" + (" at XL (--naive always runs it)" if mode == "auto" else ""))
+            return
+        self.naive = naive.NaiveLog(self.workload.entries)
+
+    def setup_raphtory(self) -> None:
+        """Turn the log into edge updates and load them into Raphtory, timing both."""
+        if not self.options.raphtory:
+            self.notes.append("Raphtory skipped (not installed, or --no-raphtory)")
+            return
+        entries = self.workload.entries
+        log(f"{self.name}: Raphtory load")
+        start = time.perf_counter()
+        updates = raphtory_baseline.edge_updates(entries)
+        converted = time.perf_counter() - start
+        start = time.perf_counter()
+        self.raphtory = raphtory_baseline.RaphtoryOrg(raphtory_baseline.load(updates))
+        loaded = time.perf_counter() - start
+        rate = self.workload.events / (converted + loaded)
+        self.rows[0].raphtory = rate
+        self.notes.append(
+            f"Raphtory ingest = turning events into {len(updates.additions) + len(updates.deletions):,} edge updates "
+            f"in Python ({converted:.2f} s) + loading them via Arrow ({loaded:.2f} s); it validates nothing"
+        )
+
+    # --- the whole organisation on a day -------------------------------------------------------------
+
+    def chart(self) -> None:
+        """The full chart on the last day, with and without ``.graph``; the naive replay; the networkx floor."""
+        day, timeline, repeat = self.day, self.timeline, self.options.repeat
+        log(f"{self.name}: full chart on {day}")
+        reference = timeline.at(day).graph
+        naive_seconds = None
+        if self.naive is not None:
+            replay = self.naive.replay
+            naive_seconds = measure(
+                lambda: replay(day),
+                repeat,
+                check=lambda graph: same("chart graph", naive.comparable(reference), naive.comparable(graph)),
+            )
+        at_seconds = measure(lambda: timeline.at(day), repeat)
+        full = measure(lambda: timeline.at(day).graph, repeat)
+        nodes = list(reference.nodes(data=True))
+        edges = list(reference.edges(keys=True, data=True))
+
+        attributes = dict(reference.graph)
+
+        def floor_graph() -> nx.MultiDiGraph[str]:
+            graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(**attributes)
+            graph.add_nodes_from(nodes)
+            graph.add_edges_from(edges)  # type: ignore[arg-type]  # the stubs omit (u, v, key, data) tuples
+            return graph
+
+        floor = measure(
+            floor_graph, repeat, check=lambda graph: same("floor", nx.utils.graphs_equal(graph, reference), True)
+        )
+        target = f"≤1.5× floor: {full / floor:.2g}× {_mark(full <= 1.5 * floor)}"
+        if self.name == "L" and naive_seconds is not None:
+            target += f"; ≥10× naive {_mark(naive_seconds >= 10 * full)}"
+        if self.name == "XL":
+            target += f"; < 1 s {_mark(full < 1)}"
+        self.rows.append(Row(f"chart: timeline.at(day) ({len(nodes):,} nodes, {len(edges):,} edges)", "ms", at_seconds))
+        self.rows.append(Row("chart: timeline.at(day).graph", "ms", full, naive_seconds, target=target))
+        self.rows.append(Row("networkx graph from ready node/edge lists (floor)", "ms", floor))
+
+    def edges(self) -> None:
+        """The ``contains`` and ``reports_to`` edges on a day: orgmodel, Raphtory (checked on six days), naive."""
+        day, timeline, repeat = self.day, self.timeline, self.options.repeat
+        log(f"{self.name}: edge list on a day")
+        kinds = raphtory_baseline.KINDS
+        days = [day, *self._days(5)]
+        if self.raphtory is not None:
+            for other in days:
+                same_edges(
+                    f"edges on {other} vs Raphtory", timeline.edges(other, kinds=kinds), self.raphtory.edges(other)
+                )
+        ours = measure(lambda: timeline.edges(day, kinds=kinds), repeat)
+        naive_seconds = raphtory_seconds = None
+        if self.naive is not None:
+            expected = timeline.edges(day, kinds=kinds)
+            replay = self.naive.replay
+            naive_seconds = measure(
+                lambda: naive.edges(replay(day), kinds),
+                repeat,
+                check=lambda found: same_edges("edges vs naive", expected, found),
+            )
+        target = ""
+        if self.raphtory is not None:
+            raphtory = self.raphtory
+            raphtory_seconds = measure(lambda: raphtory.edges(day), repeat)
+            target = f"faster than Raphtory {_mark(ours < raphtory_seconds)}"
+        count = len(timeline.edges(day, kinds=kinds))
+        self.rows.append(
+            Row(
+                f"edge list on a day (contains + reports_to, {count:,})",
+                "ms",
+                ours,
+                naive_seconds,
+                raphtory_seconds,
+                target,
+            )
+        )
+
+    # --- point queries --------------------------------------------------------------------------------
+
+    def _days(self, count: int) -> list[dt.date]:
+        span = (self.workload.last_day - self.workload.first_day).days
+        return sorted(self.workload.first_day + dt.timedelta(days=self.rng.randint(1, span)) for _ in range(count))
+
+    def point_queries(self) -> None:
+        """Point queries on random subjects alive on random days, checked against the naive replay first."""
+        timeline, rng = self.timeline, self.rng
+        log(f"{self.name}: point queries")
+        units: list[tuple[str, dt.date]] = []
+        functions: list[tuple[str, dt.date]] = []
+        days = [self.day, *self._days(QUERY_DAYS - 1)]
+        for day in days:
+            chart = timeline.at(day)
+            unit_ids, function_ids = sorted(chart.units), sorted(chart.functions)
+            units.extend((rng.choice(unit_ids), day) for _ in range(QUERIES_PER_DAY))
+            if function_ids:
+                functions.extend((rng.choice(function_ids), day) for _ in range(QUERIES_PER_DAY))
+        checked = self._check_points(units, functions, days[:CHECK_DAYS])
+        queries: list[
+            tuple[str, Callable[[str, dt.date], object], list[tuple[str, dt.date]], Callable[..., object]]
+        ] = [
+            ("head", lambda item, day: timeline.head(item, on=day), units, naive.head),
+            ("owner_of", lambda item, day: timeline.owner_of(item, on=day), functions, naive.owner_of),
+            (
+                "chain_of_command",
+                lambda item, day: timeline.chain_of_command(item, on=day),
+                units,
+                naive.chain_of_command,
+            ),
+            ("parent", lambda item, day: timeline.parent(item, on=day), units, naive.parent),
+        ]
+        for name, query, calls, naive_query in queries:
+            ours = per_call(query, calls)
+            naive_seconds = self._naive_point(naive_query, calls[:: max(1, len(calls) // 3)][:3])
+            raphtory_seconds = None
+            if name == "parent" and self.raphtory is not None:
+                raphtory_seconds = per_call(self.raphtory.parent, calls[:200])
+            self.rows.append(
+                Row(
+                    f"point query: timeline.{name}(…, on=day)",
+                    "µs",
+                    ours,
+                    naive_seconds,
+                    raphtory_seconds,
+                    target=f"< 20 µs {_mark(ours < 20e-6)}",
+                )
+            )
+        self.notes.append(
+            f"point queries: median of {len(units):,} random subjects on {len(days)} days; answers checked against "
+            f"the naive replay on {checked} days; a naive point query is one replay to the day plus a lookup"
+        )
+
+    def _check_points(
+        self, units: list[tuple[str, dt.date]], functions: list[tuple[str, dt.date]], days: list[dt.date]
+    ) -> int:
+        timeline = self.timeline
+        if self.naive is None and self.raphtory is None:
+            return 0
+        for day in days:
+            graph = self.naive.replay(day) if self.naive is not None else None
+            for unit in (item for item, when in units if when == day):
+                parent = timeline.parent(unit, on=day)
+                parent_id = parent.id if parent is not None else None
+                if self.raphtory is not None:
+                    same(f"parent of {unit} on {day} vs Raphtory", parent_id, self.raphtory.parent(unit, day))
+                if graph is None:
+                    continue
+                same(f"parent of {unit} on {day}", parent_id, naive.parent(graph, unit))
+                head = timeline.head(unit, on=day)
+                same(f"head of {unit} on {day}", head.id if head is not None else None, naive.head(graph, unit))
+                chain = tuple(post.id for post in timeline.chain_of_command(unit, on=day))
+                same(f"chain of command of {unit} on {day}", chain, naive.chain_of_command(graph, unit))
+            for function in (item for item, when in functions if when == day):
+                owner = timeline.owner_of(function, on=day)
+                if graph is not None:
+                    same(f"owner of {function} on {day}", owner.id if owner else None, naive.owner_of(graph, function))
+        return len(days) if self.naive is not None else 0
+
+    def _naive_point(self, query: Callable[..., object], calls: list[tuple[str, dt.date]]) -> float | None:
+        if self.naive is None:
+            return None
+        replay = self.naive.replay
+        times = []
+        for item, day in calls:
+            start = time.perf_counter()
+            query(replay(day), item)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    # --- diff, lineage, retroactive insertion -------------------------------------------------------
+
+    def diffs(self) -> None:
+        """Diffs over windows ending on the last day that hold about 10, 1 000 and 100 000 events."""
+        timeline, end = self.timeline, self.day
+        days = sorted(event.on.earliest for event in timeline.events if event.on is not None)
+        last = bisect.bisect_right(days, end)
+        for wanted in DIFF_WINDOWS:
+            if wanted > self.workload.events - self.workload.setup:
+                self.rows.append(Row(f"diff over ~{wanted:,} events", "ms", None, target="(log too short)"))
+                continue
+            start = days[last - wanted - 1]
+            if start == end:  # more than `wanted` events on the last day: take the whole day
+                start = days[bisect.bisect_left(days, end) - 1]
+            held = last - bisect.bisect_right(days, start)
+            log(f"{self.name}: diff {start} → {end} ({held:,} events)")
+            self._diff(start, end, held)
+
+    def _diff(self, start: dt.date, end: dt.date, held: int) -> None:
+        """Time ``diff(start, end)`` with its entries, checked against the ids the naive replays say changed."""
+        timeline, repeat = self.timeline, self.options.repeat
+        changed: set[str] = set()
+        naive_seconds = None
+        if self.naive is not None:
+            replay = self.naive.replay
+            naive_seconds = measure(lambda: naive.changed_ids(replay(start), replay(end)), repeat, check=changed.update)
+
+        def ours() -> om.Diff:
+            diff = timeline.diff(start, end)
+            _ = diff.entries
+            return diff
+
+        def check(diff: om.Diff) -> None:
+            if self.naive is not None:
+                same("diff: changed ids", {key for key in diff.changes if isinstance(key, str)}, changed)
+
+        seconds = measure(ours, repeat, check=check)
+        self.rows.append(
+            Row(
+                f"diff over {held:,} events (.entries)",
+                "ms",
+                seconds,
+                naive_seconds,
+                target=_per_event(seconds, held),
+            )
+        )
+
+    def lineage(self) -> None:
+        """Lineage of units that took part in splits and merges: the first call, then the median of 50."""
+        timeline = self.timeline
+        log(f"{self.name}: lineage")
+        subjects = self.rng.sample(self.workload.lineage_units, min(LINEAGE_QUERIES, len(self.workload.lineage_units)))
+        if not subjects:
+            return
+        start = time.perf_counter()
+        timeline.lineage(subjects[0])
+        first = time.perf_counter() - start
+        for subject in subjects[: 5 if self.workload.events > 200_000 else len(subjects)]:
+            found = timeline.lineage(subject)
+            if self.naive is not None:
+                same(
+                    f"lineage of {subject}", (set(found.ancestors), set(found.descendants)), self.naive.lineage(subject)
+                )
+        ours = per_call(lambda unit: _trace(timeline, unit), [(subject,) for subject in subjects])
+        naive_seconds = None
+        if self.naive is not None:
+            naive_seconds = per_call(self.naive.lineage, [(subject,) for subject in subjects[:5]])
+        self.rows.append(Row("lineage: first timeline.lineage(unit) (builds indexes)", "ms", first))
+        self.rows.append(Row(f"lineage: timeline.lineage(unit), median of {len(subjects)}", "ms", ours, naive_seconds))
+
+    def retroactive(self) -> None:
+        """Insert a rename dated half a year after the start, then ask a point query on the last day."""
+        timeline, repeat, day = self.timeline, self.options.repeat, self.day
+        early = self.workload.first_day + dt.timedelta(days=180)
+        log(f"{self.name}: retroactive insert on {early}")
+        subject = self.rng.choice(sorted(timeline.at(early).units))
+        probe = self.rng.choice(sorted(timeline.at(day).units))
+        event = om.Rename(subject, "Retroaktivt namngiven enhet", on=early)
+
+        def ours() -> tuple[om.Timeline, object]:
+            changed = timeline.with_events(event)
+            return changed, changed.head(probe, on=day)
+
+        def check(result: tuple[om.Timeline, object]) -> None:
+            changed, _ = result
+            same("retroactive rename", changed.entity(subject, on=early).name, event.name)
+            if self.naive is not None:
+                graph = self.naive.with_event(early, event).replay(early)
+                same("retroactive rename vs naive", event.name, graph.nodes[subject]["name"])
+
+        seconds = measure(ours, repeat, check=check)
+        naive_seconds = None
+        if self.naive is not None:
+            naive_log = self.naive
+            naive_seconds = measure(lambda: naive.head(naive_log.with_event(early, event).replay(day), probe), repeat)
+        self.rows.append(
+            Row("retroactive insert: with_events(event on day 180) + head query", "ms", seconds, naive_seconds)
+        )
+
+
+def _trace(timeline: om.Timeline, unit: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A unit's lineage, with its ancestors and descendants worked out."""
+    found = timeline.lineage(unit)
+    return found.ancestors, found.descendants
+
+
+def _per_event(seconds: float, events: int) -> str:
+    """Cost per event in the window (the target: proportional to it, so flat across windows)."""
+    if math.isinf(seconds):
+        return f"> {_value(LIMIT / max(1, events), 'µs')} µs per event"
+    return f"{_value(seconds / max(1, events), 'µs')} µs per event"
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def _target_rate(rate: float) -> str:
+    return f"≥ 100k events/s {_mark(rate >= 100_000)}"
+
+
+def _target_memory(name: str) -> str:
+    return "< 2 GB at XL" if name != "XL" else "< 2 GB"
+
+
+# --- main --------------------------------------------------------------------------------------------------
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--sizes", default="S,M", help="comma-separated sizes among S, M, L, XL (default S,M)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measure; the median is reported (default 5)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic workload (default 1)")
+    parser.add_argument("--markdown", action="store_true", help="print markdown (for docs/performance.md)")
+    parser.add_argument(
+        "--naive", choices=("auto", "always", "never"), default="auto", help="run the naive replay (auto: not at XL)"
+    )
+    parser.add_argument("--no-raphtory", action="store_true", help="skip Raphtory even if it is installed")
+    parser.add_argument(
+        "--limit",
+        type=float,
+        default=LIMIT,
+        help=f"seconds one run may take before it is abandoned (default {LIMIT:g})",
+    )
+    return parser.parse_args(argv)
+
+
+def report(reports: list[SizeReport], info: list[tuple[str, str]], options: Options, *, markdown: bool) -> str:
+    """The whole report as text."""
+    out: list[str] = []
+    heading = "## " if markdown else ""
+    out.append(f"{heading}Machine")
+    out.append(render(("", ""), [list(pair) for pair in info], markdown=markdown) if markdown else _pairs(info))
+    out.append("")
+    out.append(
+        f"Medians of up to {options.repeat} run{'s' if options.repeat != 1 else ''} (seed {options.seed}); "
+        "time values are wall clock. "
+        "Ratios above 1 mean orgmodel is faster (or, for rates, higher)."
+    )
+    for size in reports:
+        out.append("")
+        out.append(f"{heading}Size {size.name}")
+        out.append(_pairs(size.workload, markdown=markdown))
+        out.append("")
+        out.append(render(HEADER, table(size.rows), markdown=markdown))
+        for note in size.notes:
+            out.append(("- " if markdown else "  * ") + note)
+    return "\n".join(out)
+
+
+def _pairs(pairs: Sequence[tuple[str, str]], *, markdown: bool = False) -> str:
+    width = max(len(key) for key, _ in pairs)
+    if markdown:
+        return "\n".join(f"- **{key}**: {value}" for key, value in pairs)
+    return "\n".join(f"{key.ljust(width)}  {value}" for key, value in pairs)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks and print the report."""
+    global LIMIT  # noqa: PLW0603 - one knob for every measure
+    arguments = parse(argv)
+    LIMIT = arguments.limit
+    sizes = [size.strip().upper() for size in arguments.sizes.split(",") if size.strip()]
+    unknown = [size for size in sizes if size not in synthetic.SIZES]
+    if unknown:
+        print(f"unknown sizes {unknown}; choose among {list(synthetic.SIZES)}", file=sys.stderr)
+        return 2
+    options = Options(
+        repeat=arguments.repeat,
+        seed=arguments.seed,
+        naive=arguments.naive,
+        raphtory=not arguments.no_raphtory and raphtory_baseline.available(),
+    )
+    reports = []
+    for name in sizes:
+        log(f"{name}: generating {synthetic.SIZES[name]}")
+        start = time.perf_counter()
+        workload = synthetic.generate(name, seed=options.seed)
+        generated = time.perf_counter() - start
+        size_report = Bench(name, workload, options).run()
+        size_report.notes.append(f"generating the workload took {generated:.1f} s")
+        size_report.notes.append(
+            f"process max RSS so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:,.0f} MB"
+        )
+        reports.append(size_report)
+        del workload
+        gc.collect()
+    print(report(reports, machine_info(), options, markdown=arguments.markdown))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
