@@ -8,9 +8,9 @@ import types
 import pytest
 
 import orgmodel as om
-from orgmodel import dates, errors, examples, render, strategies
+from orgmodel import dates, errors, examples, invariants, render, strategies, testing
 
-PUBLIC_MODULES = [om, dates, errors, examples, render, strategies]
+PUBLIC_MODULES = [om, dates, errors, examples, invariants, render, strategies, testing]
 
 
 def public_members(module: types.ModuleType) -> set[str]:

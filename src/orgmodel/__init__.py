@@ -61,6 +61,7 @@ from orgmodel._events import (
 from orgmodel._files import dumps, json_schema, load, loads, save
 from orgmodel._history import Fact, History
 from orgmodel._lineage import Lineage, LineageLink, LinkKind
+from orgmodel._plans import Conflict
 from orgmodel._timeline import Timeline
 from orgmodel.dates import Precision, When
 from orgmodel.errors import (
@@ -93,6 +94,7 @@ __all__ = [
     "Appoint",
     "Change",
     "ChangeKind",
+    "Conflict",
     "ConflictError",
     "CycleError",
     "DateError",

@@ -16,6 +16,7 @@ from orgmodel._events import Change, Event, Status
 from orgmodel._history import History, build_history
 from orgmodel._lineage import Lineage, build_lineage
 from orgmodel._log import AppliedLog, LogView
+from orgmodel._plans import Conflict, conflicts
 from orgmodel._values import new, replace
 from orgmodel.dates import DayLike, parse_day
 from orgmodel.errors import (
@@ -343,6 +344,35 @@ class Timeline:
         end = self._log.changes[versions.changes[-1]].on if versions.values[-1] is None else None
         span = f"{start} – {end}" if end is not None else f"from {start}"
         return f"{entity.entity_type.value} {entity.name!r} ({entity_id}, {span})"
+
+    def conflicts(self, day: DayLike) -> tuple[Conflict, ...]:
+        """The pairs of changes taking effect on ``day`` (by earliest day) whose order matters.
+
+        Same-day changes apply in log order.  Each pair is tried both ways on
+        the organisation as it stands just before the first of the two; it
+        commutes when both orders apply and give the same chart, or both fail.
+        Each :class:`~orgmodel.Conflict` says whether the later change
+        ``"depends"`` on the earlier (it fails before it), the earlier
+        ``"blocks"`` the later (it fails after it), or both orders apply but
+        give different charts (``"differs"``).
+        Events inside one change are ordered on purpose and are not compared.
+        To ask whether *any* order of the day's changes matters, see
+        :func:`orgmodel.invariants.changes_commute`.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("sue", "Samordnings- och utvecklingsenheten"), on="2014-05-01"),
+        ...         om.Rename("sue", "Förnyelseenheten", on="2015-01-01"),
+        ...         om.Rename("sue", "Strategienheten", on="2015-01-01"),
+        ...     ]
+        ... )
+        >>> [conflict.kind for conflict in org.conflicts("2015-01-01")]
+        ['differs']
+        >>> org.conflicts("2014-05-01")
+        ()
+        """
+        return conflicts(self, day)
 
 
 def _build(entries: Iterable[Entry], *, errors: list[EventError] | None) -> AppliedLog:

@@ -130,16 +130,23 @@ def days(
     return st.dates(min_value, max_value)
 
 
-def imprecise_dates(min_year: int = 2010, max_year: int = 2030, *, exact: bool = True) -> st.SearchStrategy[When]:
+def imprecise_dates(
+    min_year: int = 2010, max_year: int = 2030, *, exact: bool = True, open_ended: bool = True
+) -> st.SearchStrategy[When]:
     """Effective dates of every precision, each made from a phrase orgmodel reads.
 
     Months, quarters, seasons, years, turns of the year, ranges and
-    at-the-latest dates (with a floor), in Swedish and English; with ``exact``
-    also exact days.
+    at-the-latest dates with a floor (``senast 2016``, not before a day), in
+    Swedish and English; with ``exact`` also exact days; with ``open_ended``
+    also the windows open at one end: not-before dates (``efter 5 mars 2014``,
+    ``tidigast 2015``: no latest day) and at-the-latest dates with no floor (no
+    earliest day).
 
     >>> from hypothesis import find
     >>> find(imprecise_dates(), lambda when: when.precision.value == "season").text
     'våren 2010'
+    >>> find(imprecise_dates(), lambda when: when.has_open_end).text
+    'efter 1 januari 2010'
     """
     years = st.integers(min_year, max_year)
     months = st.integers(1, 12)
@@ -153,6 +160,13 @@ def imprecise_dates(min_year: int = 2010, max_year: int = 2030, *, exact: bool =
         st.builds(lambda y: f"{y}", years),
         st.builds(lambda y: f"spring {y}", years),
     ]
+    if open_ended:
+        days_of_month = st.integers(1, 28)
+        phrases += [
+            st.builds(lambda y, m, d: f"efter {d} {_MONTHS_SV[m - 1]} {y}", years, months, days_of_month),
+            st.builds(lambda y: f"tidigast {y}", years),
+            st.builds(lambda y: f"senast {y}", years),
+        ]
     strategy = st.one_of(phrases).map(parse_when)
     at_the_latest = st.builds(
         lambda y, floor: parse_when(f"senast {y}", not_before=dt.date(min(floor, y), 1, 1)), years, years
@@ -413,18 +427,39 @@ class _Model:
 # --- drawing one valid event ------------------------------------------------------------------------
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
+_PICK = st.integers(0, 255)
 
 
 class _Drawer:
     """Draws one event valid against a model, or ``None`` when the drawn choices do not fit."""
 
-    def __init__(self, draw: Draw, model: _Model, name_strategy: st.SearchStrategy[str]) -> None:
+    def __init__(
+        self,
+        draw: Draw,
+        model: _Model,
+        name_strategy: st.SearchStrategy[str],
+        unit_kinds: Sequence[UnitKind] = tuple(UnitKind),
+    ) -> None:
         self.draw = draw
         self.model = model
         self.names = name_strategy
+        self.unit_kinds = list(unit_kinds)
 
     def pick(self, items: Sequence[T]) -> T:
-        return self.draw(st.sampled_from(items))  # type: ignore[no-any-return]
+        # A number taken modulo the choices, not an index into them: when the shrinker deletes an earlier
+        # step the choices change, and a recorded number still picks something (an index could fall off the
+        # end and spoil the attempt).  Shrinking the number goes to the first choice.
+        number: int = self.draw(_PICK)
+        return items[number % len(items)]
+
+    def pick_several(self, items: Sequence[T], least: int, most: int) -> list[T]:
+        """Between ``least`` and ``most`` different items (as many as there are, at most)."""
+        remaining = list(items)
+        count = min(self.draw(st.integers(least, most)), len(remaining))
+        chosen = []
+        for _ in range(count):
+            chosen.append(remaining.pop(self.draw(_PICK) % len(remaining)))
+        return chosen
 
     def name_for(self, parent: str | None, leaving: Iterable[str] = (), taken: Iterable[str] = ()) -> str:
         name: str = self.draw(self.names)
@@ -462,8 +497,13 @@ class _Drawer:
         choices = self.applicable(allowed)
         if not choices:
             return None
-        # Weighted so an organisation fills up with posts, people and functions before it thins out.
-        kind = self.pick([choice for choice in choices for _ in range(_WEIGHTS.get(choice, 2))])
+        # Weighted so an organisation fills up with posts, people and functions before it thins out.  The
+        # number picks among every allowed kind, not only those that apply now, so that it still picks the
+        # same kind once the shrinker has removed an earlier step; a kind that does not apply falls back to
+        # establishing (which always does), else to the first that applies.
+        kind = self.pick([choice for choice in allowed for _ in range(_WEIGHTS.get(choice, 2))])
+        if kind not in choices:
+            kind = "establish" if "establish" in choices else choices[0]
         result: Event | None = getattr(self, f"_{kind}")()
         return result
 
@@ -474,10 +514,15 @@ class _Drawer:
         what = self.pick(["unit", "post", "person", "function"])
         if what == "person" and m.of(Person) and not any(post.holder is None for post in m.of(Post)):
             what = "post"
+        return self.establish(what)
+
+    def establish(self, what: str) -> Establish:
+        """Establish a new ``unit``, ``post``, ``person`` or ``function`` (a unit while there is none)."""
+        m = self.model
         units, posts = m.of(Unit), m.of(Post)
         if what == "unit" or not units:
             parent = self.pick([None, *[unit.id for unit in units]])
-            kind = self.pick(list(UnitKind))
+            kind = self.pick(self.unit_kinds)
             return Establish(Unit(m.fresh("u"), self.name_for(parent), kind=kind, parent=parent))
         if what == "post":
             unit = self.pick([None, *[unit.id for unit in units]])
@@ -511,13 +556,15 @@ class _Drawer:
         candidates += [person.id for person in m.of(Person)] + [function.id for function in m.of(Function)]
         return Dissolve(self.pick(candidates)) if candidates else None
 
-    def _rename(self) -> Event | None:
+    def _rename(self) -> Event:
         m = self.model
         entity = self.pick(list(m.entities.values()))
-        name = self.name_for(entity.parent, leaving=[entity.id]) if isinstance(entity, Unit) else self.draw(self.names)
-        if name == entity.name:
-            return None
-        return Rename(entity.id, name)
+        # A rename to the current name is refused, so that name counts as taken, like a sibling's: a draw
+        # of it becomes "A 2".  Always drawing a rename (not skipping) keeps it when shrinking removes a step.
+        if isinstance(entity, Unit):
+            return Rename(entity.id, self.name_for(entity.parent, leaving=[entity.id], taken=[entity.name]))
+        name: str = self.draw(self.names)
+        return Rename(entity.id, name if name != entity.name else f"{name} 2")
 
     def _move(self) -> Event | None:
         m = self.model
@@ -555,13 +602,13 @@ class _Drawer:
     def _merge(self) -> Event | None:
         m = self.model
         units = [unit.id for unit in m.of(Unit)]
-        chosen = self.draw(st.lists(st.sampled_from(units), min_size=2, max_size=3, unique=True))
+        chosen = self.pick_several(units, 2, 3)
         blocked = set().union(*(m.subtree(unit) for unit in chosen))
         parent = self.pick([None, *[unit for unit in units if unit not in blocked]])
         children, heads = self._contents_after(chosen, None)
         if len(heads) > 1 or not m.names_unique(children):
             return None
-        into = Unit(m.fresh("u"), self.name_for(parent, leaving=chosen), kind=self.pick(list(UnitKind)), parent=parent)
+        into = Unit(m.fresh("u"), self.name_for(parent, leaving=chosen), kind=self.pick(self.unit_kinds), parent=parent)
         return Merge(chosen, into)
 
     def _absorb(self) -> Event | None:
@@ -571,7 +618,7 @@ class _Drawer:
         others = [unit for unit in units if unit != into and into not in m.subtree(unit)]
         if not others:
             return None
-        chosen = self.draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
+        chosen = self.pick_several(others, 1, 2)
         children, heads = self._contents_after(chosen, into)
         if len(heads) > 1 or not m.names_unique(children):
             return None
@@ -587,7 +634,7 @@ class _Drawer:
             parent = self.pick([source.parent, None, *[unit.id for unit in m.of(Unit) if unit.id not in blocked]])
             same_parent = [unit.name for unit in new_units if unit.parent == parent]
             name = self.name_for(parent, leaving=[source.id], taken=same_parent)
-            new_units.append(Unit(m.fresh("u"), name, kind=self.pick(list(UnitKind)), parent=parent))
+            new_units.append(Unit(m.fresh("u"), name, kind=self.pick(self.unit_kinds), parent=parent))
         new_ids = [unit.id for unit in new_units]
         contents: list[Entity] = [*m.children(source.id), *m.posts_in(source.id), *m.owned(source.id)]
         allocation = {item.id: self.pick(new_ids) for item in contents}
@@ -657,51 +704,149 @@ def _check_event_types(event_types: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(event_types)
 
 
+def _check_unit_kinds(unit_kinds: Sequence[UnitKind | str] | None) -> tuple[UnitKind, ...]:
+    if unit_kinds is None:
+        return tuple(UnitKind)
+    try:
+        kinds = tuple(UnitKind(kind) for kind in unit_kinds)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"unit_kinds must be among {[kind.value for kind in UnitKind]}, got {list(unit_kinds)!r}"
+        ) from None
+    if not kinds:
+        raise InvalidArgumentError("unit_kinds must name at least one kind, got none")
+    return kinds
+
+
+@attrs.frozen
+class _Knobs:
+    """How a sequence of changes is drawn: the options of :func:`timelines` and :func:`change_plans`."""
+
+    min_events: int
+    max_events: int
+    event_types: tuple[str, ...]
+    max_gap_days: int
+    imprecise: bool
+    statuses: bool
+    group: bool
+    names: st.SearchStrategy[str]
+    unit_kinds: tuple[UnitKind, ...]
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.min_events <= self.max_events:
+            raise InvalidArgumentError(
+                f"min_events and max_events must satisfy 0 <= min_events <= max_events, "
+                f"got {self.min_events} and {self.max_events}"
+            )
+        if self.max_gap_days < 0:
+            raise InvalidArgumentError(f"max_gap_days must be 0 or more, got {self.max_gap_days}")
+
+
+# Whether to draw another step: stopping is the simplest choice (0), so shrinking cuts steps from the end.
+# 1 in 16 to stop gives about a dozen steps, often the most allowed.
+_MORE = st.integers(0, 15)
+# Whether a step or an event is drawn at all: 0 skips it, rarely in generation (1 in 16).
+_SKIP = st.integers(0, 15)
+_STATUSES = [Status.DECIDED, Status.IMPLEMENTED, Status.PLANNED, Status.CANCELLED]
+
+# How the choices are laid out, for the shrinker.  Each step, and each event within a step, is one block
+# of choices (a strategy drawn of its own) that starts with a number where 0 means "skip it", and is
+# followed by the flag for the next one, outside the block.  The shrinker tries setting every choice of a
+# block to its simplest: then the block is skipped, and as it draws nothing more, the shrinker cuts its
+# remaining choices out and every later choice stays where it was.  So a counterexample loses the steps
+# and events it does not need one by one.  Picks are numbers taken modulo the choices (see ``_Drawer.pick``)
+# so that a later step still draws something sensible after an earlier one is gone; and the simplest
+# choice of every draw is the plainest: the same day as before, an exact date, decided, a single event,
+# the first kind and name.
+
+
 @st.composite
-def _entries(
-    draw: Draw,
-    model: _Model,
-    start: dt.date,
-    *,
-    min_events: int,
-    max_events: int,
-    event_types: tuple[str, ...],
-    max_gap_days: int,
-    imprecise: bool,
-    statuses: bool,
-    group: bool,
-    name_strategy: st.SearchStrategy[str],
-) -> list[Event | Change]:
-    drawer = _Drawer(draw, model, name_strategy)
-    entries: list[Event | Change] = []
-    count = draw(st.integers(min_events, max_events))
-    day = start
-    made = 0
-    while made < count:
-        day += dt.timedelta(days=draw(st.integers(0, max_gap_days)))
-        when: When = When.exact(day)
-        if imprecise and draw(st.integers(0, 4)) == 0:
-            when = When(day, day + dt.timedelta(days=draw(st.integers(1, 120))))
-        status = Status.DECIDED
-        if statuses:
-            status = draw(st.sampled_from([Status.DECIDED, Status.IMPLEMENTED, Status.PLANNED, Status.CANCELLED]))
-        size = draw(st.integers(1, 3)) if group else 1
+def _entries(draw: Draw, model: Callable[[], _Model], start: dt.date, knobs: _Knobs) -> list[Event | Change]:
+    # A fresh model for every example: the drawer changes it as it goes.
+    return _Sequence(model(), start, knobs).draw_all(draw)
+
+
+@st.composite
+def _block(draw: Draw, body: Callable[[Draw], T]) -> T:
+    """Draw ``body``'s choices as one block (a span, to the shrinker)."""
+    return body(draw)
+
+
+class _Sequence:
+    """Draws the steps of one example, each as a block (see above), on an organisation it keeps a model of."""
+
+    def __init__(self, model: _Model, start: dt.date, knobs: _Knobs) -> None:
+        self.model = model
+        self.day = start
+        self.knobs = knobs
+        # Made once per example and drawn many times: a new strategy object per step would be validated anew.
+        self.step = _block(self._step)
+        self.event = _block(self._event)
+        self.first_event = _block(self._first_event)
+        self.optional = True
+
+    def draw_all(self, draw: Draw) -> list[Event | Change]:
+        knobs = self.knobs
+        entries: list[Event | Change] = []
+        # Only the steps that make an entry count, so that there are at least min_events entries.
+        more = knobs.max_events > 0 and (knobs.min_events > 0 or draw(_MORE) > 0)
+        while more:
+            # A step needed to reach min_events cannot be skipped: with every choice at its simplest the
+            # sequence must still end (the first event of a step then establishes, which always applies).
+            self.optional = len(entries) >= knobs.min_events
+            entry: Event | Change | None = draw(self.step)
+            if entry is not None:
+                entries.append(entry)
+            made = len(entries)
+            # The flag is drawn even when its answer is already known, so that every step is followed by one:
+            # when the shrinker deletes a step, the choices after it still line up.
+            flag = draw(_MORE)
+            more = made < knobs.max_events and (made < knobs.min_events or flag > 0)
+        return entries
+
+    def _step(self, draw: Draw) -> Event | Change | None:
+        """One entry of the log on or after the last one's day; ``None`` when skipped or nothing drawn fits."""
+        if self.optional and draw(_SKIP) == 0:
+            return None
+        knobs = self.knobs
+        self.day += dt.timedelta(days=draw(st.integers(0, knobs.max_gap_days)))
+        when: When = When.exact(self.day)
+        if knobs.imprecise and draw(st.integers(0, 4)) == 4:
+            when = When(self.day, self.day + dt.timedelta(days=draw(st.integers(1, 120))))
+        status = _Drawer(draw, self.model, knobs.names, knobs.unit_kinds).pick(_STATUSES) if knobs.statuses else None
+        # Drawn whatever the number of events, so that deleting an event leaves the choices after it in place.
+        grouped = draw(st.booleans())
         batch: list[Event] = []
-        for _ in range(size):
-            event = drawer.event(event_types)
-            if event is None:
-                continue
-            if status is not Status.CANCELLED:
-                model.apply(event)
-            batch.append(event)
-        made += max(1, len(batch))
+        tried = 0
+        another = True
+        while another:
+            tried += 1
+            # Any event can be skipped alone (so the shrinker can delete it), but not the first of a step
+            # needed to reach min_events (with every choice at its simplest, it then establishes a unit).
+            event: Event | None = draw(self.event if self.optional or tried > 1 else self.first_event)
+            if event is not None:
+                if status is not Status.CANCELLED:
+                    self.model.apply(event)
+                batch.append(event)
+            # Drawn after every event, even the third, for the same reason as the steps' flag.
+            another = knobs.group and draw(st.booleans()) and tried < 3
+        status = status or Status.DECIDED
         if not batch:
-            continue
-        if len(batch) == 1 and draw(st.booleans()):
-            entries.append(attrs.evolve(batch[0], on=when, status=status))
-        else:
-            entries.append(Change(when, batch, status=status, source=Source("generated plan")))
-    return entries
+            return None
+        if len(batch) == 1 and not grouped:
+            return attrs.evolve(batch[0], on=when, status=status)
+        return Change(when, batch, status=status, source=Source("generated plan"))
+
+    def _event(self, draw: Draw) -> Event | None:
+        """One event; ``None`` when skipped or the drawn choices do not fit."""
+        if draw(_SKIP) == 0:
+            return None
+        return self._first_event(draw)
+
+    def _first_event(self, draw: Draw) -> Event | None:
+        """One event; ``None`` when the drawn choices do not fit."""
+        knobs = self.knobs
+        return _Drawer(draw, self.model, knobs.names, knobs.unit_kinds).event(knobs.event_types)
 
 
 def timelines(
@@ -715,51 +860,64 @@ def timelines(
     statuses: bool = True,
     changes: bool = True,
     names: st.SearchStrategy[str] | None = None,
+    unit_kinds: Sequence[UnitKind | str] | None = None,
 ) -> st.SearchStrategy[Timeline]:
     """Valid timelines: sequences of events and changes that all apply.
 
-    ``min_events``/``max_events`` bound the number of steps drawn (a step that
-    finds nothing to do is skipped); ``event_types`` restricts the kinds
-    (``establish`` is always needed); ``imprecise`` lets some dates be windows;
-    ``statuses`` mixes in planned, implemented and cancelled changes;
+    ``min_events``/``max_events`` bound the number of entries in the log (events
+    or changes; a step that finds nothing to do is skipped); ``event_types`` restricts the kinds
+    (``establish`` is always needed); ``max_gap_days`` is the most days between
+    two steps (0: everything on ``start``); ``imprecise`` lets some dates be
+    windows; ``statuses`` mixes in planned, implemented and cancelled changes;
     ``changes`` groups some events into multi-event changes; ``names`` draws the
-    names (default: short words; ``strategies.names(unusual=True)`` for any text).
+    names (default: short words; ``strategies.names(unusual=True)`` for any
+    text); ``unit_kinds`` the kinds new units get (default: every kind).
+
+    Shrinks towards few steps, all on ``start``, exact and decided, with the
+    first names and ids (``u0``, ``A``):
+
+    >>> from hypothesis import find, settings
+    >>> import orgmodel as om
+    >>> smallest = find(
+    ...     timelines(max_events=3, event_types=["establish", "rename"]),
+    ...     lambda timeline: any(isinstance(event, om.Rename) for event in timeline.events),
+    ...     settings=settings(database=None),
+    ... )
+    >>> [(str(event.on), event.event_type) for event in smallest.events]
+    [('2013-01-01', 'establish'), ('2013-01-01', 'rename')]
     """
-    allowed = _check_event_types(event_types)
-    name_strategy = names if names is not None else _words()
-
-    @st.composite
-    def build(draw: Draw) -> Timeline:
-        entries = draw(
-            _entries(
-                _Model(),
-                start,
-                min_events=min_events,
-                max_events=max_events,
-                event_types=allowed,
-                max_gap_days=max_gap_days,
-                imprecise=imprecise,
-                statuses=statuses,
-                group=changes,
-                name_strategy=name_strategy,
-            )
-        )
-        return Timeline(entries)
-
-    return build()
+    knobs = _Knobs(
+        min_events,
+        max_events,
+        _check_event_types(event_types),
+        max_gap_days,
+        imprecise,
+        statuses,
+        changes,
+        names if names is not None else _words(),
+        _check_unit_kinds(unit_kinds),
+    )
+    return _entries(_Model, start, knobs).map(Timeline)
 
 
 def charts(**timeline_options: Any) -> st.SearchStrategy[OrgChart]:
     """Valid organisations on one day: a generated timeline's chart on a day within it.
 
-    Takes the options of :func:`timelines`.
+    Takes the options of :func:`timelines` (``max_events`` for the size,
+    ``unit_kinds`` and ``event_types`` for the kinds).
+
+    >>> from hypothesis import find
+    >>> two_units = find(charts(max_events=3, unit_kinds=["council"]), lambda chart: len(chart.units) >= 2)
+    >>> two_units.units["u1"].kind
+    <UnitKind.COUNCIL: 'council'>
     """
+    start = timeline_options.get("start", dt.date(2013, 1, 1))
 
     @st.composite
     def build(draw: Draw) -> OrgChart:
         timeline: Timeline = draw(timelines(**timeline_options))
         if timeline.first_day is None:
-            return timeline.at(timeline_options.get("start", dt.date(2013, 1, 1)))
+            return timeline.at(start)
         last = timeline.changes[-1].on.latest
         return timeline.at(draw(days(timeline.first_day, last)))
 
@@ -772,23 +930,34 @@ def events(
     event_types: Sequence[str] | None = None,
     taken: Iterable[str] = (),
     names: st.SearchStrategy[str] | None = None,
+    unit_kinds: Sequence[UnitKind | str] | None = None,
 ) -> st.SearchStrategy[Event]:
     """One event valid against ``chart`` (without a date: give it ``on=`` or put it in a Change).
 
     New entities get ids not in the chart and not in ``taken``; pass the ids
     a timeline ever used (``timeline.ids``) so an ended id is not reused.
+    ``event_types`` restricts the kinds of event; when none of them applies to
+    the chart, a new entity is established instead.
+
+    >>> import datetime as dt
+    >>> import orgmodel as om
+    >>> from hypothesis import find
+    >>> org = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2015-01-01")])
+    >>> find(events(org.at("2015-01-01"), event_types=["establish", "rename"]), lambda e: isinstance(e, om.Rename))
+    Rename(on=None, status=None, source=None, note='', target='slk', name='A', kind=None, reformed=False)
     """
     allowed = _check_event_types(event_types)
     name_strategy = names if names is not None else _words()
+    kinds = _check_unit_kinds(unit_kinds)
     used = set(taken)
 
     @st.composite
     def build(draw: Draw) -> Event:
         model = _Model(chart.entities.values(), chart.relations, used)
-        event = _Drawer(draw, model, name_strategy).event(allowed)
+        event = _Drawer(draw, model, name_strategy, kinds).event(allowed)
         if event is None:
             # Nothing else fits: establishing always does.
-            event = _Drawer(draw, model, name_strategy).event(("establish",))
+            event = _Drawer(draw, model, name_strategy, kinds).event(("establish",))
         assert event is not None
         return event
 
@@ -807,14 +976,33 @@ def change_plans(
     statuses: bool = False,
     changes: bool = True,
     names: st.SearchStrategy[str] | None = None,
+    unit_kinds: Sequence[UnitKind | str] | None = None,
 ) -> st.SearchStrategy[list[Event | Change]]:
     """Plans: lists of events and changes that apply, in order, after ``timeline``.
 
     The plan starts on ``start`` (default: the day after every change of the
-    timeline has surely taken effect), so ``timeline.with_events(plan)`` is valid.
+    timeline has surely taken effect), so ``timeline.with_events(plan)`` is
+    valid.  The options are those of :func:`timelines`; ``max_gap_days=0``
+    puts the whole plan on one day.
+
+    >>> import orgmodel as om
+    >>> from hypothesis import find
+    >>> org = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-12-31")])
+    >>> plan = find(change_plans(org, max_gap_days=0, max_events=3), lambda plan: len(plan) >= 2)
+    >>> len(plan), {str(entry.on) for entry in plan}, len(org.with_events(plan))
+    (2, {'2015-01-01'}, 3)
     """
-    allowed = _check_event_types(event_types)
-    name_strategy = names if names is not None else _words()
+    knobs = _Knobs(
+        min_events,
+        max_events,
+        _check_event_types(event_types),
+        max_gap_days,
+        imprecise,
+        statuses,
+        changes,
+        names if names is not None else _words(),
+        _check_unit_kinds(unit_kinds),
+    )
     last = timeline.last_day
     begin = start if start is not None else (last + dt.timedelta(days=1) if last is not None else dt.date(2013, 1, 1))
     if last is not None and begin <= last:
@@ -823,24 +1011,4 @@ def change_plans(
         )
     chart = timeline.at(begin)
     taken = timeline.ids
-
-    @st.composite
-    def build(draw: Draw) -> list[Event | Change]:
-        model = _Model(chart.entities.values(), chart.relations, taken)
-        result: list[Event | Change] = draw(
-            _entries(
-                model,
-                begin,
-                min_events=min_events,
-                max_events=max_events,
-                event_types=allowed,
-                max_gap_days=max_gap_days,
-                imprecise=imprecise,
-                statuses=statuses,
-                group=changes,
-                name_strategy=name_strategy,
-            )
-        )
-        return result
-
-    return build()
+    return _entries(lambda: _Model(chart.entities.values(), chart.relations, taken), begin, knobs)
