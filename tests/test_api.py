@@ -57,3 +57,23 @@ def test_every_public_name_has_a_docstring(name, value):
     """Every public module, class, function, method and property says what it is."""
     doc = inspect.getdoc(value)
     assert doc, f"{name} has no docstring"
+
+
+def test_importing_orgmodel_leaves_the_heavy_libraries_until_they_are_needed():
+    """``import orgmodel`` loads neither networkx, YAML nor dateutil's parser.
+
+    Hypothesis imports orgmodel through its entry point, so this cost would fall on every test run.
+    Each is imported by the first call that needs it: a graph, a file, a date written in words.
+    """
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, orgmodel as om\n"
+        "heavy = ('networkx', 'yaml', 'dateutil.parser')\n"
+        "print(*[name in sys.modules for name in heavy])\n"
+        "om.dates.parse_when('1 januari 2015'); om.loads('events: []'); om.examples.nacka().at('2015-01-01').graph\n"
+        "print(*[name in sys.modules for name in heavy])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["False False False", "True True True"]

@@ -10,7 +10,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
-import networkx as nx
 
 from orgmodel import _command, _names
 from orgmodel._entities import (
@@ -29,6 +28,7 @@ from orgmodel._entities import (
 from orgmodel.errors import AmbiguousNameError, InvalidArgumentError, UnknownNameError
 
 if TYPE_CHECKING:
+    import networkx as nx
     from typing_extensions import Unpack  # only for type checkers: no runtime dependency
 
     from orgmodel._render import ChartOptions, Drawing
@@ -583,6 +583,8 @@ def build_graph(chart: OrgChart) -> nx.MultiDiGraph[str]:
     This runs for every chart drawn or analysed, so it is written out per sort
     of entity, with shared edge data.
     """
+    import networkx as nx  # here: networkx is a tenth of a second to import, and most uses of orgmodel never need it
+
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(day=chart.day)
     uncertain, planned = chart._uncertain, chart._planned
     text = _TEXT

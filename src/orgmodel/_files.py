@@ -9,7 +9,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from orgmodel import _document, _reader, _writer
 from orgmodel._timeline import Timeline
 from orgmodel.errors import FormatError, InvalidArgumentError
 
@@ -53,6 +52,9 @@ def loads(text: str, *, format: Format = "yaml", name: str = "<string>") -> Time
       ...
     orgmodel.errors.FormatError: plan.yaml:2:5: event 'rename' needs 'name'
     """
+    # The YAML machinery loads on first use, so `import orgmodel` (and Hypothesis, via its entry point) stays quick.
+    from orgmodel import _document, _reader
+
     json_format = _check_format(format) == "json"
     document = _document.parse(text, file=name, json_format=json_format)
     reader = _reader.Reader(name)
@@ -110,6 +112,8 @@ def dumps(timeline: Timeline, *, format: Format = "yaml", title: str | None = No
       on: 1 januari 2015
     <BLANKLINE>
     """
+    from orgmodel import _writer
+
     structure = _writer.document(timeline, title=title)
     if _check_format(format) == "json":
         return _writer.to_json(structure)

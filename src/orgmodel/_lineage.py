@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import attrs
-import networkx as nx
 
 from orgmodel._entities import Entity, Function
 from orgmodel._events import Event
@@ -25,6 +24,8 @@ from orgmodel._text import table
 from orgmodel.dates import When
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from orgmodel._log import AppliedLog
     from orgmodel._state import Link
 
@@ -114,6 +115,8 @@ class Lineage:
     @property
     def graph(self) -> nx.MultiDiGraph[str]:
         """The lineage as a graph: ids as nodes (with ``name``), links as edges keyed by kind."""
+        import networkx as nx  # imported on first use, as in OrgChart.graph
+
         graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         graph.add_node(self.subject.id, name=self.subject.name)
         for link in self.links:

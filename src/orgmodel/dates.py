@@ -46,14 +46,17 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import enum
+import functools
 import re
 from collections.abc import Callable
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
-from dateutil import parser as _dateutil_parser
 
 from orgmodel.errors import DateError
+
+if TYPE_CHECKING:
+    from dateutil import parser as _dateutil_parser
 
 __all__ = [
     "OPEN_END",
@@ -254,13 +257,20 @@ _MONTHS: tuple[tuple[str, ...], ...] = (
 _MONTH_NUMBER = {name: number for number, names in enumerate(_MONTHS, start=1) for name in names}
 
 
-class _SwedishEnglishInfo(_dateutil_parser.parserinfo):
-    """dateutil's parser taught Swedish month names beside the English ones."""
+@functools.cache
+def _dateutil() -> _dateutil_parser.parser:
+    """dateutil's parser taught Swedish month names beside the English ones.
 
-    MONTHS = list(_MONTHS)  # type: ignore[arg-type]  # noqa: RUF012 - dateutil reads this class attribute
+    Made on first use: dateutil's parser takes a noticeable part of a second to
+    import, and only dates written with month names need it.
+    """
+    from dateutil import parser
 
+    class SwedishEnglishInfo(parser.parserinfo):
+        MONTHS = list(_MONTHS)  # type: ignore[arg-type]  # noqa: RUF012 - dateutil reads this class attribute
 
-_DATEUTIL = _dateutil_parser.parser(_SwedishEnglishInfo())
+    return parser.parser(SwedishEnglishInfo())
+
 
 # Filler words in front of a date; removed repeatedly from the start.
 _FILLERS = (
@@ -561,8 +571,8 @@ def _day_or_month(text: str, original: str) -> When | None:
     if not any(name in _MONTH_NUMBER for name in re.split(r"[\s.]+", text)):
         return None
     try:
-        first = _DATEUTIL.parse(text, default=_dt.datetime(1, 1, 1))
-        second = _DATEUTIL.parse(text, default=_dt.datetime(2, 2, 2))
+        first = _dateutil().parse(text, default=_dt.datetime(1, 1, 1))
+        second = _dateutil().parse(text, default=_dt.datetime(2, 2, 2))
     except (ValueError, OverflowError):
         return None
     if first.year != second.year:
