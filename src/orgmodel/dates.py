@@ -467,29 +467,26 @@ def _parse_phrase(text: str, original: str) -> When | None:
     return None
 
 
-def _at_the_latest(text: str, original: str) -> When | None:
-    for word in _AT_THE_LATEST:
+def _after_one_of(words: tuple[str, ...], text: str, original: str) -> When | None:
+    """The date that follows one of ``words`` at the start of ``text``, if it starts so and the rest is a date."""
+    for word in words:
         if text.startswith(word + " "):
             rest = _normalise(text[len(word) + 1 :])
-            bound = _parse_machine(rest, original) or _parse_phrase(rest, original)
-            if bound is None:
-                return None
-            return When(OPEN_START, bound.latest, Precision.AT_THE_LATEST)
-    if text.endswith(" at the latest"):
-        return _at_the_latest("by " + text[: -len(" at the latest")], original)
+            return _parse_machine(rest, original) or _parse_phrase(rest, original)
     return None
+
+
+def _at_the_latest(text: str, original: str) -> When | None:
+    bound = _after_one_of(_AT_THE_LATEST, text, original)
+    if bound is None and text.endswith(" at the latest"):
+        bound = _after_one_of(("by",), "by " + text[: -len(" at the latest")], original)
+    return None if bound is None else When(OPEN_START, bound.latest, Precision.AT_THE_LATEST)
 
 
 def _not_before(text: str, original: str) -> When | None:
-    for word in _NOT_BEFORE:
-        if text.startswith(word + " "):
-            rest = _normalise(text[len(word) + 1 :])
-            bound = _parse_machine(rest, original) or _parse_phrase(rest, original)
-            if bound is None:
-                return None
-            # "efter 5 mars 2014": decided that day, in effect on it or later.
-            return When(bound.earliest, OPEN_END, Precision.NOT_BEFORE)
-    return None
+    bound = _after_one_of(_NOT_BEFORE, text, original)
+    # "efter 5 mars 2014": decided that day, in effect on it or later.
+    return None if bound is None else When(bound.earliest, OPEN_END, Precision.NOT_BEFORE)
 
 
 def _quarter(text: str, original: str) -> When | None:
