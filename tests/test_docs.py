@@ -1,9 +1,20 @@
-"""The documentation shows what the code does: examples in the docs are the files in examples/."""
+"""The documentation shows what the code does: its examples are the files in examples/, and they run as shown."""
 
 from __future__ import annotations
 
+import copy
+import doctest
+import io
 import re
+import shlex
+import shutil
 from pathlib import Path
+
+import pytest
+import yaml
+
+import orgmodel as om
+from orgmodel._cli import main
 
 ROOT = Path(__file__).parent.parent
 
@@ -45,3 +56,85 @@ def test_the_readme_has_exactly_two_shell_commands():
     ]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "python -m pytest" in ci
+
+
+EVENT_KEYS = {
+    "establish", "dissolve", "rename", "move", "merge", "absorb", "split",
+    "transfer", "appoint", "vacate", "report", "head", "relate", "unrelate",
+}  # fmt: skip
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """PyYAML reads YAML 1.1, where a key ``on:`` is a boolean; in orgmodel files (YAML 1.2) only true and false are."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
+
+
+def test_every_event_on_the_events_page_reads_the_same_from_a_file(capsys):
+    """docs/events.md: each YAML example, added to the page's base file, gives the timeline of the Python above it.
+
+    The page's Python runs in order; at each YAML block the latest ``org`` (``base`` for the first block)
+    must equal what the file gives.  Between them, the YAML blocks use every kind of event.
+    """
+    page = (ROOT / "docs" / "events.md").read_text(encoding="utf-8")
+    namespace: dict[str, object] = {}
+    base = None
+    used: set[str] = set()
+    for language, block in re.findall(r"```(pycon|yaml)\n(.*?)```", page, flags=re.DOTALL):
+        if language == "pycon":
+            for example in doctest.DocTestParser().get_examples(block):
+                try:
+                    exec(compile(example.source, "events.md", "single"), namespace)
+                except om.OrgModelError:
+                    assert example.exc_msg is not None, example.source  # only where the page shows the error
+        elif base is None:
+            base = yaml.load(block, Loader=Yaml12Loader)
+            assert om.loads(block, name="events.md") == namespace["base"]
+        else:
+            snippet = yaml.load(block, Loader=Yaml12Loader)
+            entities, events = ({}, snippet) if isinstance(snippet, list) else (snippet["entities"], snippet["events"])
+            document = copy.deepcopy(base)
+            for section, declared in entities.items():
+                document["entities"].setdefault(section, []).extend(declared)
+            document["events"].extend(events)
+            text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+            assert om.loads(text, name="events.md") == namespace["org"], block
+            for event in events:
+                used.update(EVENT_KEYS.intersection(event))
+                used.update(*(EVENT_KEYS.intersection(inner) for inner in event.get("events", [])))
+    capsys.readouterr()
+    assert used == EVENT_KEYS
+
+
+def shell_examples() -> list[tuple[str, str, list[str]]]:
+    """Every ``$ orgmodel …`` line of the docs' console blocks, with the output shown under it."""
+    found = []
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        for block in re.findall(r"```console\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.DOTALL):
+            for command in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+                line, *shown = command.rstrip("\n").split("\n")
+                if line.startswith("orgmodel "):
+                    found.append((page.name, line, shown))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("page", "command", "shown"), shell_examples(), ids=[f"{page}: {command}" for page, command, _ in shell_examples()]
+)
+def test_a_shell_example_in_the_docs_prints_what_it_shows(page, command, shown, tmp_path, monkeypatch):
+    """Each ``orgmodel`` command the docs show runs, and prints the lines shown under it (up to a line "…")."""
+    (tmp_path / "examples").mkdir()
+    shutil.copy(ROOT / "examples" / "small-office.yaml", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    assert main(shlex.split(command)[1:], out=out) == 0
+    printed = out.getvalue().splitlines()
+    expected = shown[: shown.index("…")] if "…" in shown else shown
+    assert printed[: len(expected)] == expected
+    if shown and "…" not in shown:
+        assert len(printed) == len(expected)

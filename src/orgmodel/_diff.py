@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, overload
 import attrs
 
 from orgmodel._chart import OrgChart
-from orgmodel._entities import Entity, Function, Post, Relation, Unit
+from orgmodel._entities import Entity, Function, Post, Relation, RelationKey, Unit
 from orgmodel._events import Absorb, Event, Merge, Rename, Source, Split, Status
 from orgmodel._state import Delta, Key, Value
 from orgmodel.errors import InvalidArgumentError
@@ -133,7 +133,7 @@ class Diff(Sequence[DiffEntry]):
         return net
 
     @property
-    def changes(self) -> Mapping[Key, tuple[Value, Value]]:
+    def changes(self) -> Mapping[str | RelationKey, tuple[Entity | Relation | None, Entity | Relation | None]]:
         """The net change of every key: ``{id or relation key: (value on start, value on end)}``."""
         return self._net
 
