@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import io
+import shlex
 import shutil
 import subprocess
 import sys
@@ -10,8 +13,10 @@ import textwrap
 import pytest
 
 import orgmodel as om
+from orgmodel._cli import main
 
 SCRIPT = shutil.which("orgmodel")
+COMMANDS = ("chart", "diff", "history", "lineage", "events", "validate")
 
 
 def run(*arguments: str, cwd=None) -> subprocess.CompletedProcess[str]:
@@ -77,10 +82,23 @@ class TestText:
 
     def test_help_has_examples(self):
         """Every command's --help ends with examples."""
-        for command in ("chart", "diff", "history", "lineage", "events", "validate"):
+        for command in COMMANDS:
             result = run(command, "--help")
             assert result.returncode == 0
             assert "examples:\n  orgmodel " + command in result.stdout
+
+    @pytest.mark.parametrize("command", [None, *COMMANDS])
+    def test_every_example_in_the_help_runs(self, tmp_path, command):
+        """The examples --help shows work as written (``my-municipality.yaml`` standing for the user's file)."""
+        om.save(om.examples.nacka(), tmp_path / "my-municipality.yaml")
+        help_text = run(*([command] if command else []), "--help").stdout
+        examples = help_text.split("examples:\n")[1].splitlines()
+        assert examples
+        for example in examples:
+            arguments = shlex.split(example, comments=True)
+            assert arguments[0] == "orgmodel"
+            result = run(*arguments[1:], cwd=tmp_path)
+            assert result.returncode == 0, f"{example}: {result.stderr}"
 
 
 class TestDrawing:
@@ -124,6 +142,25 @@ class TestBadInput:
         assert result.stderr.startswith(f"orgmodel: error: {message}"), result.stderr
         assert "Traceback" not in result.stderr
         assert result.stderr.count("\n") == 1
+
+    def test_an_ambiguous_name_is_answered_with_the_options_of_the_command(self):
+        """The hint names --on, not the Python keyword, and lists the ids to choose from."""
+        result = run("history", "Enhetschef")
+        assert "give the id" in result.stderr
+        assert "--on DAY" in result.stderr
+        assert "on=DAY" not in result.stderr
+        assert "(chef-bygg, from ../2014-11-24)" in result.stderr
+
+    def test_a_reader_that_stops_early_is_not_an_error(self):
+        """``orgmodel events | head -1``: no "Broken pipe" complaint when the reader goes away."""
+
+        class ClosedPipe(io.StringIO):
+            def write(self, text: str) -> int:
+                raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+        errors = io.StringIO()
+        assert main(["events"], out=ClosedPipe(), err=errors) == 1
+        assert errors.getvalue() == ""
 
     def test_usage_errors_exit_2(self):
         """A missing required option is a usage error (exit status 2)."""

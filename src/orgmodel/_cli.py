@@ -9,6 +9,7 @@ file) ends with a one-line error and exit status 1, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,10 +17,11 @@ from typing import TextIO
 
 from orgmodel import __version__, examples
 from orgmodel._files import load
+from orgmodel._render import LAYOUTS
 from orgmodel._text import table
 from orgmodel._timeline import Timeline
 from orgmodel.dates import parse_day
-from orgmodel.errors import OrgModelError
+from orgmodel.errors import AmbiguousNameError, OrgModelError
 
 PROGRAM = "orgmodel"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -76,13 +78,16 @@ def _parser() -> argparse.ArgumentParser:
         "Show what changed between two days: a table, or a before/after drawing.",
         f"{PROGRAM} diff --from 2014-12-31 --to 2015-01-01",
         f"{PROGRAM} diff --from 2014-12-31 --to 2015-01-01 -o nacka-2015.svg",
-        f"{PROGRAM} diff --from 2014-06-30 --to 2014-07-01 --layout overlay -o split.png",
+        f"{PROGRAM} diff --from 2014-06-30 --to 2014-07-01 --layout side-by-side -o split.png",
     )
     diff.add_argument("--from", dest="start", required=True, metavar="DAY", help="the first day")
     diff.add_argument("--to", dest="end", required=True, metavar="DAY", help="the second day (not before the first)")
     _drawing_options(diff)
     diff.add_argument(
-        "--layout", choices=("side-by-side", "overlay"), default="side-by-side", help="how to draw the two days"
+        "--layout",
+        choices=LAYOUTS,
+        default=LAYOUTS[0],
+        help="how to draw the two days: the first above the second (the default), beside it, or in one picture",
     )
     diff.set_defaults(run=_diff)
 
@@ -90,7 +95,8 @@ def _parser() -> argparse.ArgumentParser:
         "history",
         "List every dated fact about one entity, with the event behind it.",
         f"{PROGRAM} history förnyelseenheten",
-        f"{PROGRAM} history Enhetschef --on 2015-01-01",
+        f"{PROGRAM} history 'samordnings- och utvecklingsenheten'   # a former name",
+        f"{PROGRAM} history chef-bygg   # an id, where several posts share a title",
     )
     history.add_argument("name", help="a name the entity ever had, or its id")
     history.add_argument("--on", metavar="DAY", help="the day a shared name is meant on")
@@ -207,13 +213,30 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         return int(exit_.code or 0)
     try:
         status: int = arguments.run(arguments, out)
+    except AmbiguousNameError as error:
+        print(f"{PROGRAM}: error: {_ambiguity(error, arguments)}", file=err)
+        return EXIT_ERROR
     except OrgModelError as error:
         print(f"{PROGRAM}: error: {error}", file=err)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`orgmodel events | head`): not an error of ours.  Point stdout at
+        # /dev/null so that Python's flush at exit does not complain again.
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
     except OSError as error:
         print(f"{PROGRAM}: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=err)
         return EXIT_ERROR
     return status
+
+
+def _ambiguity(error: AmbiguousNameError, arguments: argparse.Namespace) -> str:
+    """The error's message with its hint (after the last dash, worded for Python) worded for this command."""
+    found = str(error).rpartition(" — ")[0] or str(error)
+    if getattr(arguments, "on", None) is None and hasattr(arguments, "on"):
+        return f"{found} — give the id (or, for a name used at different times, the day with --on DAY)"
+    return f"{found} — give the id"
 
 
 def run() -> None:
