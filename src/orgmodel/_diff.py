@@ -115,7 +115,9 @@ class Diff(Sequence[DiffEntry]):
                 f"{start.isoformat()} and {end.isoformat()}; swap them"
             )
         self._log = log
+        #: The first day: the organisation the changes start from.
         self.start = start
+        #: The second day: the organisation the changes lead to.
         self.end = end
         self._first = log.prefix(start)
         self._last = log.prefix(end)

@@ -141,6 +141,7 @@ class OrgStateMachine(RuleBasedStateMachine):
         unknown = sorted(set(self.event_types) - set(EVENT_TYPES))
         if unknown:
             raise InvalidArgumentError(f"event_types must be among {list(EVENT_TYPES)}, got {unknown}")
+        #: The timeline so far: :attr:`base` and every change the rules have applied.
         self.timeline: Timeline = self.base if self.base is not None else Timeline()
         last = self.timeline.last_day
         #: The day of the last change applied; at first, the day after :attr:`base`'s last day, or :attr:`start`.

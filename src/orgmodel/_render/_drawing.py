@@ -22,7 +22,7 @@ __all__ = ["ChartOptions", "DiffOptions", "Drawing", "chart_mimebundle", "diff_m
 
 
 class ChartOptions(TypedDict, total=False):
-    """The keyword options of :func:`~orgmodel._render.to_dot`, for ``OrgChart.draw(**options)``."""
+    """The keyword options of :func:`~orgmodel.render.to_dot`, for ``OrgChart.draw(**options)``."""
 
     root: str | None
     depth: int | None
@@ -35,7 +35,7 @@ class ChartOptions(TypedDict, total=False):
 
 
 class DiffOptions(TypedDict, total=False):
-    """The keyword options of :func:`~orgmodel._render.diff_to_dot`, for ``Diff.draw(**options)``."""
+    """The keyword options of :func:`~orgmodel.render.diff_to_dot`, for ``Diff.draw(**options)``."""
 
     layout: Literal["stacked", "side-by-side", "overlay"]
     root: str | None
@@ -96,7 +96,7 @@ class Drawing:
 
 
 def draw_chart(chart: OrgChart, **options: Unpack[ChartOptions]) -> Drawing:
-    """A :class:`Drawing` of a chart; the options are those of :func:`~orgmodel._render.to_dot`.
+    """A :class:`Drawing` of a chart; the options are those of :func:`~orgmodel.render.to_dot`.
 
     >>> import orgmodel as om
     >>> org = om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen", kind="board"), on="2015-01-01")])
@@ -107,7 +107,7 @@ def draw_chart(chart: OrgChart, **options: Unpack[ChartOptions]) -> Drawing:
 
 
 def draw_diff(diff: Diff, **options: Unpack[DiffOptions]) -> Drawing:
-    """A :class:`Drawing` of a diff; the options are those of :func:`~orgmodel._render.diff_to_dot`.
+    """A :class:`Drawing` of a diff; the options are those of :func:`~orgmodel.render.diff_to_dot`.
 
     >>> import orgmodel as om
     >>> org = om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen", kind="board"), on="2015-01-01")])
