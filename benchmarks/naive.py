@@ -29,25 +29,34 @@ if str(_ROOT) not in sys.path:
 
 from tests.reference import APPLY, comparable  # noqa: E402 - the repository root must be importable first
 
-__all__ = ["NaiveLog", "changed_ids", "comparable"]
+__all__ = ["NaiveLog", "changed_ids", "comparable", "dated_events"]
 
 #: For each edge key, which end is the entity whose value holds the fact.
 _OWNER_END = {"contains": 1, "has_post": 1, "heads": 0, "reports_to": 0, "holds": 1, "owns": 1}
+
+
+def dated_events(entries: Iterable[om.Event | om.Change]) -> list[tuple[dt.date, om.Event]]:
+    """The events of a log that are not cancelled, each with the day it takes effect, earliest first.
+
+    Events of one day keep their log order (the sort is stable).
+    """
+    dated: list[tuple[dt.date, om.Event]] = []
+    for entry in entries:
+        if isinstance(entry, om.Change):
+            if entry.status is not om.Status.CANCELLED:
+                dated.extend((entry.on.earliest, event) for event in entry.events)
+        elif entry.status is not om.Status.CANCELLED:
+            assert entry.on is not None
+            dated.append((entry.on.earliest, entry))
+    dated.sort(key=lambda item: item[0])
+    return dated
 
 
 class NaiveLog:
     """An event log, flattened and ordered once (earliest day first, log order within a day), replayed on demand."""
 
     def __init__(self, entries: Iterable[om.Event | om.Change]) -> None:
-        dated: list[tuple[dt.date, om.Event]] = []
-        for entry in entries:
-            if isinstance(entry, om.Change):
-                if entry.status is not om.Status.CANCELLED:
-                    dated.extend((entry.on.earliest, event) for event in entry.events)
-            elif entry.status is not om.Status.CANCELLED:
-                assert entry.on is not None
-                dated.append((entry.on.earliest, entry))
-        dated.sort(key=lambda item: item[0])  # stable: log order within a day
+        dated = dated_events(entries)
         self.days = [day for day, _ in dated]
         self.events = [event for _, event in dated]
 

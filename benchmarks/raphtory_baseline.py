@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orgmodel as om
+from benchmarks.naive import dated_events
 
 KINDS: tuple[str, ...] = ("contains", "reports_to")
 Edge = tuple[str, str, str]  # (source, target, layer)
@@ -150,15 +151,7 @@ class _Replay:
 
 def edge_updates(entries: Iterable[om.Event | om.Change]) -> Updates:
     """The ``contains`` and ``reports_to`` edge updates of a log, netted per day, in time order."""
-    dated: list[tuple[dt.date, om.Event]] = []
-    for entry in entries:
-        if isinstance(entry, om.Change):
-            if entry.status is not om.Status.CANCELLED:
-                dated.extend((entry.on.earliest, event) for event in entry.events)
-        elif entry.status is not om.Status.CANCELLED:
-            assert entry.on is not None
-            dated.append((entry.on.earliest, entry))
-    dated.sort(key=lambda item: item[0])
+    dated = dated_events(entries)
     replay = _Replay()
     current: int | None = None
     for day, event in dated:

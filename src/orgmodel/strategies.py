@@ -718,19 +718,23 @@ def _check_unit_kinds(unit_kinds: Sequence[UnitKind | str] | None) -> tuple[Unit
     return kinds
 
 
+def _names_or_words(names: st.SearchStrategy[str] | None) -> st.SearchStrategy[str]:
+    return names if names is not None else _words()
+
+
 @attrs.frozen
 class _Knobs:
-    """How a sequence of changes is drawn: the options of :func:`timelines` and :func:`change_plans`."""
+    """How a sequence of changes is drawn: the options of :func:`timelines` and :func:`change_plans`, checked."""
 
     min_events: int
     max_events: int
-    event_types: tuple[str, ...]
+    event_types: tuple[str, ...] = attrs.field(converter=_check_event_types)
     max_gap_days: int
     imprecise: bool
     statuses: bool
     group: bool
-    names: st.SearchStrategy[str]
-    unit_kinds: tuple[UnitKind, ...]
+    names: st.SearchStrategy[str] = attrs.field(converter=_names_or_words)
+    unit_kinds: tuple[UnitKind, ...] = attrs.field(converter=_check_unit_kinds)
 
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.min_events <= self.max_events:
@@ -886,17 +890,7 @@ def timelines(
     >>> [(str(event.on), event.event_type) for event in smallest.events]
     [('2013-01-01', 'establish'), ('2013-01-01', 'rename')]
     """
-    knobs = _Knobs(
-        min_events,
-        max_events,
-        _check_event_types(event_types),
-        max_gap_days,
-        imprecise,
-        statuses,
-        changes,
-        names if names is not None else _words(),
-        _check_unit_kinds(unit_kinds),
-    )
+    knobs = _Knobs(min_events, max_events, event_types, max_gap_days, imprecise, statuses, changes, names, unit_kinds)
     return _entries(_Model, start, knobs).map(Timeline)
 
 
@@ -992,17 +986,7 @@ def change_plans(
     >>> len(plan), {str(entry.on) for entry in plan}, len(org.with_events(plan))
     (2, {'2015-01-01'}, 3)
     """
-    knobs = _Knobs(
-        min_events,
-        max_events,
-        _check_event_types(event_types),
-        max_gap_days,
-        imprecise,
-        statuses,
-        changes,
-        names if names is not None else _words(),
-        _check_unit_kinds(unit_kinds),
-    )
+    knobs = _Knobs(min_events, max_events, event_types, max_gap_days, imprecise, statuses, changes, names, unit_kinds)
     last = timeline.last_day
     begin = start if start is not None else (last + dt.timedelta(days=1) if last is not None else dt.date(2013, 1, 1))
     if last is not None and begin <= last:
