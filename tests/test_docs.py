@@ -15,6 +15,7 @@ import yaml
 
 import orgmodel as om
 from orgmodel._cli import main
+from orgmodel._document import Loader  # orgmodel's own reading of YAML: 1.2 booleans, so `on:` is a key
 
 ROOT = Path(__file__).parent.parent
 
@@ -64,17 +65,6 @@ EVENT_KEYS = {
 }  # fmt: skip
 
 
-class Yaml12Loader(yaml.SafeLoader):
-    """PyYAML reads YAML 1.1, where a key ``on:`` is a boolean; in orgmodel files (YAML 1.2) only true and false are."""
-
-
-Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
-
-
 def test_every_event_on_the_events_page_reads_the_same_from_a_file(capsys):
     """docs/events.md: each YAML example, added to the page's base file, gives the timeline of the Python above it.
 
@@ -93,10 +83,10 @@ def test_every_event_on_the_events_page_reads_the_same_from_a_file(capsys):
                 except om.OrgModelError:
                     assert example.exc_msg is not None, example.source  # only where the page shows the error
         elif base is None:
-            base = yaml.load(block, Loader=Yaml12Loader)
+            base = yaml.load(block, Loader=Loader)
             assert om.loads(block, name="events.md") == namespace["base"]
         else:
-            snippet = yaml.load(block, Loader=Yaml12Loader)
+            snippet = yaml.load(block, Loader=Loader)
             entities, events = ({}, snippet) if isinstance(snippet, list) else (snippet["entities"], snippet["events"])
             document = copy.deepcopy(base)
             for section, declared in entities.items():
