@@ -54,6 +54,78 @@ def test_chart_equals_naive_replay(timeline, data):
     assert comparable(timeline.at(day).graph) == comparable(replay(timeline, day))
 
 
+def graph_through_public_methods(chart: om.OrgChart) -> nx.MultiDiGraph:
+    """``chart.graph`` as networkx's own ``add_node``/``add_edge`` build it: the reference for the direct build."""
+    graph = nx.MultiDiGraph(day=chart.day)
+
+    def flags(item: object) -> dict[str, bool]:
+        return {"uncertain": chart.is_uncertain(item), "planned": chart.is_planned(item)}
+
+    for unit in chart.units.values():
+        graph.add_node(unit.id, type="unit", name=unit.name, kind=unit.kind.value, **flags(unit))
+    for post in chart.posts.values():
+        graph.add_node(
+            post.id, type="post", name=post.title, kind=post.kind.value, heads=post.heads, vacant=post.holder is None
+        )
+        graph.nodes[post.id].update(flags(post))
+    for person in chart.people.values():
+        graph.add_node(person.id, type="person", name=person.name, kind="person", **flags(person))
+    for function in chart.functions.values():
+        graph.add_node(function.id, type="function", name=function.name, kind=function.kind.value, **flags(function))
+    for unit in chart.units.values():
+        if unit.parent is not None:
+            graph.add_edge(unit.parent, unit.id, key="contains", kind="contains")
+    for post in chart.posts.values():
+        if post.unit is not None:
+            graph.add_edge(post.unit, post.id, key="has_post", kind="has_post")
+            if post.heads:
+                graph.add_edge(post.id, post.unit, key="heads", kind="heads")
+        if post.reports_to is not None:
+            graph.add_edge(post.id, post.reports_to, key="reports_to", kind="reports_to")
+        if post.holder is not None:
+            graph.add_edge(post.holder, post.id, key="holds", kind="holds")
+    for function in chart.functions.values():
+        if function.owner is not None:
+            graph.add_edge(function.owner, function.id, key="owns", kind="owns")
+    for relation in chart.relations:
+        kind = relation.kind.value
+        graph.add_edge(relation.source, relation.target, key=kind, kind=kind, note=relation.note, **flags(relation))
+    return graph
+
+
+@given(oms.timelines(), st.data())
+def test_graph_is_the_one_networkx_public_methods_build(timeline, data):
+    """``.graph`` fills networkx's dicts directly; it must equal, and behave as, a graph built the public way."""
+    candidates = days_of(timeline) or [dt.date(2013, 1, 1)]
+    chart = timeline.at(data.draw(st.sampled_from(candidates)))
+    graph, expected = chart.graph, graph_through_public_methods(chart)
+    assert nx.utils.graphs_equal(graph, expected)
+    assert graph.pred == expected.pred
+    assert list(graph.nodes) == list(expected.nodes), "nodes iterate in the same order"
+    assert list(graph.edges(keys=True)) == list(expected.edges(keys=True)), "edges iterate in the same order"
+    # Changing it must keep both directions in step, as it does in a graph networkx built.
+    graph.remove_edges_from(list(graph.edges(keys=True))[::2])
+    expected.remove_edges_from(list(expected.edges(keys=True))[::2])
+    assert nx.utils.graphs_equal(graph, expected)
+    assert graph.pred == expected.pred
+
+
+def test_a_hand_made_chart_pointing_outside_itself_gets_bare_nodes_as_networkx_adds_them():
+    """A chart made directly may refer to entities it lacks; its graph has them as bare nodes."""
+    chart = om.OrgChart(
+        dt.date(2015, 1, 1),
+        {
+            "u1": om.Unit("u1", "Förnyelseenheten", parent="slk"),
+            "p1": om.Post("p1", "Enhetschef", unit="u1", heads=True, holder="nn", reports_to="sd"),
+        },
+    )
+    graph, expected = chart.graph, graph_through_public_methods(chart)
+    assert nx.utils.graphs_equal(graph, expected)
+    assert graph.pred == expected.pred
+    assert list(graph.nodes) == ["u1", "p1", "slk", "sd", "nn"]
+    assert graph.nodes["slk"] == {}
+
+
 @given(oms.timelines(), st.data())
 def test_diff_applied_to_the_first_chart_gives_the_second(timeline, data):
     """``diff(a, b)`` applied to ``at(a)`` gives ``at(b)``, and every net change has an entry."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import attrs
 
 from orgmodel import _command, _names
+from orgmodel._bulk import collector_paused
 from orgmodel._entities import (
     Entity,
     Function,
@@ -573,61 +574,110 @@ class OrgChart:
 _TEXT: dict[object, str] = {
     member: member.value for kinds in (UnitKind, PostKind, FunctionKind, RelationKind) for member in kinds
 }
-# networkx copies an edge's attribute dict on insertion, so one dict per kind can be shared.
-_EDGE_DATA = {key: {"kind": key} for key in ("contains", "has_post", "heads", "reports_to", "holds", "owns")}
 
 
+@collector_paused()
 def build_graph(chart: OrgChart) -> nx.MultiDiGraph[str]:
     """Build the networkx view of a chart (see :attr:`OrgChart.graph`).
 
-    This runs for every chart drawn or analysed, so it is written out per sort
-    of entity, with shared edge data.
+    This runs for every chart drawn or analysed, and at a large organisation's
+    size networkx's ``add_nodes_from``/``add_edges_from`` take most of the time:
+    per edge they build a view object, copy the data dict and clear caches.  So
+    the graph's dicts are filled in directly, in the dict-of-dict-of-dict-of-dict
+    shape networkx documents for subclasses (node → neighbour → key → data, the
+    key dict shared between ``_succ[u][v]`` and ``_pred[v][u]``).  A property
+    test checks the result equal to one built through the public methods.
     """
     import networkx as nx  # here: networkx is a tenth of a second to import, and most uses of orgmodel never need it
 
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(day=chart.day)
-    uncertain, planned = chart._uncertain, chart._planned
-    text = _TEXT
-    nodes: list[tuple[str, dict[str, Any]]] = []
-    edges: list[tuple[str, str, str, dict[str, Any]]] = []
-    contains, has_post, heads = _EDGE_DATA["contains"], _EDGE_DATA["has_post"], _EDGE_DATA["heads"]
-    reports_to, holds, owns = _EDGE_DATA["reports_to"], _EDGE_DATA["holds"], _EDGE_DATA["owns"]
-    for unit_id, unit in chart.units.items():
-        node: dict[str, Any] = {"type": "unit", "name": unit.name, "kind": text[unit.kind]}
-        node["uncertain"], node["planned"] = unit_id in uncertain, unit_id in planned
-        nodes.append((unit_id, node))
+    # The stubs of networkx leave out the internal dicts its documentation describes.
+    node_data: dict[str, dict[str, Any]] = graph._node  # type: ignore[attr-defined]
+    succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = graph._succ  # type: ignore[attr-defined]
+    pred: dict[str, dict[str, dict[str, dict[str, Any]]]] = graph._pred  # type: ignore[attr-defined]
+    uncertain, planned, text = chart._uncertain, chart._planned, _TEXT
+    units, posts, people, functions = chart.units, chart.posts, chart.people, chart.functions
+
+    # Nodes first, all of them, so that every edge below finds both its ends.
+    for unit_id, unit in units.items():
+        node_data[unit_id] = {
+            "type": "unit",
+            "name": unit.name,
+            "kind": text[unit.kind],
+            "uncertain": unit_id in uncertain,
+            "planned": unit_id in planned,
+        }
+    for post_id, post in posts.items():
+        node_data[post_id] = {
+            "type": "post",
+            "name": post.title,
+            "kind": text[post.kind],
+            "heads": post.heads,
+            "vacant": post.holder is None,
+            "uncertain": post_id in uncertain,
+            "planned": post_id in planned,
+        }
+    for person_id, person in people.items():
+        node_data[person_id] = {
+            "type": "person",
+            "name": person.name,
+            "kind": "person",
+            "uncertain": person_id in uncertain,
+            "planned": person_id in planned,
+        }
+    for function_id, function in functions.items():
+        node_data[function_id] = {
+            "type": "function",
+            "name": function.name,
+            "kind": text[function.kind],
+            "uncertain": function_id in uncertain,
+            "planned": function_id in planned,
+        }
+    for node in node_data:
+        succ[node] = {}
+        pred[node] = {}
+
+    def link(source: str, target: str, key: str, data: dict[str, Any]) -> None:
+        try:
+            keys = succ[source].get(target)
+            if keys is None:
+                keys = pred[target][source] = succ[source][target] = {}  # pred first: a missing end writes nothing
+        except KeyError:
+            # A chart made by hand may point at an entity it lacks: networkx adds such an end as a bare node.
+            for end in (source, target):
+                if end not in node_data:
+                    node_data[end], succ[end], pred[end] = {}, {}, {}
+            link(source, target, key, data)
+            return
+        keys[key] = data
+
+    # Edges in the order add_edges_from received them before, so that neighbours iterate as they did.
+    for unit_id, unit in units.items():
         if unit.parent is not None:
-            edges.append((unit.parent, unit_id, "contains", contains))
-    for post_id, post in chart.posts.items():
-        node = {"type": "post", "name": post.title, "kind": text[post.kind], "heads": post.heads}
-        node["vacant"], node["uncertain"], node["planned"] = (
-            post.holder is None,
-            post_id in uncertain,
-            post_id in planned,
-        )
-        nodes.append((post_id, node))
+            link(unit.parent, unit_id, "contains", {"kind": "contains"})
+    for post_id, post in posts.items():
         if post.unit is not None:
-            edges.append((post.unit, post_id, "has_post", has_post))
+            link(post.unit, post_id, "has_post", {"kind": "has_post"})
             if post.heads:
-                edges.append((post_id, post.unit, "heads", heads))
+                link(post_id, post.unit, "heads", {"kind": "heads"})
         if post.reports_to is not None:
-            edges.append((post_id, post.reports_to, "reports_to", reports_to))
+            link(post_id, post.reports_to, "reports_to", {"kind": "reports_to"})
         if post.holder is not None:
-            edges.append((post.holder, post_id, "holds", holds))
-    for person_id, person in chart.people.items():
-        node = {"type": "person", "name": person.name, "kind": "person"}
-        node["uncertain"], node["planned"] = person_id in uncertain, person_id in planned
-        nodes.append((person_id, node))
-    for function_id, function in chart.functions.items():
-        node = {"type": "function", "name": function.name, "kind": text[function.kind]}
-        node["uncertain"], node["planned"] = function_id in uncertain, function_id in planned
-        nodes.append((function_id, node))
+            link(post.holder, post_id, "holds", {"kind": "holds"})
+    for function_id, function in functions.items():
         if function.owner is not None:
-            edges.append((function.owner, function_id, "owns", owns))
+            link(function.owner, function_id, "owns", {"kind": "owns"})
     for relation in chart.relations:
         key = text[relation.kind]
-        flags = {"uncertain": relation.key in uncertain, "planned": relation.key in planned}
-        edges.append((relation.source, relation.target, key, {"kind": key, "note": relation.note, **flags}))
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from(edges)  # type: ignore[arg-type]  # the stubs omit (u, v, key, data) tuples
+        link(
+            relation.source,
+            relation.target,
+            key,
+            {
+                "kind": key,
+                "note": relation.note,
+                "uncertain": relation.key in uncertain,
+                "planned": relation.key in planned,
+            },
+        )
     return graph
