@@ -380,27 +380,35 @@ def _ids_in(value: Value) -> Iterator[str]:
 
 
 class LogView:
-    """One day of an applied log, read through its versions: each lookup a binary search."""
+    """One day of an applied log, read through its versions: each lookup a binary search.
 
-    __slots__ = ("day", "log", "prefix")
+    Point queries make a view per call and a few lookups through it, so it keeps
+    the log's tables at hand rather than going through the log for each.
+    """
+
+    __slots__ = ("_heads", "_held", "_versions", "day", "log", "prefix")
 
     def __init__(self, log: AppliedLog, day: dt.date) -> None:
         self.log = log
         self.day = day
         self.prefix = log.prefix(day)
+        self._versions, self._heads, self._held = log.versions, log.heads, log.held
 
     def get(self, entity_id: str) -> Entity | None:
         """The entity with this id that day, or ``None``."""
-        value = self.log.value_at(entity_id, self.prefix)
+        versions = self._versions.get(entity_id)
+        if versions is None:
+            return None
+        value = versions.at(self.prefix)
         assert not isinstance(value, Relation)
         return value
 
     def head_id(self, unit_id: str) -> str | None:
         """The id of the post heading a unit that day, or ``None``."""
-        versions = self.log.heads.get(unit_id)
+        versions = self._heads.get(unit_id)
         return versions.at(self.prefix) if versions is not None else None
 
     def held_ids(self, person_id: str) -> tuple[str, ...]:
         """The ids of the posts a person holds that day."""
-        versions = self.log.held.get(person_id)
+        versions = self._held.get(person_id)
         return versions.at(self.prefix) if versions is not None else ()
