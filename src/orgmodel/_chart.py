@@ -651,7 +651,7 @@ def build_graph(chart: OrgChart) -> nx.MultiDiGraph[str]:
             return
         keys[key] = data
 
-    # Edges in the order add_edges_from received them before, so that neighbours iterate as they did.
+    # Edges by sort of entity, in the charts' order, so that neighbours iterate the same way in every build.
     for unit_id, unit in units.items():
         if unit.parent is not None:
             link(unit.parent, unit_id, "contains", {"kind": "contains"})
