@@ -7,6 +7,7 @@ import gc
 import pytest
 
 import orgmodel as om
+from orgmodel import _chart
 
 
 @pytest.fixture
@@ -32,4 +33,27 @@ def test_a_collector_the_user_turned_off_stays_off(collector):
 def test_building_the_graph_turns_the_collector_back_on(collector):
     org = om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen"), on="2015-01-01")])
     assert "ks" in org.at("2015-01-01").graph
+    assert gc.isenabled()
+
+
+class Spy(dict):
+    """A table that notes, each time it is read, whether the collector was on."""
+
+    def __init__(self, table: dict) -> None:
+        super().__init__(table)
+        self.collecting: list[bool] = []
+
+    def __getitem__(self, key):
+        self.collecting.append(gc.isenabled())
+        return super().__getitem__(key)
+
+
+def test_the_collector_is_paused_while_the_graph_is_built(collector, monkeypatch):
+    """The graph build reads the texts of kinds as it goes: the collector must be off at every read."""
+    chart = om.examples.nacka().at("2015-01-01")
+    spy = Spy(_chart._TEXT)
+    monkeypatch.setattr(_chart, "_TEXT", spy)
+    assert chart.graph.number_of_nodes() == len(chart)
+    assert spy.collecting
+    assert not any(spy.collecting)
     assert gc.isenabled()

@@ -54,6 +54,15 @@ def test_chart_equals_naive_replay(timeline, data):
     assert comparable(timeline.at(day).graph) == comparable(replay(timeline, day))
 
 
+def all_pairs_share_their_key_dicts(graph: nx.MultiDiGraph) -> bool:
+    """networkx keeps one dict of keys per pair, reached from both ends: ``_succ[u][v] is _pred[v][u]``."""
+    return all(
+        keys is graph._pred[target][source]
+        for source, targets in graph._succ.items()
+        for target, keys in targets.items()
+    )
+
+
 def graph_through_public_methods(chart: om.OrgChart) -> nx.MultiDiGraph:
     """``chart.graph`` as networkx's own ``add_node``/``add_edge`` build it: the reference for the direct build."""
     graph = nx.MultiDiGraph(day=chart.day)
@@ -87,7 +96,9 @@ def graph_through_public_methods(chart: om.OrgChart) -> nx.MultiDiGraph:
     for function in chart.functions.values():
         if function.owner is not None:
             graph.add_edge(function.owner, function.id, key="owns", kind="owns")
-    for relation in chart.relations:
+    for relation in sorted(
+        chart.relations, key=lambda relation: (relation.kind.value, relation.source, relation.target)
+    ):
         kind = relation.kind.value
         graph.add_edge(relation.source, relation.target, key=kind, kind=kind, note=relation.note, **flags(relation))
     return graph
@@ -103,6 +114,7 @@ def test_graph_is_the_one_networkx_public_methods_build(timeline, data):
     assert graph.pred == expected.pred
     assert list(graph.nodes) == list(expected.nodes), "nodes iterate in the same order"
     assert list(graph.edges(keys=True)) == list(expected.edges(keys=True)), "edges iterate in the same order"
+    assert all_pairs_share_their_key_dicts(graph)
     # Changing it must keep both directions in step, as it does in a graph networkx built.
     graph.remove_edges_from(list(graph.edges(keys=True))[::2])
     expected.remove_edges_from(list(expected.edges(keys=True))[::2])
@@ -118,12 +130,16 @@ def test_a_hand_made_chart_pointing_outside_itself_gets_bare_nodes_as_networkx_a
             "u1": om.Unit("u1", "Förnyelseenheten", parent="slk"),
             "p1": om.Post("p1", "Enhetschef", unit="u1", heads=True, holder="nn", reports_to="sd"),
         },
+        # Two edges one way between one pair: the head post heads its unit and is responsible for it.
+        [om.Relation("responsible-for", "p1", "u1")],
     )
     graph, expected = chart.graph, graph_through_public_methods(chart)
     assert nx.utils.graphs_equal(graph, expected)
     assert graph.pred == expected.pred
     assert list(graph.nodes) == ["u1", "p1", "slk", "sd", "nn"]
     assert graph.nodes["slk"] == {}
+    assert set(graph["p1"]["u1"]) == {"heads", "responsible-for"}
+    assert all_pairs_share_their_key_dicts(graph)
 
 
 @given(oms.timelines(), st.data())

@@ -6,6 +6,7 @@ import attrs
 import pytest
 
 import orgmodel as om
+from orgmodel._values import replace
 
 
 @pytest.mark.parametrize(
@@ -127,3 +128,32 @@ def test_source_cites_what_it_has():
     assert om.Source("KFKS 2012/577-001").cite() == "KFKS 2012/577-001"
     full = om.Source("Protokoll", body="Fritidsnämnden", decided="2014-03-05", reference="§ 24")
     assert full.cite() == "Protokoll, Fritidsnämnden 2014-03-05 § 24"
+
+
+class TestFastCopies:
+    """orgmodel._values.replace: the unchecked copy the timeline makes of values it has checked."""
+
+    def test_a_copy_changes_what_it_is_given_and_keeps_the_rest(self):
+        post = om.Post("p1", "Enhetschef", unit="u1", heads=True, holder="bo")
+        copy = replace(post, holder=None)
+        assert copy == attrs.evolve(post, holder=None)
+        assert post.holder == "bo", "the original is untouched"
+
+    def test_fields_of_a_base_class_are_copied_too(self):
+        """An event's date, status and source sit in the slots of its base class."""
+        event = om.Appoint("p1", "bo")
+        when = om.dates.parse_when("2015-01-01")
+        copy = replace(event, on=when, status=om.Status.DECIDED)
+        assert (copy.on, copy.status, copy.post, copy.person) == (when, om.Status.DECIDED, "p1", "bo")
+
+    def test_an_unknown_field_is_named(self):
+        with pytest.raises(TypeError, match=r"Post has no field \['name'\]"):
+            replace(om.Post("p1", "Enhetschef"), name="Chef")
+
+    def test_a_class_with_a_field_named_like_a_helper_is_refused(self):
+        @attrs.frozen
+        class Awkward:
+            _value_: int
+
+        with pytest.raises(AssertionError, match="named like a helper"):
+            replace(Awkward(1), _value_=2)

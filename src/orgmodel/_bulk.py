@@ -7,8 +7,9 @@ the whole heap, which by then holds the timeline: a third of a build's time
 is spent in it.  Pausing it for the build removes that cost; it runs again
 as soon as the build ends, however it ends.
 
-The pause is process-wide (CPython has one collector), so threads that run
-during a build collect no cycles until it ends.
+The pause is process-wide (CPython has one collector): threads that run
+during a build collect no cycles until it ends, and a thread that turns the
+collector off while a build runs finds it on again when the build ends.
 """
 
 from __future__ import annotations

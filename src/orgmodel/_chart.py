@@ -651,7 +651,7 @@ def build_graph(chart: OrgChart) -> nx.MultiDiGraph[str]:
             return
         keys[key] = data
 
-    # Edges by sort of entity, in the charts' order, so that neighbours iterate the same way in every build.
+    # Edges by sort of entity, each in the chart's order, so that neighbours iterate the same way in every build.
     for unit_id, unit in units.items():
         if unit.parent is not None:
             link(unit.parent, unit_id, "contains", {"kind": "contains"})
@@ -667,7 +667,7 @@ def build_graph(chart: OrgChart) -> nx.MultiDiGraph[str]:
     for function_id, function in functions.items():
         if function.owner is not None:
             link(function.owner, function_id, "owns", {"kind": "owns"})
-    for relation in chart.relations:
+    for relation in sorted(chart.relations, key=_relation_sort_key):  # a frozenset: its order varies by process
         key = text[relation.kind]
         link(
             relation.source,
