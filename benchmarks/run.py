@@ -649,6 +649,7 @@ class Bench:
         subjects = self.rng.sample(self.workload.lineage_units, min(LINEAGE_QUERIES, len(self.workload.lineage_units)))
         if not subjects:
             return
+        gc.collect()  # as before every measure: a full collection walks the heap (seconds at L) and could land here
         start = time.perf_counter()
         timeline.lineage(subjects[0])
         first = time.perf_counter() - start
