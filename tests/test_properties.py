@@ -73,10 +73,10 @@ def graph_through_public_methods(chart: om.OrgChart) -> nx.MultiDiGraph:
     for unit in chart.units.values():
         graph.add_node(unit.id, type="unit", name=unit.name, kind=unit.kind.value, **flags(unit))
     for post in chart.posts.values():
+        vacant = post.holder is None
         graph.add_node(
-            post.id, type="post", name=post.title, kind=post.kind.value, heads=post.heads, vacant=post.holder is None
+            post.id, type="post", name=post.title, kind=post.kind.value, heads=post.heads, vacant=vacant, **flags(post)
         )
-        graph.nodes[post.id].update(flags(post))
     for person in chart.people.values():
         graph.add_node(person.id, type="person", name=person.name, kind="person", **flags(person))
     for function in chart.functions.values():
