@@ -57,23 +57,3 @@ def test_the_collector_is_paused_while_the_graph_is_built(collector, monkeypatch
     assert spy.collecting
     assert not any(spy.collecting)
     assert gc.isenabled()
-
-
-def test_what_a_build_makes_goes_to_the_oldest_generation(collector):
-    """The first collection after a build need not walk everything it made: it is already old."""
-    gc.collect()
-    org = om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen"), on="2015-01-01")])
-    young = gc.get_objects(generation=0) + gc.get_objects(generation=1)
-    assert not any(item is org._log for item in young)
-    assert any(item is org._log for item in gc.get_objects(generation=2))
-    assert gc.get_freeze_count() == 0
-
-
-def test_objects_the_user_froze_stay_frozen(collector):
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen"), on="2015-01-01")])
-        assert gc.get_freeze_count() >= frozen > 0
-    finally:
-        gc.unfreeze()
