@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 
@@ -57,3 +58,23 @@ def test_the_collector_is_paused_while_the_graph_is_built(collector, monkeypatch
     assert spy.collecting
     assert not any(spy.collecting)
     assert gc.isenabled()
+
+
+class Cycle:
+    """Garbage only the cyclic collector can free, as test machinery makes between builds."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_garbage_made_between_builds_is_still_collected(collector):
+    """Pausing the collector during builds must not keep it from what is made between them."""
+    events = [om.Establish(om.Unit("ks", "Kommunstyrelsen"), on="2015-01-01")]
+    gc.collect()
+    made = []
+    for _ in range(2000):
+        cycle = Cycle()
+        made.append(weakref.ref(cycle))
+        del cycle
+        om.Timeline(events)
+    assert sum(ref() is None for ref in made) > len(made) // 2
