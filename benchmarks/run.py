@@ -48,6 +48,8 @@ R = TypeVar("R")
 
 #: Windows for the diff benchmark, by the number of events they should hold.
 DIFF_WINDOWS = (10, 1_000, 100_000)
+#: Events in the plan appended after the last day.
+PLAN_EVENTS = 10
 #: Days on which point-query subjects are drawn, and queries drawn per day.
 QUERY_DAYS = 10
 QUERIES_PER_DAY = 200
@@ -353,6 +355,7 @@ class Bench:
         self.diffs()
         self.lineage()
         self.retroactive()
+        self.plan()
         return SizeReport(self.name, self.describe(), self.rows, self.notes)
 
     def describe(self) -> list[tuple[str, str]]:
@@ -693,6 +696,54 @@ class Bench:
             naive_seconds = measure(lambda: naive.head(naive_log.with_event(early, event).replay(day), probe), repeat)
         self.rows.append(
             Row("retroactive insert: with_events(event on day 180) + head query", "ms", seconds, naive_seconds)
+        )
+
+    def plan(self) -> None:
+        """Append a plan of renames on the days after the last, then ask a point query on the plan's last day.
+
+        This is what a state machine or a property test of a plan does for each
+        step: the new changes come after every one in the log, so only they apply.
+        """
+        timeline, repeat = self.timeline, self.options.repeat
+        units = self.rng.sample(sorted(timeline.at(self.day).units), PLAN_EVENTS)
+        plan = [
+            om.Rename(unit, f"Planerad enhet {number}", on=self.day + dt.timedelta(days=number + 1))
+            for number, unit in enumerate(units)
+        ]
+        end = self.day + dt.timedelta(days=PLAN_EVENTS)
+        probe = units[-1]
+        log(f"{self.name}: plan of {PLAN_EVENTS} events after {self.day}")
+
+        def ours() -> tuple[om.Timeline, object]:
+            changed = timeline.with_events(plan)
+            return changed, changed.entity(probe, on=end)
+
+        def check(result: tuple[om.Timeline, object]) -> None:
+            changed, found = result
+            same("planned rename", found, changed.at(end).units[probe])
+            same("every planned rename", [changed.entity(unit, on=end).name for unit in units], [e.name for e in plan])
+            if self.naive is not None:
+                naive_log = self.naive
+                for event in plan:
+                    assert event.on is not None
+                    naive_log = naive_log.with_event(event.on.earliest, event)
+                same("planned renames vs naive", plan[-1].name, naive_log.replay(end).nodes[probe]["name"])
+
+        seconds = measure(ours, repeat, check=check)
+        naive_seconds = None
+        if self.naive is not None:
+            naive_log = self.naive
+            for event in plan:
+                assert event.on is not None
+                naive_log = naive_log.with_event(event.on.earliest, event)
+            naive_seconds = measure(lambda: naive_log.replay(end).nodes[probe]["name"], repeat)
+        self.rows.append(
+            Row(
+                f"plan: with_events({PLAN_EVENTS} events after the last day) + entity query",
+                "ms",
+                seconds,
+                naive_seconds,
+            )
         )
 
 

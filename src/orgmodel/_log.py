@@ -31,6 +31,7 @@ from orgmodel._entities import Entity, Function, Person, Post, Relation, Relatio
 from orgmodel._events import Change, Establish, Event, Merge, Split, Status
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
 from orgmodel._writes import Writes
+from orgmodel.dates import When
 from orgmodel.errors import EventError
 
 V = TypeVar("V")
@@ -83,6 +84,12 @@ class Versions(Generic[V]):
         if last != value:
             self.append(change, value)
 
+    def copy(self) -> Versions[V]:
+        """A copy that can be added to without touching this one."""
+        versions = Versions(self.default)
+        versions.items = self.items.copy()
+        return versions
+
     @property
     def changes(self) -> list[int]:
         """The changes that set a value, in order."""
@@ -113,7 +120,11 @@ SNAPSHOT_MIN_WRITES = 2048
 
 
 class AppliedLog:
-    """Changes applied in order, with what they did; built once, read many times."""
+    """Changes applied in order, with what they did; built once, read many times.
+
+    A log is never changed once built: :meth:`extended` makes a new one that
+    shares what the two have in common.
+    """
 
     def __init__(
         self, changes: Sequence[Change], entries: Sequence[int], *, errors: list[EventError] | None = None
@@ -124,23 +135,81 @@ class AppliedLog:
         list: then the error is appended to it and the change left out, so the
         log holds exactly the changes that apply.
         """
+        self.changes: tuple[Change, ...] = ()
+        self.entries: tuple[int, ...] = ()
         self.events: list[Event] = []
         # Per event, its change; per change, where its events and writes begin (machine integers: no int objects).
+        # Both of the last two end with one more entry, where the next change would begin.
         self.event_change = array("q")
-        self.change_positions = array("q")
-        self.change_deltas = array("q")
+        self.change_positions = array("q", [0])
+        self.change_deltas = array("q", [0])
+        self.starts: list[dt.date] = []
+        self.windowed: list[int] = []
+        self.planned: list[int] = []
         self.versions: dict[Key, Versions[Value]] = {}
         self.heads: dict[str, Versions[str | None]] = {}
         self.held: dict[str, Versions[tuple[str, ...]]] = {}
         self.last_seen: dict[str, Entity] = {}
         # Copies of the state at intervals, so a day's state is a copy plus a short replay.
         self.snapshots: list[tuple[int, DayState]] = []
-        snapshot_writes = 0
-        kept: list[Change] = []
-        kept_entries: list[int] = []
+        self.snapshot_writes = 0
+        state = WorkingState()
+        self.deltas: Writes = state.deltas
+        self.links: list[Link] = state.links
+        self._apply_all(state, changes, entries, errors=errors)
+
+    @classmethod
+    def extended(cls, base: AppliedLog, changes: Sequence[Change], entries: Sequence[int]) -> AppliedLog:
+        """The log of ``base``'s changes followed by ``changes``, without applying ``base``'s again.
+
+        The caller sees to it that ``changes`` come after every change of
+        ``base`` in application order (none starts earlier than ``base``'s
+        last).  ``base`` is left as it was, also when a change is rejected.
+        The result equals the log built from all the changes at once, field
+        by field; its copies are shallow (a few pointers per write), and a
+        key's :class:`Versions` is copied only when a new change writes it.
+        """
+        log = cls.__new__(cls)
+        log.changes = base.changes
+        # Positions in the list ``Timeline.with_events`` would rebuild from: the base's changes, then the new.
+        log.entries = tuple(range(len(base.changes)))
+        log.events = base.events.copy()
+        log.event_change = array("q", base.event_change)
+        log.change_positions = array("q", base.change_positions)
+        log.change_deltas = array("q", base.change_deltas)
+        log.starts = base.starts.copy()
+        log.windowed = base.windowed.copy()
+        log.planned = base.planned.copy()
+        log.versions = base.versions.copy()
+        log.heads = base.heads.copy()
+        log.held = base.held.copy()
+        log.last_seen = base.last_seen.copy()
+        log.snapshots = base.snapshots.copy()  # a snapshot is only ever copied from, never changed
+        log.snapshot_writes = base.snapshot_writes
+        log.deltas = base.deltas.copy()
+        log.links = base.links.copy()
+        state = WorkingState.resume(base.state_at(len(base.changes)), base.ended(), log.deltas, log.links)
+        log._apply_all(state, changes, entries, errors=None, shared=base)
+        return log
+
+    def _apply_all(
+        self,
+        state: WorkingState,
+        changes: Sequence[Change],
+        entries: Sequence[int],
+        *,
+        errors: list[EventError] | None,
+        shared: AppliedLog | None = None,
+    ) -> None:
+        """Apply ``changes`` after those already in the log, to ``state`` (the state after them).
+
+        ``shared`` is the log this one was copied from: versions that are still
+        its own are copied before they are added to.
+        """
+        kept = list(self.changes)
+        kept_entries = list(self.entries)
         # Ids a rejected change would have made, and the error behind it: later errors about them follow from it.
         unmade: dict[str, EventError] = {}
-        state = WorkingState()
         for change, entry in zip(changes, entries, strict=True):
             index, first = len(kept), len(self.events)
             mark = state.begin(change.on)
@@ -160,28 +229,26 @@ class AppliedLog:
                     continue
             kept.append(change)
             kept_entries.append(entry)
-            self.change_positions.append(first)
-            self.change_deltas.append(mark[0])
             self.events.extend(change.events)
             self.event_change.extend([index] * len(change.events))
-            self._record(state, index, mark[0])
+            self.change_positions.append(len(self.events))
+            self.change_deltas.append(len(state.deltas))
+            self.starts.append(change.on.earliest)
+            # The few changes that can mark a chart: dated by a window, or only planned.
+            if not change.on.is_exact:
+                self.windowed.append(index)
+            if change.status is Status.PLANNED:
+                self.planned.append(index)
+            self._record(state, index, mark[0], shared)
             # Snapshot when the writes since the last one outnumber the live entities: memory stays
             # about the size of the log, and rebuilding a day costs about as much as the day's size.
-            if len(state.deltas) - snapshot_writes >= max(SNAPSHOT_MIN_WRITES, len(state.entities)):
+            if len(state.deltas) - self.snapshot_writes >= max(SNAPSHOT_MIN_WRITES, len(state.entities)):
                 self.snapshots.append((index + 1, _split(state)))
-                snapshot_writes = len(state.deltas)
+                self.snapshot_writes = len(state.deltas)
         self.changes = tuple(kept)
         self.entries = tuple(kept_entries)
-        self.starts = [change.on.earliest for change in self.changes]
-        # The few changes that can mark a chart: dated by a window, or only planned.
-        self.windowed = [index for index, change in enumerate(self.changes) if not change.on.is_exact]
-        self.planned = [index for index, change in enumerate(self.changes) if change.status is Status.PLANNED]
-        self.change_positions.append(len(self.events))
-        self.change_deltas.append(len(state.deltas))
-        self.deltas: Writes = state.deltas
-        self.links: list[Link] = state.links
 
-    def _record(self, state: WorkingState, index: int, start: int) -> None:
+    def _record(self, state: WorkingState, index: int, start: int, shared: AppliedLog | None) -> None:
         """Keep the versions of what change ``index`` touched (its writes from ``start`` on), and heads and holders."""
         versions_of = self.versions
         writes = state.deltas
@@ -191,15 +258,29 @@ class AppliedLog:
             versions = versions_of.get(key)
             if versions is None:
                 versions = versions_of[key] = Versions(None)
+            elif shared is not None and shared.versions.get(key) is versions:
+                versions = versions_of[key] = versions.copy()
             versions.append(index, new)
             if new is None and old is not None and not isinstance(old, Relation):
                 # What an entity last was before it ended, kept for history and for messages.
                 self.last_seen[old.id] = old
         for unit in state.moved_heads:
             heads = state.heads_in.get(unit)
-            self.heads.setdefault(unit, Versions(None)).record(index, min(heads) if heads else None)
+            head = min(heads) if heads else None
+            _own(self.heads, shared.heads if shared is not None else None, unit, None).record(index, head)
         for person in state.moved_holders:
-            self.held.setdefault(person, Versions(())).record(index, tuple(sorted(state.held.get(person, ()))))
+            held = tuple(sorted(state.held.get(person, ())))
+            _own(self.held, shared.held if shared is not None else None, person, ()).record(index, held)
+
+    def ended(self) -> dict[str, tuple[Entity, When]]:
+        """Every entity that has ended, with its last value and the date of the change that ended it."""
+        found = {}
+        versions_of, changes = self.versions, self.changes
+        for entity_id, entity in self.last_seen.items():
+            # Ids are never reused, so the last version is the end: its change is the last of the changes kept.
+            items = versions_of[entity_id].items
+            found[entity_id] = (entity, changes[items[len(items) // 2 - 1]].on)
+        return found
 
     def view(self, day: dt.date) -> LogView:
         """A read-only view of one day that answers point queries without building a chart."""
@@ -343,6 +424,16 @@ class AppliedLog:
         if value is None or isinstance(value, Relation):
             value = self.last_value(entity_id)
         return value.name if value is not None else entity_id
+
+
+def _own(table: dict[str, Versions[V]], shared: dict[str, Versions[V]] | None, key: str, default: V) -> Versions[V]:
+    """The versions of ``key`` in ``table``: made from ``default``, or copied if ``shared`` holds the same."""
+    versions = table.get(key)
+    if versions is None:
+        versions = table[key] = Versions(default)
+    elif shared is not None and shared.get(key) is versions:
+        versions = table[key] = versions.copy()
+    return versions
 
 
 def _split(state: WorkingState) -> DayState:

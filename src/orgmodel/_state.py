@@ -162,6 +162,7 @@ class Rejection(Exception):  # noqa: N818 - control flow inside the package, nev
 
 
 _TYPE_NAMES = {Unit: "unit", Post: "post", Person: "person", Function: "function"}
+_SORT_ORDER = {kind: rank for rank, kind in enumerate(_TYPE_NAMES)}
 
 
 def describe(entity: Entity) -> str:
@@ -204,16 +205,42 @@ class WorkingState:
         self.moved_heads: set[str] = set()
         self.moved_holders: set[str] = set()
 
+    @classmethod
+    def resume(
+        cls,
+        day: Iterable[dict[Any, Any]],
+        ended: dict[str, tuple[Entity, When]],
+        deltas: Writes,
+        links: list[Link],
+    ) -> WorkingState:
+        """The state holding ``day``'s entities and relations (tables by id), to go on applying changes to.
+
+        ``ended`` is every entity that has ended, with when; ``deltas`` and
+        ``links`` are the log's writes and links so far, which new ones follow.
+        The indexes are made by the same writes that keep them in step.
+        """
+        state = cls()
+        state.deltas, state.links = deltas, links
+        for table in day:
+            for key, value in table.items():
+                state._write(key, None, value)
+        state.ended = dict(ended)
+        state._forget_touched()  # the writes above changed no name or head: they only rebuilt the indexes
+        return state
+
     # --- applying a change -----------------------------------------------------------------
 
     def begin(self, when: When) -> tuple[int, int]:
         """Start a change on ``when``; returns the mark to :meth:`undo` to."""
         self.when = when
+        self._forget_touched()
+        return len(self.deltas), len(self.links)
+
+    def _forget_touched(self) -> None:
         self._dirty_names.clear()
         self._dirty_heads.clear()
         self.moved_heads.clear()
         self.moved_holders.clear()
-        return len(self.deltas), len(self.links)
 
     def apply(self, event: Event, position: int) -> None:
         """Apply one event of the current change; raises :class:`Rejection`."""
@@ -294,7 +321,11 @@ class WorkingState:
         raise Rejection(UnknownEntityError, f"unknown {wanted} {entity_id!r} on {self._day()}", hint, missing=entity_id)
 
     def _suggest(self, entity_id: str, types: tuple[type[Any], ...]) -> str:
-        candidates = [entity for entity in self.entities.values() if isinstance(entity, types)]
+        # By sort, then in the order they were made: the same however the state was built (see ``resume``).
+        candidates = sorted(
+            (entity for entity in self.entities.values() if isinstance(entity, types)),
+            key=lambda entity: _SORT_ORDER[type(entity)],
+        )
         by_name = [entity for entity in candidates if _names.fold(entity.name) == _names.fold(entity_id)]
         if by_name:
             return (

@@ -105,7 +105,16 @@ class Timeline:
         """A new timeline with more events or changes (given one by one or as a list).
 
         The new events apply after every event already in the log that shares
-        their earliest day.
+        their earliest day.  When none starts before the log's last change (a
+        plan, or the next step of a state machine), only they are applied: the
+        cost is theirs and a copy of the log's tables, not the whole history's.
+        An event dated earlier means applying everything after it again.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01")])
+        >>> later = org.with_events(om.Rename("slk", "Kontoret", on="2015-01-01"))
+        >>> later.at("2015-01-01").units["slk"].name, len(org), len(later)
+        ('Kontoret', 1, 2)
         """
         flat: list[Entry] = []
         for entry in entries:
@@ -113,7 +122,18 @@ class Timeline:
                 flat.append(entry)
             else:
                 flat.extend(entry)
-        return Timeline([*self._log.changes, *flat])
+        base = self._log
+        count = len(base.changes)
+        timeline = Timeline.__new__(Timeline)
+        with collector_paused():
+            # Numbered as in the list a rebuild would take: the log's changes, then these.
+            added = {count + offset: _normalise(entry, count + offset) for offset, entry in enumerate(flat)}
+            order = sorted(added, key=lambda index: added[index].on.earliest)
+            if not order or not base.starts or added[order[0]].on.earliest >= base.starts[-1]:
+                timeline._log = AppliedLog.extended(base, [added[index] for index in order], order)
+            else:
+                timeline._log = _build([*base.changes, *added.values()], errors=None)
+        return timeline
 
     def changes_between(self, start: DayLike | None = None, end: DayLike | None = None) -> tuple[Change, ...]:
         """The changes that take effect after ``start`` and on or before ``end`` (by earliest day).

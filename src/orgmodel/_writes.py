@@ -41,6 +41,15 @@ class Writes(Sequence["Delta"]):
         self.olds.append(old)
         self.news.append(new)
 
+    def copy(self) -> Writes:
+        """A copy that can be added to without touching this one (the values themselves are shared)."""
+        writes = Writes()
+        writes.positions = array("q", self.positions)
+        writes.keys = self.keys.copy()
+        writes.olds = self.olds.copy()
+        writes.news = self.news.copy()
+        return writes
+
     def truncate(self, length: int) -> None:
         """Forget every write after the first ``length``."""
         del self.positions[length:]

@@ -1,0 +1,156 @@
+"""``with_events`` after the last day applies only the new changes: the log equals a rebuild, field by field."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import orgmodel as om
+from orgmodel import _log
+from orgmodel import strategies as oms
+from orgmodel._log import AppliedLog
+
+START = dt.date(2013, 1, 1)
+
+
+def fields(log: AppliedLog) -> dict[str, Any]:
+    """Everything a log holds, as plain data; orders included, since charts and messages follow them."""
+    return {
+        "changes": log.changes,
+        "entries": log.entries,
+        "events": list(log.events),
+        "event_change": list(log.event_change),
+        "change_positions": list(log.change_positions),
+        "change_deltas": list(log.change_deltas),
+        "starts": log.starts,
+        "windowed": log.windowed,
+        "planned": log.planned,
+        "versions": [(key, versions.default, versions.items) for key, versions in log.versions.items()],
+        "heads": [(key, versions.default, versions.items) for key, versions in log.heads.items()],
+        "held": [(key, versions.default, versions.items) for key, versions in log.held.items()],
+        "last_seen": list(log.last_seen.items()),
+        "snapshots": [(prefix, [list(table.items()) for table in state]) for prefix, state in log.snapshots],
+        "snapshot_writes": log.snapshot_writes,
+        "deltas": list(log.deltas),
+        "links": list(log.links),
+        "mentions": list(log.mentions.items()),
+    }
+
+
+def rebuilt(base: om.Timeline, plan: list[om.Event | om.Change]) -> om.Timeline:
+    """What ``with_events`` gave before it could extend a log: every change applied again from the first."""
+    return om.Timeline([*base.changes, *plan])
+
+
+def outcome(make: Any) -> tuple[str, Any]:
+    """The timeline ``make()`` builds, or the error it raises, in a form that compares."""
+    try:
+        timeline = make()
+    except om.errors.OrgModelError as error:
+        return type(error).__name__, str(error)
+    return "ok", fields(timeline._log)
+
+
+def after(timeline: om.Timeline) -> dt.date:
+    return (timeline.last_day or START) + dt.timedelta(days=1)
+
+
+@st.composite
+def wild_events(draw: st.DrawFn, timeline: om.Timeline) -> om.Event:
+    """An event that applied on some day of ``timeline``, dated after its last: it may well be refused now."""
+    days = [START, *(change.on.earliest for change in timeline.changes if not change.on.has_open_start)]
+    then = draw(st.sampled_from(days))
+    event = draw(oms.events(timeline.at(then), taken=timeline.ids))
+    return attrs.evolve(event, on=after(timeline))
+
+
+@pytest.fixture(params=[_log.SNAPSHOT_MIN_WRITES, 3], ids=["snapshots-as-shipped", "snapshots-every-few-writes"])
+def snapshot_every(request, monkeypatch):
+    """Small timelines never reach a snapshot as shipped: the second run takes them every few writes.
+
+    (The setting holds for every example of a test, as it should: hence the health check let off.)
+    """
+    monkeypatch.setattr(_log, "SNAPSHOT_MIN_WRITES", request.param)
+    return request.param
+
+
+class TestSameAsRebuilding:
+    @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def test_a_plan_after_the_last_day_gives_the_log_a_rebuild_gives(self, snapshot_every, data):
+        """Versions, writes, snapshots, links, indexes: all equal, in the same order."""
+        base = data.draw(oms.timelines(max_events=25, imprecise=True, statuses=True), label="base")
+        plan = data.draw(oms.change_plans(base, max_events=8, imprecise=True, statuses=True), label="plan")
+        assert outcome(lambda: base.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
+
+    @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def test_an_event_that_may_be_refused_is_refused_alike(self, snapshot_every, data):
+        """Applied or refused, the same: the same error, worded the same, naming the same log entry."""
+        base = data.draw(oms.timelines(max_events=20), label="base")
+        plan = data.draw(st.lists(wild_events(base), min_size=1, max_size=3), label="plan")
+        assert outcome(lambda: base.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
+
+    @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def test_the_base_is_left_as_it_was(self, snapshot_every, data):
+        """Extending a log, with success or not, changes nothing in it; two extensions of one base stay apart."""
+        base = data.draw(oms.timelines(max_events=20), label="base")
+        before = fields(base._log)
+        first = data.draw(st.lists(wild_events(base), min_size=1, max_size=3), label="first")
+        second = data.draw(oms.change_plans(base, max_events=5), label="second")
+        made = []
+        for plan in (first, second):
+            with contextlib.suppress(om.errors.EventError):
+                made.append((plan, base.with_events(plan)))
+        assert fields(base._log) == before
+        for plan, timeline in made:
+            assert fields(timeline._log) == fields(rebuilt(base, plan)._log)
+
+    @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def test_step_by_step_gives_what_all_at_once_gives(self, snapshot_every, data):
+        """A state machine extends its timeline once a step: after many steps, the log is the one built at once."""
+        timeline = data.draw(oms.timelines(max_events=10), label="base")
+        everything = list(timeline.changes)
+        for _ in range(data.draw(st.integers(1, 5), label="steps")):
+            plan = data.draw(oms.change_plans(timeline, max_events=3), label="plan")
+            timeline = timeline.with_events(plan)
+            everything += plan
+        assert fields(timeline._log) == fields(om.Timeline(everything)._log)
+
+
+class TestWhichPath:
+    def test_events_on_the_last_day_come_after_those_already_there(self):
+        """The same day as the last change is still an append: the new change applies after it."""
+        org = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01")])
+        later = org.with_events(om.Rename("slk", "Kontoret", on="2014-01-01"))
+        assert later.at("2014-01-01").units["slk"].name == "Kontoret"
+        assert fields(later._log) == fields(rebuilt(org, [om.Rename("slk", "Kontoret", on="2014-01-01")])._log)
+
+    def test_an_event_before_the_last_day_is_applied_in_its_place(self):
+        """An earlier event is not appended: it applies on its own day, before the later changes."""
+        org = om.Timeline(
+            [
+                om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01"),
+                om.Rename("slk", "Kontoret", on="2015-01-01"),
+            ]
+        )
+        earlier = org.with_events(om.Rename("slk", "Stabskontoret", on="2014-06-01"))
+        assert [earlier.at(day).units["slk"].name for day in ("2014-06-01", "2015-01-01")] == [
+            "Stabskontoret",
+            "Kontoret",
+        ]
+
+    def test_a_refused_event_names_its_place_in_the_combined_list(self):
+        """The error says which entry of ``[*changes, *new]`` was refused, as a rebuild's would."""
+        org = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01")])
+        with pytest.raises(om.errors.UnknownEntityError) as refused:
+            org.with_events(om.Rename("slk", "Kontoret", on="2015-01-01"), om.Dissolve("nope", on="2015-02-01"))
+        assert refused.value.entry == 2
