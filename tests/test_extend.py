@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import orgmodel as om
-from orgmodel import _log
+from orgmodel import _log, _timeline
 from orgmodel import strategies as oms
 from orgmodel._log import AppliedLog
 
@@ -52,8 +52,8 @@ def outcome(make: Any) -> tuple[str, Any]:
     """The timeline ``make()`` builds, or the error it raises, in a form that compares."""
     try:
         timeline = make()
-    except om.errors.OrgModelError as error:
-        return type(error).__name__, str(error)
+    except om.errors.EventError as error:
+        return type(error).__name__, str(error), error.entry, error.missing
     return "ok", fields(timeline._log)
 
 
@@ -61,13 +61,21 @@ def after(timeline: om.Timeline) -> dt.date:
     return (timeline.last_day or START) + dt.timedelta(days=1)
 
 
+def appending_days(timeline: om.Timeline) -> st.SearchStrategy[dt.date]:
+    """Days an event can be appended on: the day after the last, or the earliest day of the last change."""
+    days = [after(timeline)]
+    if timeline.changes and not timeline.changes[-1].on.has_open_start:
+        days.append(timeline.changes[-1].on.earliest)
+    return st.sampled_from(days)
+
+
 @st.composite
 def wild_events(draw: st.DrawFn, timeline: om.Timeline) -> om.Event:
-    """An event that applied on some day of ``timeline``, dated after its last: it may well be refused now."""
+    """An event that applied on some day of ``timeline``, dated to be appended: it may well be refused now."""
     days = [START, *(change.on.earliest for change in timeline.changes if not change.on.has_open_start)]
     then = draw(st.sampled_from(days))
     event = draw(oms.events(timeline.at(then), taken=timeline.ids))
-    return attrs.evolve(event, on=after(timeline))
+    return attrs.evolve(event, on=draw(appending_days(timeline)))
 
 
 @pytest.fixture(params=[_log.SNAPSHOT_MIN_WRITES, 3], ids=["snapshots-as-shipped", "snapshots-every-few-writes"])
@@ -93,7 +101,7 @@ class TestSameAsRebuilding:
     @given(data=st.data())
     def test_an_event_that_may_be_refused_is_refused_alike(self, snapshot_every, data):
         """Applied or refused, the same: the same error, worded the same, naming the same log entry."""
-        base = data.draw(oms.timelines(max_events=20), label="base")
+        base = data.draw(oms.timelines(max_events=20, imprecise=True, statuses=True), label="base")
         plan = data.draw(st.lists(wild_events(base), min_size=1, max_size=3), label="plan")
         assert outcome(lambda: base.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
 
@@ -127,6 +135,81 @@ class TestSameAsRebuilding:
 
 
 class TestWhichPath:
+    @pytest.fixture
+    def paths(self, monkeypatch):
+        """The names of the ways ``with_events`` built its logs, in order."""
+        taken: list[str] = []
+        extended, build = AppliedLog.extended, _timeline._build
+
+        def spy_extended(*args: Any, **kwargs: Any) -> AppliedLog:
+            taken.append("extended")
+            return extended(*args, **kwargs)
+
+        def spy_build(*args: Any, **kwargs: Any) -> AppliedLog:
+            taken.append("rebuilt")
+            return build(*args, **kwargs)
+
+        monkeypatch.setattr(AppliedLog, "extended", spy_extended)
+        monkeypatch.setattr(_timeline, "_build", spy_build)
+        return taken
+
+    @pytest.mark.parametrize(
+        ("on", "path"),
+        [
+            ("2015-06-01", "extended"),
+            ("2015-01-01", "extended"),
+            ("våren 2015", "extended"),
+            ("2014-12-31", "rebuilt"),
+            (om.When.parse("senast 2016"), "rebuilt"),
+        ],
+        ids=["after-the-last", "on-the-last-day", "a-window-from-the-last-day", "before-the-last", "no-earliest-day"],
+    )
+    def test_only_events_from_the_last_change_on_are_appended(self, paths, on, path):
+        """Appended when nothing starts before the last change's earliest day; otherwise built again."""
+        org = om.Timeline(
+            [
+                om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01"),
+                om.Rename("slk", "Kontoret", on="2015-01-01"),
+            ]
+        )
+        plan = [om.Establish(om.Unit("ny", "Nya enheten", parent=None), on=on)]
+        paths.clear()
+        later = org.with_events(plan)
+        assert paths == [path]
+        assert fields(later._log) == fields(rebuilt(org, plan)._log)
+
+    def test_a_lenient_timeline_that_left_changes_out_is_built_again(self, paths, monkeypatch):
+        """Undoing a refused change moves what it put back to the end of the state: a rebuild sets the order right."""
+        monkeypatch.setattr(_log, "SNAPSHOT_MIN_WRITES", 3)
+        day = dt.date(2014, 1, 1)
+        base, errors = om.Timeline.lenient(
+            [
+                om.Establish(om.Unit("u", "U"), on=day),
+                om.Establish(om.Unit("c", "C", parent="u"), on=day),
+                om.Establish(om.Unit("v", "V"), on=day),
+                om.Establish(om.Unit("w", "W"), on=day),
+                om.AddRelation(om.Relation("supports", "u", "v"), on=day),
+                om.AddRelation(om.Relation("supports", "v", "w"), on=day),
+                # Ends u's relation, then is refused (u has a child): the undo puts the relation back, last.
+                om.Dissolve("u", on="2014-01-02"),
+                *(om.Rename("w", f"W{number}", on=f"2014-01-0{number}") for number in (3, 4, 5)),
+            ]
+        )
+        assert [type(error) for error in errors] == [om.errors.NotEmptyError]
+        plan = [om.Rename("v", "V2", on="2014-02-01")]
+        paths.clear()
+        later = base.with_events(plan)
+        assert paths == ["rebuilt"]
+        assert fields(later._log) == fields(rebuilt(base, plan)._log)
+        assert later.edges("2014-01-05", kinds=["supports"]) == [("u", "v", "supports"), ("v", "w", "supports")]
+
+    def test_nothing_added_is_the_same_timeline(self, paths):
+        org = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01")])
+        paths.clear()
+        assert org.with_events() is org
+        assert org.with_events([]) is org
+        assert paths == []
+
     def test_events_on_the_last_day_come_after_those_already_there(self):
         """The same day as the last change is still an append: the new change applies after it."""
         org = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01")])

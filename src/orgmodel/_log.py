@@ -153,6 +153,9 @@ class AppliedLog:
         # Copies of the state at intervals, so a day's state is a copy plus a short replay.
         self.snapshots: list[tuple[int, DayState]] = []
         self.snapshot_writes = 0
+        # Whether a change was refused and undone: undoing puts back what it removed at the end of the state's
+        # dicts, so entities and relations can be in another order than a build of the kept changes gives.
+        self.undid = False
         state = WorkingState()
         self.deltas: Writes = state.deltas
         self.links: list[Link] = state.links
@@ -164,10 +167,11 @@ class AppliedLog:
 
         The caller sees to it that ``changes`` come after every change of
         ``base`` in application order (none starts earlier than ``base``'s
-        last).  ``base`` is left as it was, also when a change is rejected.
-        The result equals the log built from all the changes at once, field
-        by field; its copies are shallow (a few pointers per write), and a
-        key's :class:`Versions` is copied only when a new change writes it.
+        last), and that ``base`` refused no change (see ``undid``).  ``base``
+        is left as it was, also when a change is rejected.  The result equals
+        the log built from all the changes at once, field by field; its copies
+        are shallow (a few pointers per write), and a key's :class:`Versions`
+        is copied only when a new change writes it.
         """
         log = cls.__new__(cls)
         log.changes = base.changes
@@ -186,6 +190,7 @@ class AppliedLog:
         log.last_seen = base.last_seen.copy()
         log.snapshots = base.snapshots.copy()  # a snapshot is only ever copied from, never changed
         log.snapshot_writes = base.snapshot_writes
+        log.undid = False  # extending is strict: a refused change raises, and the new log is dropped
         log.deltas = base.deltas.copy()
         log.links = base.links.copy()
         state = WorkingState.resume(base.state_at(len(base.changes)), base.ended(), log.deltas, log.links)
@@ -220,6 +225,7 @@ class AppliedLog:
                     state.undo(mark)
                     if errors is None:
                         raise
+                    self.undid = True
                     if error.missing is not None and error.missing in unmade:
                         error.follows_from = unmade[error.missing]
                     root = error.follows_from or error

@@ -108,7 +108,8 @@ class Timeline:
         their earliest day.  When none starts before the log's last change (a
         plan, or the next step of a state machine), only they are applied: the
         cost is theirs and a copy of the log's tables, not the whole history's.
-        An event dated earlier means applying everything after it again.
+        An event dated earlier means applying everything after it again (as
+        does a timeline made by :meth:`lenient` that left changes out).
 
         >>> import orgmodel as om
         >>> org = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01")])
@@ -122,6 +123,8 @@ class Timeline:
                 flat.append(entry)
             else:
                 flat.extend(entry)
+        if not flat:
+            return self
         base = self._log
         count = len(base.changes)
         timeline = Timeline.__new__(Timeline)
@@ -129,7 +132,9 @@ class Timeline:
             # Numbered as in the list a rebuild would take: the log's changes, then these.
             added = {count + offset: _normalise(entry, count + offset) for offset, entry in enumerate(flat)}
             order = sorted(added, key=lambda index: added[index].on.earliest)
-            if not order or not base.starts or added[order[0]].on.earliest >= base.starts[-1]:
+            # A rebuild sorts stably by earliest day: these would all come after the log's changes.
+            after_the_last = not base.starts or added[order[0]].on.earliest >= base.starts[-1]
+            if after_the_last and not base.undid:
                 timeline._log = AppliedLog.extended(base, [added[index] for index in order], order)
             else:
                 timeline._log = _build([*base.changes, *added.values()], errors=None)
