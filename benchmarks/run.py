@@ -354,7 +354,8 @@ class Bench:
         self.point_queries()
         self.diffs()
         self.lineage()
-        self.retroactive()
+        self.retroactive(self.workload.first_day + dt.timedelta(days=180), "day 180")
+        self.retroactive(self.day - dt.timedelta(days=30), "30 days before the last")
         self.plan()
         return SizeReport(self.name, self.describe(), self.rows, self.notes)
 
@@ -669,10 +670,14 @@ class Bench:
         self.rows.append(Row("lineage: first timeline.lineage(unit) (builds indexes)", "ms", first))
         self.rows.append(Row(f"lineage: timeline.lineage(unit), median of {len(subjects)}", "ms", ours, naive_seconds))
 
-    def retroactive(self) -> None:
-        """Insert a rename dated half a year after the start, then ask a point query on the last day."""
+    def retroactive(self, early: dt.date, when: str) -> None:
+        """Insert a rename dated ``early`` (``when``, in words), then ask a point query on the last day.
+
+        Every change after ``early`` must be checked again: on day 180 that is
+        nearly the whole log; a month before the last day, a correction, only
+        the month.
+        """
         timeline, repeat, day = self.timeline, self.options.repeat, self.day
-        early = self.workload.first_day + dt.timedelta(days=180)
         log(f"{self.name}: retroactive insert on {early}")
         subject = self.rng.choice(sorted(timeline.at(early).units))
         probe = self.rng.choice(sorted(timeline.at(day).units))
@@ -695,7 +700,7 @@ class Bench:
             naive_log = self.naive
             naive_seconds = measure(lambda: naive.head(naive_log.with_event(early, event).replay(day), probe), repeat)
         self.rows.append(
-            Row("retroactive insert: with_events(event on day 180) + head query", "ms", seconds, naive_seconds)
+            Row(f"retroactive insert: with_events(event on {when}) + head query", "ms", seconds, naive_seconds)
         )
 
     def plan(self) -> None:

@@ -135,7 +135,9 @@ def test_the_runner_checks_and_reports_every_measure(workload: synthetic.Workloa
     measures = " ".join(row.measure for row in report.rows)
     for name in ("ingest", "chart", "floor", "edge list", "head", "owner_of", "chain_of_command", "diff", "lineage"):
         assert name in measures
-    assert "retroactive" in measures
+    assert "event on day 180" in measures
+    assert "event on 30 days before the last" in measures
+    assert "plan: with_events" in measures
     for markdown in (False, True):
         text = run.report([report], run.machine_info(), options, markdown=markdown)
         assert "Size tiny" in text

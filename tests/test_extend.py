@@ -61,21 +61,33 @@ def after(timeline: om.Timeline) -> dt.date:
     return (timeline.last_day or START) + dt.timedelta(days=1)
 
 
+def change_days(timeline: om.Timeline) -> list[dt.date]:
+    """The days ``timeline``'s changes start on, and the first day the strategies use."""
+    return sorted({START, *(change.on.earliest for change in timeline.changes if not change.on.has_open_start)})
+
+
 def appending_days(timeline: om.Timeline) -> st.SearchStrategy[dt.date]:
-    """Days an event can be appended on: the day after the last, or the earliest day of the last change."""
+    """Days an event is appended on: the day after the last, or the earliest day of the last change."""
     days = [after(timeline)]
     if timeline.changes and not timeline.changes[-1].on.has_open_start:
         days.append(timeline.changes[-1].on.earliest)
     return st.sampled_from(days)
 
 
+def any_days(timeline: om.Timeline) -> st.SearchStrategy[dt.date]:
+    """Any day of the history: on a change's day, the day before or after it, or after the last."""
+    days = {after(timeline)}
+    for day in change_days(timeline):
+        days.update((day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)))
+    return st.sampled_from(sorted(days))
+
+
 @st.composite
-def wild_events(draw: st.DrawFn, timeline: om.Timeline) -> om.Event:
-    """An event that applied on some day of ``timeline``, dated to be appended: it may well be refused now."""
-    days = [START, *(change.on.earliest for change in timeline.changes if not change.on.has_open_start)]
-    then = draw(st.sampled_from(days))
+def wild_events(draw: st.DrawFn, timeline: om.Timeline, days: Any = appending_days) -> om.Event:
+    """An event that applied on some day of ``timeline``, dated on one of ``days``: it may well be refused now."""
+    then = draw(st.sampled_from(change_days(timeline)))
     event = draw(oms.events(timeline.at(then), taken=timeline.ids))
-    return attrs.evolve(event, on=draw(appending_days(timeline)))
+    return attrs.evolve(event, on=draw(days(timeline)))
 
 
 @pytest.fixture(params=[_log.SNAPSHOT_MIN_WRITES, 3], ids=["snapshots-as-shipped", "snapshots-every-few-writes"])
@@ -105,13 +117,21 @@ class TestSameAsRebuilding:
         plan = data.draw(st.lists(wild_events(base), min_size=1, max_size=3), label="plan")
         assert outcome(lambda: base.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
 
+    @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def test_events_anywhere_in_the_history_give_what_a_rebuild_gives(self, snapshot_every, data):
+        """Dated before the last change, the log's later changes are applied again after them, as a rebuild does."""
+        base = data.draw(oms.timelines(max_events=25, imprecise=True, statuses=True), label="base")
+        plan = data.draw(st.lists(wild_events(base, any_days), min_size=1, max_size=3), label="plan")
+        assert outcome(lambda: base.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
+
     @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(data=st.data())
     def test_the_base_is_left_as_it_was(self, snapshot_every, data):
         """Extending a log, with success or not, changes nothing in it; two extensions of one base stay apart."""
         base = data.draw(oms.timelines(max_events=20), label="base")
         before = fields(base._log)
-        first = data.draw(st.lists(wild_events(base), min_size=1, max_size=3), label="first")
+        first = data.draw(st.lists(wild_events(base, any_days), min_size=1, max_size=3), label="first")
         second = data.draw(oms.change_plans(base, max_events=5), label="second")
         made = []
         for plan in (first, second):
@@ -138,34 +158,42 @@ class TestWhichPath:
     @pytest.fixture
     def paths(self, monkeypatch):
         """The names of the ways ``with_events`` built its logs, in order."""
-        taken: list[str] = []
-        extended, build = AppliedLog.extended, _timeline._build
+        taken: list[object] = []
+        replayed, build = AppliedLog.replayed, _timeline._build
 
-        def spy_extended(*args: Any, **kwargs: Any) -> AppliedLog:
-            taken.append("extended")
-            return extended(*args, **kwargs)
+        def spy_replayed(base: AppliedLog, prefix: int, *args: Any) -> AppliedLog:
+            taken.append(("replayed from", prefix))
+            return replayed(base, prefix, *args)
 
         def spy_build(*args: Any, **kwargs: Any) -> AppliedLog:
             taken.append("rebuilt")
             return build(*args, **kwargs)
 
-        monkeypatch.setattr(AppliedLog, "extended", spy_extended)
+        monkeypatch.setattr(AppliedLog, "replayed", spy_replayed)
         monkeypatch.setattr(_timeline, "_build", spy_build)
         return taken
 
     @pytest.mark.parametrize(
         ("on", "path"),
         [
-            ("2015-06-01", "extended"),
-            ("2015-01-01", "extended"),
-            ("våren 2015", "extended"),
-            ("2014-12-31", "rebuilt"),
+            ("2015-06-01", ("replayed from", 2)),
+            ("2015-01-01", ("replayed from", 2)),
+            ("våren 2015", ("replayed from", 2)),
+            ("2014-12-31", ("replayed from", 1)),
+            ("2014-01-01", ("replayed from", 1)),
             (om.When.parse("senast 2016"), "rebuilt"),
         ],
-        ids=["after-the-last", "on-the-last-day", "a-window-from-the-last-day", "before-the-last", "no-earliest-day"],
+        ids=[
+            "after-the-last",
+            "on-the-last-day",
+            "a-window-from-the-last-day",
+            "before-the-last",
+            "on-the-first-day",
+            "no-earliest-day",
+        ],
     )
-    def test_only_events_from_the_last_change_on_are_appended(self, paths, on, path):
-        """Appended when nothing starts before the last change's earliest day; otherwise built again."""
+    def test_the_changes_before_the_new_ones_are_kept(self, paths, on, path):
+        """Kept: the changes whose earliest day is on or before the new one's; with none, the log is built again."""
         org = om.Timeline(
             [
                 om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01"),
@@ -177,6 +205,18 @@ class TestWhichPath:
         later = org.with_events(plan)
         assert paths == [path]
         assert fields(later._log) == fields(rebuilt(org, plan)._log)
+
+    def test_a_change_between_two_of_the_log_splits_their_versions(self, paths):
+        """The later change is applied again, after the new one: the versions in between are cut, not kept."""
+        org = om.Timeline([om.Establish(om.Unit("u", "A"), on="2014-01-01"), om.Rename("u", "B", on="2014-03-01")])
+        plan = [om.Rename("u", "C", on="2014-02-01")]
+        paths.clear()
+        later = org.with_events(plan)
+        assert paths == [("replayed from", 1)]
+        assert [later.entity("u", on=day).name for day in ("2014-01-01", "2014-02-01", "2014-03-01")] == ["A", "C", "B"]
+        assert later._log.versions["u"].changes == [0, 1, 2]
+        assert fields(later._log) == fields(rebuilt(org, plan)._log)
+        assert org.entity("u", on="2014-02-01").name == "A"
 
     def test_a_lenient_timeline_that_left_changes_out_is_built_again(self, paths, monkeypatch):
         """Undoing a refused change moves what it put back to the end of the state: a rebuild sets the order right."""

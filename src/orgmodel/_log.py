@@ -35,6 +35,7 @@ from orgmodel.dates import When
 from orgmodel.errors import EventError
 
 V = TypeVar("V")
+K = TypeVar("K")
 
 
 class Versions(Generic[V]):
@@ -77,12 +78,6 @@ class Versions(Generic[V]):
             return value
         found = bisect.bisect_left(items, prefix, 0, count)  # the first change not in the prefix
         return items[count + found - 1] if found else self.default
-
-    def record(self, change: int, value: V) -> None:
-        """Note that from ``change`` on the value is ``value`` (kept only if it differs)."""
-        last = self.items[-1] if self.items else self.default
-        if last != value:
-            self.append(change, value)
 
     def copy(self) -> Versions[V]:
         """A copy that can be added to without touching this one."""
@@ -162,40 +157,64 @@ class AppliedLog:
         self._apply_all(state, changes, entries, errors=errors)
 
     @classmethod
-    def extended(cls, base: AppliedLog, changes: Sequence[Change], entries: Sequence[int]) -> AppliedLog:
-        """The log of ``base``'s changes followed by ``changes``, without applying ``base``'s again.
+    def replayed(cls, base: AppliedLog, prefix: int, changes: Sequence[Change], entries: Sequence[int]) -> AppliedLog:
+        """The log of ``base``'s first ``prefix`` changes followed by ``changes``, applying only ``changes``.
 
-        The caller sees to it that ``changes`` come after every change of
-        ``base`` in application order (none starts earlier than ``base``'s
-        last), and that ``base`` refused no change (see ``undid``).  ``base``
-        is left as it was, also when a change is rejected.  The result equals
-        the log built from all the changes at once, field by field; its copies
-        are shallow (a few pointers per write), and a key's :class:`Versions`
-        is copied only when a new change writes it.
+        This is how new changes join a log without applying it all again:
+        ``changes`` are everything after the prefix in application order —
+        the new changes, and any of ``base``'s that come after them, which
+        must be checked again.  The caller sees to it that the order is the one
+        a build from all the changes would take, and that ``base`` refused no
+        change (see ``undid``).
+
+        ``base`` is left as it was, also when a change is rejected.  The result
+        equals the log built from all the changes at once, field by field.  Its
+        copies are shallow (a pointer per write), the versions of a key the
+        replayed changes wrote are cut back to the prefix, and those of a key a
+        new change writes are copied first: nothing of ``base`` is changed.
         """
         log = cls.__new__(cls)
-        log.changes = base.changes
+        events_end, writes_end = base.change_positions[prefix], base.change_deltas[prefix]
+        log.changes = base.changes[:prefix]
         # Positions in the list ``Timeline.with_events`` would rebuild from: the base's changes, then the new.
-        log.entries = tuple(range(len(base.changes)))
-        log.events = base.events.copy()
-        log.event_change = array("q", base.event_change)
-        log.change_positions = array("q", base.change_positions)
-        log.change_deltas = array("q", base.change_deltas)
-        log.starts = base.starts.copy()
-        log.windowed = base.windowed.copy()
-        log.planned = base.planned.copy()
+        log.entries = tuple(range(prefix))
+        log.events = base.events[:events_end]
+        log.event_change = base.event_change[:events_end]
+        log.change_positions = base.change_positions[: prefix + 1]
+        log.change_deltas = base.change_deltas[: prefix + 1]
+        log.starts = base.starts[:prefix]
+        log.windowed = base.windowed[: bisect.bisect_left(base.windowed, prefix)]
+        log.planned = base.planned[: bisect.bisect_left(base.planned, prefix)]
+        log.deltas = base.deltas.copy(writes_end)
+        log.links = base.links[: bisect.bisect_left(base.links, events_end, key=lambda link: link.position)]
+        # A snapshot is only ever copied from, never changed: the new log can share those of the prefix.
+        log.snapshots = base.snapshots[: bisect.bisect_right(base.snapshots, prefix, key=lambda snapshot: snapshot[0])]
+        log.snapshot_writes = base.change_deltas[log.snapshots[-1][0]] if log.snapshots else 0
+        log.undid = False  # replaying is strict: a refused change raises, and the new log is dropped
         log.versions = base.versions.copy()
         log.heads = base.heads.copy()
         log.held = base.held.copy()
         log.last_seen = base.last_seen.copy()
-        log.snapshots = base.snapshots.copy()  # a snapshot is only ever copied from, never changed
-        log.snapshot_writes = base.snapshot_writes
-        log.undid = False  # extending is strict: a refused change raises, and the new log is dropped
-        log.deltas = base.deltas.copy()
-        log.links = base.links.copy()
-        state = WorkingState.resume(base.state_at(len(base.changes)), base.ended(), log.deltas, log.links)
+        if prefix < len(base.changes):
+            log._forget_after(base, prefix)
+        state = WorkingState.resume(base.state_at(prefix), log.ended(), log.deltas, log.links)
         log._apply_all(state, changes, entries, errors=None, shared=base)
         return log
+
+    def _forget_after(self, base: AppliedLog, prefix: int) -> None:
+        """Drop from this copy of ``base``'s tables what its changes from ``prefix`` on recorded."""
+        start = base.change_deltas[prefix]
+        for key in dict.fromkeys(base.deltas.keys[start:]):
+            _cut(self.versions, key, prefix)
+        for old, new in zip(base.deltas.olds[start:], base.deltas.news[start:], strict=True):
+            if new is None and old is not None and not isinstance(old, Relation):
+                del self.last_seen[old.id]
+        # Which units' heads and people's posts the later changes moved is not in the writes: look at each.
+        tables: tuple[dict[str, Versions[Any]], ...] = (self.heads, self.held)
+        for table in tables:
+            for key, versions in list(table.items()):
+                if versions.items[len(versions.items) // 2 - 1] >= prefix:
+                    _cut(table, key, prefix)
 
     def _apply_all(
         self,
@@ -273,10 +292,10 @@ class AppliedLog:
         for unit in state.moved_heads:
             heads = state.heads_in.get(unit)
             head = min(heads) if heads else None
-            _own(self.heads, shared.heads if shared is not None else None, unit, None).record(index, head)
+            note_version(self.heads, shared.heads if shared is not None else None, unit, None, index, head)
         for person in state.moved_holders:
             held = tuple(sorted(state.held.get(person, ())))
-            _own(self.held, shared.held if shared is not None else None, person, ()).record(index, held)
+            note_version(self.held, shared.held if shared is not None else None, person, (), index, held)
 
     def ended(self) -> dict[str, tuple[Entity, When]]:
         """Every entity that has ended, with its last value and the date of the change that ended it."""
@@ -432,14 +451,46 @@ class AppliedLog:
         return value.name if value is not None else entity_id
 
 
-def _own(table: dict[str, Versions[V]], shared: dict[str, Versions[V]] | None, key: str, default: V) -> Versions[V]:
-    """The versions of ``key`` in ``table``: made from ``default``, or copied if ``shared`` holds the same."""
+def _cut(table: dict[K, Versions[Any]], key: K, prefix: int) -> None:
+    """Replace the versions of ``key`` by a copy of those set by the first ``prefix`` changes (none: drop the key)."""
+    versions = table[key]
+    items, count = versions.items, len(versions.items) // 2
+    kept = bisect.bisect_left(items, prefix, 0, count)
+    if kept:
+        cut = Versions(versions.default)
+        cut.items = items[:kept] + items[count : count + kept]
+        table[key] = cut
+    else:
+        del table[key]
+
+
+def note_version(
+    table: dict[str, Versions[V]], shared: dict[str, Versions[V]] | None, key: str, default: V, change: int, value: V
+) -> None:
+    """Note in ``table`` that from ``change`` on ``key`` has ``value``, if that is not the value it has.
+
+    A key is given versions only once its value first differs from
+    ``default``, so a log replayed from a prefix and one built at once hold the
+    same keys, in the same order.  Versions still ``shared`` with the log this
+    one was copied from are copied before they are added to.
+
+    >>> table = {}
+    >>> note_version(table, None, "u1", None, 0, None)
+    >>> note_version(table, None, "u1", None, 1, "p1")
+    >>> note_version(table, None, "u1", None, 2, "p1")
+    >>> {key: (versions.changes, versions.values) for key, versions in table.items()}
+    {'u1': ([1], ['p1'])}
+    """
     versions = table.get(key)
     if versions is None:
+        if value == default:
+            return
         versions = table[key] = Versions(default)
+    elif versions.items[-1] == value:
+        return
     elif shared is not None and shared.get(key) is versions:
         versions = table[key] = versions.copy()
-    return versions
+    versions.append(change, value)
 
 
 def _split(state: WorkingState) -> DayState:

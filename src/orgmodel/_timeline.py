@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from functools import cached_property
@@ -105,11 +106,12 @@ class Timeline:
         """A new timeline with more events or changes (given one by one or as a list).
 
         The new events apply after every event already in the log that shares
-        their earliest day.  When none starts before the log's last change (a
-        plan, or the next step of a state machine), only they are applied: the
-        cost is theirs and a copy of the log's tables, not the whole history's.
-        An event dated earlier means applying everything after it again (as
-        does a timeline made by :meth:`lenient` that left changes out).
+        their earliest day.  Only they, and the log's changes that come after
+        them, are applied: the changes before stay as they were checked.  So a
+        plan, or the next step of a state machine, costs about as much as the
+        organisation on the last day, not as the whole history; an event on
+        the history's first days means applying nearly all of it again.  (A
+        timeline made by :meth:`lenient` that left changes out is built again.)
 
         >>> import orgmodel as om
         >>> org = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01")])
@@ -131,13 +133,16 @@ class Timeline:
         with collector_paused():
             # Numbered as in the list a rebuild would take: the log's changes, then these.
             added = {count + offset: _normalise(entry, count + offset) for offset, entry in enumerate(flat)}
-            order = sorted(added, key=lambda index: added[index].on.earliest)
-            # A rebuild sorts stably by earliest day: these would all come after the log's changes.
-            after_the_last = not base.starts or added[order[0]].on.earliest >= base.starts[-1]
-            if after_the_last and not base.undid:
-                timeline._log = AppliedLog.extended(base, [added[index] for index in order], order)
-            else:
+            # A rebuild sorts stably by earliest day, so the log's changes up to the first new one's earliest
+            # day stay first, as they are: only those after it are applied again, merged with the new ones.
+            prefix = bisect.bisect_right(base.starts, min(change.on.earliest for change in added.values()))
+            if base.undid or not prefix:
                 timeline._log = _build([*base.changes, *added.values()], errors=None)
+                return timeline
+            later = [*range(prefix, count), *added]
+            later.sort(key=lambda index: (base.changes[index] if index < count else added[index]).on.earliest)
+            changes = [base.changes[index] if index < count else added[index] for index in later]
+            timeline._log = AppliedLog.replayed(base, prefix, changes, later)
         return timeline
 
     def changes_between(self, start: DayLike | None = None, end: DayLike | None = None) -> tuple[Change, ...]:

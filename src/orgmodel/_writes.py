@@ -41,13 +41,16 @@ class Writes(Sequence["Delta"]):
         self.olds.append(old)
         self.news.append(new)
 
-    def copy(self) -> Writes:
-        """A copy that can be added to without touching this one (the values themselves are shared)."""
+    def copy(self, length: int | None = None) -> Writes:
+        """A copy of the first ``length`` writes (all by default) that can be added to without touching these.
+
+        The values themselves are shared.
+        """
         writes = Writes()
-        writes.positions = array("q", self.positions)
-        writes.keys = self.keys.copy()
-        writes.olds = self.olds.copy()
-        writes.news = self.news.copy()
+        writes.positions = self.positions[:length]
+        writes.keys = self.keys[:length]
+        writes.olds = self.olds[:length]
+        writes.news = self.news[:length]
         return writes
 
     def truncate(self, length: int) -> None:
