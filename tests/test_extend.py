@@ -8,13 +8,14 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import orgmodel as om
 from orgmodel import _log, _timeline
 from orgmodel import strategies as oms
-from orgmodel._log import AppliedLog
+from orgmodel._log import AppliedLog, Versions
+from orgmodel._writes import Writes
 
 START = dt.date(2013, 1, 1)
 
@@ -75,11 +76,15 @@ def appending_days(timeline: om.Timeline) -> st.SearchStrategy[dt.date]:
 
 
 def any_days(timeline: om.Timeline) -> st.SearchStrategy[dt.date]:
-    """Any day of the history: on a change's day, the day before or after it, or after the last."""
+    """Any day of the history: on a change's day, the day before or after it, or after the last.
+
+    Not before the first change, though: then nothing is kept, and the timeline is simply built again.
+    """
     days = {after(timeline)}
     for day in change_days(timeline):
         days.update((day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)))
-    return st.sampled_from(sorted(days))
+    first = timeline._log.starts[0] if timeline.changes else START
+    return st.sampled_from(sorted(day for day in days if day >= first))
 
 
 @st.composite
@@ -88,6 +93,40 @@ def wild_events(draw: st.DrawFn, timeline: om.Timeline, days: Any = appending_da
     then = draw(st.sampled_from(change_days(timeline)))
     event = draw(oms.events(timeline.at(then), taken=timeline.ids))
     return attrs.evolve(event, on=draw(days(timeline)))
+
+
+@st.composite
+def redated(draw: st.DrawFn, entry: om.Event | om.Change) -> om.Event | om.Change:
+    """``entry`` from its earliest day on: exact, a window, or with no earliest day; any status."""
+    day = entry.on.earliest
+    when = draw(
+        st.sampled_from(
+            [
+                om.When.exact(day),
+                om.When(day, day + dt.timedelta(days=30)),
+                om.When.parse(f"senast {day.year + 1}"),
+            ]
+        )
+    )
+    status = draw(st.sampled_from([None, *om.Status]))
+    if isinstance(entry, om.Change):
+        events = [attrs.evolve(event, on=None, status=None) for event in entry.events]
+        return om.Change(when, events, status=status or om.Status.DECIDED)
+    return attrs.evolve(entry, on=when, status=status)
+
+
+def where(base: om.Timeline, plan: list[om.Event | om.Change]) -> str:
+    """Where the plan falls in the base's history, for Hypothesis's statistics (``--hypothesis-show-statistics``)."""
+    starts = base._log.starts
+    first = min(entry.on.earliest for entry in plan) if plan else None
+    if first is None or not starts or first >= starts[-1]:
+        return "appended"
+    return "inside the history" if first >= starts[0] else "before every change"
+
+
+def same_as_rebuilt(base: om.Timeline, plan: list[om.Event | om.Change]) -> None:
+    event(where(base, plan))
+    assert outcome(lambda: base.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
 
 
 @pytest.fixture(params=[_log.SNAPSHOT_MIN_WRITES, 3], ids=["snapshots-as-shipped", "snapshots-every-few-writes"])
@@ -107,7 +146,7 @@ class TestSameAsRebuilding:
         """Versions, writes, snapshots, links, indexes: all equal, in the same order."""
         base = data.draw(oms.timelines(max_events=25, imprecise=True, statuses=True), label="base")
         plan = data.draw(oms.change_plans(base, max_events=8, imprecise=True, statuses=True), label="plan")
-        assert outcome(lambda: base.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
+        same_as_rebuilt(base, plan)
 
     @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(data=st.data())
@@ -115,7 +154,7 @@ class TestSameAsRebuilding:
         """Applied or refused, the same: the same error, worded the same, naming the same log entry."""
         base = data.draw(oms.timelines(max_events=20, imprecise=True, statuses=True), label="base")
         plan = data.draw(st.lists(wild_events(base), min_size=1, max_size=3), label="plan")
-        assert outcome(lambda: base.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
+        same_as_rebuilt(base, plan)
 
     @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(data=st.data())
@@ -123,7 +162,33 @@ class TestSameAsRebuilding:
         """Dated before the last change, the log's later changes are applied again after them, as a rebuild does."""
         base = data.draw(oms.timelines(max_events=25, imprecise=True, statuses=True), label="base")
         plan = data.draw(st.lists(wild_events(base, any_days), min_size=1, max_size=3), label="plan")
-        assert outcome(lambda: base.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
+        same_as_rebuilt(base, plan)
+
+    @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def test_a_plan_for_a_day_inside_the_history_gives_what_a_rebuild_gives(self, snapshot_every, data):
+        """A plan made for an earlier day: its changes depend on each other, and the log's later ones may be refused."""
+        base = data.draw(oms.timelines(min_events=1, max_events=20, imprecise=True, statuses=True), label="base")
+        head = om.Timeline(base.changes[: data.draw(st.integers(1, len(base.changes)), label="kept")])
+        plan = data.draw(oms.change_plans(head, max_events=5, imprecise=True, statuses=True), label="plan")
+        if data.draw(st.booleans(), label="redated"):
+            plan = [data.draw(redated(entry)) for entry in plan]
+        same_as_rebuilt(base, plan)
+
+    @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def test_a_timeline_made_by_replaying_replays_alike(self, snapshot_every, data):
+        """Each step is a plan for some day of the timeline so far; every step, and the last, equals a rebuild."""
+        timeline = data.draw(oms.timelines(min_events=1, max_events=12, imprecise=True, statuses=True), label="base")
+        for _ in range(data.draw(st.integers(1, 4), label="steps")):
+            head = om.Timeline(timeline.changes[: data.draw(st.integers(0, len(timeline.changes)))])
+            plan = data.draw(oms.change_plans(head, max_events=3, imprecise=True, statuses=True), label="plan")
+            same_as_rebuilt(timeline, plan)
+            with contextlib.suppress(om.errors.EventError):
+                timeline = timeline.with_events(plan)
+        ours, theirs = fields(timeline._log), fields(om.Timeline(list(timeline.changes))._log)
+        # Only the numbering of entries differs: each step numbers the list it was given.
+        assert {**ours, "entries": ()} == {**theirs, "entries": ()}
 
     @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(data=st.data())
@@ -152,6 +217,43 @@ class TestSameAsRebuilding:
             timeline = timeline.with_events(plan)
             everything += plan
         assert fields(timeline._log) == fields(om.Timeline(everything)._log)
+
+
+class TestCopies:
+    @given(st.lists(st.integers(0, 3), max_size=12), st.integers(0, 40))
+    def test_cutting_versions_keeps_those_set_before_the_prefix(self, steps, prefix):
+        """A cut keeps the values of the changes before the prefix, in a new object; with none, the key goes."""
+        versions: Versions[int] = Versions(-1)
+        change = 0
+        for number, step in enumerate(steps):
+            change += step
+            versions.append(change, number)
+        before = list(versions.items)
+        table = {"key": versions}
+        _log._cut(table, "key", prefix)
+        assert versions.items == before
+        kept = [
+            (change, value) for change, value in zip(versions.changes, versions.values, strict=True) if change < prefix
+        ]
+        if not kept:
+            assert table == {}
+            return
+        cut = table["key"]
+        assert cut is not versions
+        assert list(zip(cut.changes, cut.values, strict=True)) == kept
+        assert [cut.at(day) for day in range(prefix + 1)] == [versions.at(day) for day in range(prefix + 1)]
+
+    @given(st.lists(st.integers(0, 9), max_size=20), st.integers(0, 25) | st.none())
+    def test_copying_writes_keeps_the_first_ones_apart(self, keys, length):
+        """A copy holds the first ``length`` writes (all with ``None``), and adding to it leaves the original."""
+        writes = Writes()
+        for position, key in enumerate(keys):
+            writes.record(position, f"k{key}", None, f"v{position}")
+        copy = writes.copy(length)
+        assert list(copy) == list(writes)[:length]
+        copy.record(99, "new", None, "v")
+        assert list(writes)[-1:] != [copy[-1]]
+        assert len(writes) == len(keys)
 
 
 class TestWhichPath:

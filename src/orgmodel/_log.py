@@ -117,7 +117,7 @@ SNAPSHOT_MIN_WRITES = 2048
 class AppliedLog:
     """Changes applied in order, with what they did; built once, read many times.
 
-    A log is never changed once built: :meth:`extended` makes a new one that
+    A log is never changed once built: :meth:`replayed` makes a new one that
     shares what the two have in common.
     """
 
@@ -195,26 +195,44 @@ class AppliedLog:
         log.heads = base.heads.copy()
         log.held = base.held.copy()
         log.last_seen = base.last_seen.copy()
+        ended = base.ended
         if prefix < len(base.changes):
-            log._forget_after(base, prefix)
-        state = WorkingState.resume(base.state_at(prefix), log.ended(), log.deltas, log.links)
+            ended = ended.copy()
+            for entity_id in log._forget_after(base, prefix):
+                del ended[entity_id]
+        state = WorkingState.resume(base.state_at(prefix), ended, log.deltas, log.links)
         log._apply_all(state, changes, entries, errors=None, shared=base)
         return log
 
-    def _forget_after(self, base: AppliedLog, prefix: int) -> None:
-        """Drop from this copy of ``base``'s tables what its changes from ``prefix`` on recorded."""
+    def _forget_after(self, base: AppliedLog, prefix: int) -> list[str]:
+        """Drop from this copy of ``base``'s tables what its changes from ``prefix`` on recorded.
+
+        Returns the ids of the entities those changes ended.
+        """
         start = base.change_deltas[prefix]
-        for key in dict.fromkeys(base.deltas.keys[start:]):
+        writes = base.deltas
+        for key in dict.fromkeys(writes.keys[start:]):
             _cut(self.versions, key, prefix)
-        for old, new in zip(base.deltas.olds[start:], base.deltas.news[start:], strict=True):
+        ended = []
+        # A head or a holder is noted for a unit or person that a write of a post moved from or to (see _record).
+        units, people = set(), set()
+        for old, new in zip(writes.olds[start:], writes.news[start:], strict=True):
             if new is None and old is not None and not isinstance(old, Relation):
                 del self.last_seen[old.id]
-        # Which units' heads and people's posts the later changes moved is not in the writes: look at each.
-        tables: tuple[dict[str, Versions[Any]], ...] = (self.heads, self.held)
-        for table in tables:
-            for key, versions in list(table.items()):
-                if versions.items[len(versions.items) // 2 - 1] >= prefix:
+                ended.append(old.id)
+            for post in (old, new):
+                if isinstance(post, Post):
+                    if post.heads and post.unit is not None:
+                        units.add(post.unit)
+                    if post.holder is not None:
+                        people.add(post.holder)
+        tables: tuple[tuple[dict[str, Versions[Any]], set[str]], ...] = ((self.heads, units), (self.held, people))
+        for table, moved in tables:
+            for key in moved:
+                versions = table.get(key)
+                if versions is not None and versions.items[len(versions.items) // 2 - 1] >= prefix:
                     _cut(table, key, prefix)
+        return ended
 
     def _apply_all(
         self,
@@ -297,8 +315,12 @@ class AppliedLog:
             held = tuple(sorted(state.held.get(person, ())))
             note_version(self.held, shared.held if shared is not None else None, person, (), index, held)
 
+    @cached_property
     def ended(self) -> dict[str, tuple[Entity, When]]:
-        """Every entity that has ended, with its last value and the date of the change that ended it."""
+        """Every entity that has ended, with its last value and the date of the change that ended it.
+
+        Kept once worked out, like the log itself: not to be changed.
+        """
         found = {}
         versions_of, changes = self.versions, self.changes
         for entity_id, entity in self.last_seen.items():

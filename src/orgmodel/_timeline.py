@@ -107,11 +107,12 @@ class Timeline:
 
         The new events apply after every event already in the log that shares
         their earliest day.  Only they, and the log's changes that come after
-        them, are applied: the changes before stay as they were checked.  So a
-        plan, or the next step of a state machine, costs about as much as the
-        organisation on the last day, not as the whole history; an event on
-        the history's first days means applying nearly all of it again.  (A
-        timeline made by :meth:`lenient` that left changes out is built again.)
+        them, are applied: the changes before stay as they were checked, and
+        the log's tables are copied (a pointer per write).  So a plan, or the
+        next step of a state machine, costs about as much as the organisation
+        on the last day, not as the whole history; an event on the history's
+        first days means applying nearly all of it again.  (A timeline made by
+        :meth:`lenient` that left changes out is built again.)
 
         >>> import orgmodel as om
         >>> org = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01")])
