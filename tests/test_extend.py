@@ -140,6 +140,11 @@ def snapshot_every(request, monkeypatch):
 
 
 class TestSameAsRebuilding:
+    @pytest.fixture(autouse=True)
+    def replay_from_anywhere(self, monkeypatch):
+        """Small logs would often be built again (see ``REPLAY_MIN_SHARE``): here any prefix is replayed from."""
+        monkeypatch.setattr(_log, "REPLAY_MIN_SHARE", 0)
+
     @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(data=st.data())
     def test_a_plan_after_the_last_day_gives_the_log_a_rebuild_gives(self, snapshot_every, data):
@@ -319,6 +324,20 @@ class TestWhichPath:
         assert later._log.versions["u"].changes == [0, 1, 2]
         assert fields(later._log) == fields(rebuilt(org, plan)._log)
         assert org.entity("u", on="2014-02-01").name == "A"
+
+    def test_a_log_mostly_after_the_new_events_is_built_again(self, paths):
+        """Replaying from a prefix that holds under a quarter of the writes would cost as much as building again."""
+        org = om.Timeline(
+            [
+                om.Establish(om.Unit("u", "A"), on="2014-01-01"),
+                *(om.Rename("u", f"A{month}", on=f"2014-{month:02}-02") for month in range(2, 13)),
+            ]
+        )
+        paths.clear()
+        for day in ("2014-01-15", "2014-03-15", "2014-12-15"):
+            org.with_events(om.Establish(om.Unit("ny", "Nya enheten"), on=day))
+        # Of the 12 writes, 1 would be kept, then 3 (a quarter), then all.
+        assert paths == ["rebuilt", ("replayed from", 3), ("replayed from", 12)]
 
     def test_a_lenient_timeline_that_left_changes_out_is_built_again(self, paths, monkeypatch):
         """Undoing a refused change moves what it put back to the end of the state: a rebuild sets the order right."""

@@ -112,6 +112,9 @@ class DayState(NamedTuple):
 
 #: A snapshot is taken once this many writes have piled up since the last (or more, for a large organisation).
 SNAPSHOT_MIN_WRITES = 2048
+#: Replaying from a prefix is done when the prefix holds at least this share of the log's writes.  Below it,
+#: building again costs about the same: cutting back what the later writes recorded is not free either.
+REPLAY_MIN_SHARE = 0.25
 
 
 class AppliedLog:
@@ -165,7 +168,7 @@ class AppliedLog:
         the new changes, and any of ``base``'s that come after them, which
         must be checked again.  The caller sees to it that the order is the one
         a build from all the changes would take, and that ``base`` refused no
-        change (see ``undid``).
+        change (see ``undid`` and :meth:`worth_replaying`).
 
         ``base`` is left as it was, also when a change is rejected.  The result
         equals the log built from all the changes at once, field by field.  Its
@@ -203,6 +206,10 @@ class AppliedLog:
         state = WorkingState.resume(base.state_at(prefix), ended, log.deltas, log.links)
         log._apply_all(state, changes, entries, errors=None, shared=base)
         return log
+
+    def worth_replaying(self, prefix: int) -> bool:
+        """Whether :meth:`replayed` from ``prefix`` can be used, and pays off against building again."""
+        return not self.undid and prefix > 0 and self.change_deltas[prefix] >= REPLAY_MIN_SHARE * len(self.deltas)
 
     def _forget_after(self, base: AppliedLog, prefix: int) -> list[str]:
         """Drop from this copy of ``base``'s tables what its changes from ``prefix`` on recorded.

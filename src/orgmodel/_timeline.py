@@ -110,9 +110,9 @@ class Timeline:
         them, are applied: the changes before stay as they were checked, and
         the log's tables are copied (a pointer per write).  So a plan, or the
         next step of a state machine, costs about as much as the organisation
-        on the last day, not as the whole history; an event on the history's
-        first days means applying nearly all of it again.  (A timeline made by
-        :meth:`lenient` that left changes out is built again.)
+        on the last day, not as the whole history.  When fewer than a quarter
+        of the log's writes come before the new events, or the timeline was
+        made by :meth:`lenient` and left changes out, it is built again.
 
         >>> import orgmodel as om
         >>> org = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01")])
@@ -137,7 +137,7 @@ class Timeline:
             # A rebuild sorts stably by earliest day, so the log's changes up to the first new one's earliest
             # day stay first, as they are: only those after it are applied again, merged with the new ones.
             prefix = bisect.bisect_right(base.starts, min(change.on.earliest for change in added.values()))
-            if base.undid or not prefix:
+            if not base.worth_replaying(prefix):
                 timeline._log = _build([*base.changes, *added.values()], errors=None)
                 return timeline
             later = [*range(prefix, count), *added]
