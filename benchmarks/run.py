@@ -723,25 +723,23 @@ class Bench:
             changed = timeline.with_events(plan)
             return changed, changed.entity(probe, on=end)
 
+        planned = self.naive
+        for event in plan:
+            if planned is not None and event.on is not None:
+                planned = planned.with_event(event.on.earliest, event)
+
         def check(result: tuple[om.Timeline, object]) -> None:
             changed, found = result
             same("planned rename", found, changed.at(end).units[probe])
             same("every planned rename", [changed.entity(unit, on=end).name for unit in units], [e.name for e in plan])
-            if self.naive is not None:
-                naive_log = self.naive
-                for event in plan:
-                    assert event.on is not None
-                    naive_log = naive_log.with_event(event.on.earliest, event)
-                same("planned renames vs naive", plan[-1].name, naive_log.replay(end).nodes[probe]["name"])
+            if planned is not None:
+                same("planned renames vs naive", plan[-1].name, planned.replay(end).nodes[probe]["name"])
 
         seconds = measure(ours, repeat, check=check)
         naive_seconds = None
-        if self.naive is not None:
-            naive_log = self.naive
-            for event in plan:
-                assert event.on is not None
-                naive_log = naive_log.with_event(event.on.earliest, event)
-            naive_seconds = measure(lambda: naive_log.replay(end).nodes[probe]["name"], repeat)
+        if planned is not None:
+            replayed = planned
+            naive_seconds = measure(lambda: replayed.replay(end).nodes[probe]["name"], repeat)
         self.rows.append(
             Row(
                 f"plan: with_events({PLAN_EVENTS} events after the last day) + entity query",
