@@ -1,4 +1,4 @@
-"""``with_events`` after the last day applies only the new changes: the log equals a rebuild, field by field."""
+"""``with_events`` applies only the new changes and the log's later ones: the log equals a rebuild, field by field."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ def fields(log: AppliedLog) -> dict[str, Any]:
         "deltas": list(log.deltas),
         "links": list(log.links),
         "mentions": list(log.mentions.items()),
+        "ended": list(log.ended.items()),
+        "undid": log.undid,
     }
 
 
