@@ -85,6 +85,22 @@ class Versions(Generic[V]):
         versions.items = self.items.copy()
         return versions
 
+    def before(self, prefix: int) -> Versions[V] | None:
+        """A copy of the versions set by the first ``prefix`` changes (``None`` when there are none)."""
+        items, count = self.items, len(self.items) // 2
+        kept = bisect.bisect_left(items, prefix, 0, count)
+        if not kept:
+            return None
+        versions = Versions(self.default)
+        versions.items = items[:kept] + items[count : count + kept]
+        return versions
+
+    @property
+    def last_change(self) -> int:
+        """The change that set the last value (there must be one)."""
+        change: int = self.items[len(self.items) // 2 - 1]
+        return change
+
     @property
     def changes(self) -> list[int]:
         """The changes that set a value, in order."""
@@ -237,7 +253,7 @@ class AppliedLog:
         for table, moved in tables:
             for key in moved:
                 versions = table.get(key)
-                if versions is not None and versions.items[len(versions.items) // 2 - 1] >= prefix:
+                if versions is not None and versions.last_change >= prefix:
                     _cut(table, key, prefix)
         return ended
 
@@ -332,8 +348,7 @@ class AppliedLog:
         versions_of, changes = self.versions, self.changes
         for entity_id, entity in self.last_seen.items():
             # Ids are never reused, so the last version is the end: its change is the last of the changes kept.
-            items = versions_of[entity_id].items
-            found[entity_id] = (entity, changes[items[len(items) // 2 - 1]].on)
+            found[entity_id] = (entity, changes[versions_of[entity_id].last_change].on)
         return found
 
     def view(self, day: dt.date) -> LogView:
@@ -482,15 +497,11 @@ class AppliedLog:
 
 def _cut(table: dict[K, Versions[Any]], key: K, prefix: int) -> None:
     """Replace the versions of ``key`` by a copy of those set by the first ``prefix`` changes (none: drop the key)."""
-    versions = table[key]
-    items, count = versions.items, len(versions.items) // 2
-    kept = bisect.bisect_left(items, prefix, 0, count)
-    if kept:
-        cut = Versions(versions.default)
-        cut.items = items[:kept] + items[count : count + kept]
-        table[key] = cut
-    else:
+    kept = table[key].before(prefix)
+    if kept is None:
         del table[key]
+    else:
+        table[key] = kept
 
 
 def note_version(

@@ -140,10 +140,9 @@ class Timeline:
             if not base.worth_replaying(prefix):
                 timeline._log = _build([*base.changes, *added.values()], errors=None)
                 return timeline
-            later = [*range(prefix, count), *added]
-            later.sort(key=lambda index: (base.changes[index] if index < count else added[index]).on.earliest)
-            changes = [base.changes[index] if index < count else added[index] for index in later]
-            timeline._log = AppliedLog.replayed(base, prefix, changes, later)
+            pending = {index: base.changes[index] for index in range(prefix, count)} | added
+            later = sorted(pending, key=lambda index: pending[index].on.earliest)
+            timeline._log = AppliedLog.replayed(base, prefix, [pending[index] for index in later], later)
         return timeline
 
     def changes_between(self, start: DayLike | None = None, end: DayLike | None = None) -> tuple[Change, ...]:
