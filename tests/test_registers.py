@@ -71,7 +71,7 @@ class TestSeats:
         org = government(om.Change("2002-01-01", [om.Appoint("whip", "bob"), om.Appoint("whip", "cat")]))
         chart = org.at("2002-01-01")
         assert chart.holder("pm").id == "ann"
-        with pytest.raises(om.InvalidArgumentError, match="has 2 holders .* use holders"):
+        with pytest.raises(om.InvalidArgumentError, match=r"has 2 holders .* use holders"):
             chart.holder("whip")
 
     def test_vacating_a_post_with_several_holders_says_which(self):
@@ -81,7 +81,7 @@ class TestSeats:
             org.with_events(om.Vacate("whip", on="2003-01-01"))
         later = org.with_events(om.Vacate("whip", "bob", on="2003-01-01"))
         assert [person.id for person in later.at("2003-01-01").holders("whip")] == ["cat"]
-        with pytest.raises(om.ConflictError, match="'Ann Archer' .* does not hold"):
+        with pytest.raises(om.ConflictError, match=r"'Ann Archer' .* does not hold"):
             org.with_events(om.Vacate("whip", "ann", on="2003-01-01"))
 
     def test_a_hand_over_lets_the_new_holder_start_before_the_old_one_leaves(self):
@@ -230,7 +230,8 @@ class TestLineage:
             om.Change("2007-09-01", [om.Transfer("exports", "dius"), om.Move("sec-t", "dius"), om.Dissolve("dtc")]),
         )
         overlap = org.at("2007-07-15")
-        assert "dtc" in overlap and "dius" in overlap
+        assert "dtc" in overlap
+        assert "dius" in overlap
         (link,) = [link for link in org.lineage("dius").predecessors if link.kind is om.LinkKind.SUCCEEDED]
         assert (link.predecessor, str(link.on), str(link.predecessor_ended), link.overlaps) == (
             "dtc",
