@@ -20,6 +20,7 @@ import datetime as dt
 import gc
 import hashlib
 import importlib.metadata
+import importlib.util
 import math
 import os
 import platform
@@ -29,6 +30,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -357,6 +359,15 @@ class Bench:
         self.retroactive(self.workload.first_day + dt.timedelta(days=180), "day 180")
         self.retroactive(self.day - dt.timedelta(days=30), "30 days before the last")
         self.plan()
+        self.fact_tables()
+        self.sql_engines()
+        return SizeReport(self.name, self.describe(), self.rows, self.notes)
+
+    def run_tables(self) -> SizeReport:
+        """Only the fact tables and the SQL engines (``--only tables``): ingest, then those measures."""
+        self.ingest()
+        self.fact_tables()
+        self.sql_engines()
         return SizeReport(self.name, self.describe(), self.rows, self.notes)
 
     def describe(self) -> list[tuple[str, str]]:
@@ -771,6 +782,85 @@ class Bench:
             )
         )
 
+    # --- fact tables and SQL engines (orgmodel.io) ----------------------------------------------------
+
+    def fact_tables(self) -> None:
+        """Working out the fact tables (``timeline.facts()``) and writing them to Parquet (needs pyarrow)."""
+        if not _installed("pyarrow"):
+            self.notes.append("fact tables skipped (pyarrow not installed: pip install -e '.[duckdb]')")
+            return
+        timeline, repeat = self.timeline, self.options.repeat
+        log(f"{self.name}: fact tables")
+        facts = timeline.facts()
+        rows = sum(facts.count(name) for name in facts.names)
+        seconds = measure(timeline.facts, repeat, check=lambda found: same("fact rows", repr(found), repr(facts)))
+        self.rows.append(Row(f"fact tables: timeline.facts() ({rows:,} rows in {len(facts)} tables)", "ms", seconds))
+        with tempfile.TemporaryDirectory() as folder:
+            written = measure(lambda: facts.write_parquet(folder), repeat)
+            size = sum(path.stat().st_size for path in Path(folder).iterdir())
+        self.rows.append(Row(f"fact tables: .write_parquet(folder) ({size / 2**20:,.1f} MB of Parquet)", "ms", written))
+
+    def sql_engines(self) -> None:
+        """As-of questions on DuckDB over the Parquet fact tables, against the same questions in memory.
+
+        DuckDB reads the files on every query (the operating system caches
+        them) and hands back Python tuples, as ``timeline.edges`` does.
+        """
+        if not (_installed("duckdb") and _installed("pyarrow")):
+            self.notes.append("DuckDB skipped (not installed: pip install -e '.[duckdb]')")
+            return
+        from orgmodel.io import duck
+
+        timeline, repeat, day = self.timeline, self.options.repeat, self.day
+        log(f"{self.name}: as-of questions on DuckDB over Parquet")
+        with tempfile.TemporaryDirectory() as folder:
+            timeline.facts().write_parquet(folder)
+            connected = measure(lambda: duck.connect(folder), repeat)
+            self.rows.append(Row("DuckDB: duck.connect(folder) (a view per table)", "ms", connected))
+            connection = duck.connect(folder)
+
+            kinds = ("contains", "reports_to")
+            expected = timeline.edges(day, kinds=kinds)
+            memory = measure(lambda: timeline.edges(day, kinds=kinds), repeat)
+            on_duckdb = measure(
+                lambda: duck.edges(connection, day, kinds=kinds).fetchall(),
+                repeat,
+                check=lambda found: same_edges("edges on DuckDB vs in memory", expected, found),
+            )
+            self.rows.append(
+                Row(
+                    f"DuckDB: duck.edges(day) ({len(expected):,} contains + reports_to)",
+                    "ms",
+                    on_duckdb,
+                    target=_against_memory("timeline.edges(day)", memory, on_duckdb),
+                )
+            )
+
+            def in_memory() -> list[tuple[str, str]]:
+                return [
+                    (post.id, holding.person) for post in timeline.at(day).posts.values() for holding in post.holders
+                ]
+
+            held = sorted(in_memory())
+            memory = measure(in_memory, repeat)
+            on_duckdb = measure(
+                lambda: duck.holders(connection, day).fetchall(),
+                repeat,
+                check=lambda found: same("holders on DuckDB vs in memory", sorted((r[0], r[3]) for r in found), held),
+            )
+            self.rows.append(
+                Row(
+                    f"DuckDB: duck.holders(day) ({len(held):,} holdings)",
+                    "ms",
+                    on_duckdb,
+                    target=_against_memory("timeline.at(day) holders", memory, on_duckdb),
+                )
+            )
+        self.notes.append(
+            "DuckDB rows: each query reads the Parquet files (OS-cached) and returns Python tuples; "
+            "'in memory' is the same question asked of the timeline already built"
+        )
+
 
 # --- one entity's long history -----------------------------------------------------------------------------
 
@@ -828,6 +918,15 @@ def _per_event(seconds: float, events: int) -> str:
     return f"{_value(seconds / max(1, events), 'µs')} µs per event"
 
 
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def _against_memory(what: str, memory: float, engine: float) -> str:
+    """The in-memory time of the same question, and how many times longer the engine takes."""
+    return f"in memory ({what}): {_value(memory, 'ms')} ms; engine ÷ memory {engine / memory:,.3g}×"
+
+
 def _mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
@@ -854,6 +953,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--naive", choices=("auto", "always", "never"), default="auto", help="run the naive replay (auto: not at XL)"
     )
     parser.add_argument("--no-raphtory", action="store_true", help="skip Raphtory even if it is installed")
+    parser.add_argument(
+        "--only", choices=("tables",), help="run only some measures: 'tables' = fact tables and DuckDB (after ingest)"
+    )
     parser.add_argument(
         "--renames",
         default=",".join(str(count) for count in RENAMES),
@@ -931,7 +1033,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         start = time.perf_counter()
         workload = synthetic.generate(name, seed=options.seed)
         generated = time.perf_counter() - start
-        size_report = Bench(name, workload, options).run()
+        bench = Bench(name, workload, options)
+        size_report = bench.run_tables() if arguments.only == "tables" else bench.run()
         size_report.notes.append(f"generating the workload took {generated:.1f} s")
         size_report.notes.append(
             f"process max RSS so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:,.0f} MB"

@@ -74,6 +74,9 @@ PUBLIC_MODULES = (
     "orgmodel.invariants",
     "orgmodel.strategies",
     "orgmodel.testing",
+    "orgmodel.io.sql",
+    "orgmodel.io.duck",
+    "orgmodel.io.spark",
     "orgmodel",
 )
 

@@ -26,6 +26,9 @@ PUBLIC_MODULES = (
     "orgmodel.render",
     "orgmodel.strategies",
     "orgmodel.testing",
+    "orgmodel.io.sql",
+    "orgmodel.io.duck",
+    "orgmodel.io.spark",
 )
 
 

@@ -203,6 +203,13 @@ class TestMistakes:
             duck.connect(om.examples.nacka().facts())
 
 
+def test_a_unit_not_there_that_day_has_no_subtree():
+    """The subtree of a unit that does not exist (yet, or at all) is no rows."""
+    connection = duck.connect(om.examples.nacka().facts())
+    assert duck.subtree(connection, "fornyelseenheten", "2012-01-01").fetchall() == []
+    assert duck.subtree(connection, "no-such-unit", "2015-01-01").fetchall() == []
+
+
 def test_no_kind_asked_for_is_no_edge():
     """``kinds=[]`` asks for nothing and gets no rows, in the usual columns."""
     relation = duck.edges(duck.connect(om.examples.nacka().facts()), "2015-01-01", kinds=[])

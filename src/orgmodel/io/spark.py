@@ -307,6 +307,11 @@ def _items(
     from orgmodel._timeline import Timeline
 
     named: Iterable[tuple[str, Any]]
+    if isinstance(organisations, (str, os.PathLike)):
+        raise InvalidArgumentError(
+            f"organisations must be several files or a mapping of names, got one path {os.fspath(organisations)!r}: "
+            f"pass [path] for one, or folder.glob('*.yaml') for a folder's"
+        )
     if isinstance(organisations, Mapping):
         named = organisations.items()
     else:

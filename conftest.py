@@ -1,0 +1,32 @@
+"""Settings for every test of the repository: the Spark tests, and the examples of orgmodel.io.spark.
+
+Tests marked ``spark`` (and the docstring examples of ``orgmodel/io/spark.py``,
+marked here) need pyspark and Java; where either is missing they are skipped
+with the reason.  CI runs them as a step of their own: ``pytest -m spark``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+
+import pytest
+
+
+def spark_missing() -> str | None:
+    """Why Spark cannot run here, or ``None`` when it can."""
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed: pip install -e '.[spark]'"
+    if shutil.which("java") is None and "JAVA_HOME" not in os.environ:
+        return "Spark needs Java 17 or later, and no java is on PATH or in JAVA_HOME"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    missing = spark_missing()
+    for item in items:
+        if item.path.name == "spark.py" and item.path.parent.name == "io":
+            item.add_marker(pytest.mark.spark)
+        if missing is not None and item.get_closest_marker("spark") is not None:
+            item.add_marker(pytest.mark.skip(reason=missing))
