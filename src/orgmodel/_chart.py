@@ -697,9 +697,7 @@ class OrgChart:
                 keep[key] = attrs.evolve(value, reports_to=None)
         relations = [r for r in self._relations if r.source in keep and r.target in keep]
         kept = set(keep) | {relation.key for relation in relations}
-        chart = OrgChart(
-            self.day, keep, relations, planned=self._planned & kept, categories=self._categories
-        )
+        chart = OrgChart(self.day, keep, relations, planned=self._planned & kept, categories=self._categories)
         chart._uncertainty = {key: mark for key, mark in self._uncertainty.items() if key in kept}
         chart._uncertain = frozenset(chart._uncertainty)
         chart._unsure = {key: slots for key, slots in self._unsure.items() if key in kept}

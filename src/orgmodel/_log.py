@@ -30,8 +30,8 @@ from orgmodel._chart import OrgChart
 from orgmodel._entities import Category, Entity, Function, Person, Post, Relation, RelationKey, Unit
 from orgmodel._events import Change, Establish, Event, Merge, SpinOff, Split, Status
 from orgmodel._nameindex import NameIndex
-from orgmodel._uncertain import Possible, Uncertainty, certain_state, keep_whole
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
+from orgmodel._uncertain import Possible, Uncertainty, certain_state, keep_whole
 from orgmodel._writes import Writes
 from orgmodel.dates import When
 from orgmodel.errors import EventError

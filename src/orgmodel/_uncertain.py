@@ -139,7 +139,9 @@ def _alternative(slot: Slot, values: tuple[object, ...], name_of: Any) -> str:
     if slot == "owner":
         return "may still be owned by " + " or ".join(name_of(value) for value in shown)
     if slot == "reports_to":
-        return "may still report to " + " or ".join(name_of(value) for value in shown) if shown else "may report to no one"
+        return (
+            "may still report to " + " or ".join(name_of(value) for value in shown) if shown else "may report to no one"
+        )
     if isinstance(slot, tuple) and slot[0] == "holder":
         return f"{name_of(slot[1])} may {'still hold' if values == (True,) else 'not hold'} it"
     if isinstance(slot, tuple) and slot[0] == "roles":
@@ -252,9 +254,7 @@ class Possible:
                 continue  # an end that surely happened is the last write
             latest = min(writer.latest, day)
             if all(
-                other is writer
-                or other.earliest < latest
-                or (other.earliest == latest and other.entry < writer.entry)
+                other is writer or other.earliest < latest or (other.earliest == latest and other.entry < writer.entry)
                 for other in settled
             ):
                 found.add(writer.value)
@@ -314,7 +314,9 @@ def keep_whole(entities: dict[str, Entity], relations: dict[Any, Relation], ghos
     while changed:
         changed = False
         for key, value in list(pending.items()):
-            ends = (value.source, value.target) if isinstance(value, Relation) else [ref for _, ref in value.references()]
+            ends = (
+                (value.source, value.target) if isinstance(value, Relation) else [ref for _, ref in value.references()]
+            )
             if all(end in entities or end in pending for end in ends):
                 continue
             del pending[key]
