@@ -291,8 +291,8 @@ class Possible:
             if others:
                 alternatives[slot] = tuple(sorted(others, key=repr))
         uncertainty = Uncertainty(
-            may_not_exist_yet=ABSENT in exists and not ghost and self._birth_pending(writers),
-            may_have_ended=ghost or (ABSENT in exists and not self._birth_pending(writers)),
+            may_not_exist_yet=ABSENT in exists and self._birth_pending(writers),
+            may_have_ended=ABSENT in exists and death is not None,
             alternatives=alternatives,
             ghost=ghost,
         )
