@@ -1,0 +1,195 @@
+"""Saving over a YAML file someone keeps: what did not change stays exactly as they wrote it.
+
+A :class:`~orgmodel.Timeline` does not remember the file it came from (it
+may have been built in code, loaded from JSON, or edited since).  Instead,
+:func:`text_to_save` compares the timeline with the file *on disk*:
+
+1. the file is read twice — by orgmodel's own reader, which says which
+   change each entry of ``events`` is, and in ruamel.yaml's round-trip mode,
+   which keeps its comments, order, quoting and layout;
+2. each change of the timeline is matched with an equal entry of the file;
+   those entries are left exactly as written.  An entry that no longer
+   matches is, when a new change looks like it (same kind of event on the
+   same thing), updated in place key by key, keeping its comments; the
+   other old entries are dropped, the other new changes inserted after the
+   entry of the change that precedes them;
+3. new and changed parts are written by orgmodel's writer, then styled like
+   the file (:class:`~orgmodel._yamltree.Layout`); entities the new events
+   declare are added to the file's ``entities`` lists (or written inline if
+   the file declares none), and declarations no event uses any more go;
+4. the result is read back, and used only if it gives exactly the timeline.
+
+Anything else — no file, a file orgmodel cannot read, a file already in
+orgmodel's own canonical form, a file sharing less than half its changes
+with the timeline (a different timeline: the author's notes would not fit
+it), or a result that does not read back (a warning says so) — gets the
+canonical form of :func:`orgmodel.dumps`.  Without a ``title``, the file's
+title is kept either way.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from orgmodel import _writer
+from orgmodel._entities import Entity
+from orgmodel._events import Change, Source
+from orgmodel._timeline import Timeline
+from orgmodel.errors import OrgModelError
+
+#: Files longer than this (in characters) are saved in the canonical form: the round trip is pure Python.
+MAX_KEPT_CHARACTERS = 8 * 1024 * 1024
+
+
+def text_to_save(path: Path, timeline: Timeline, *, title: str | None) -> str:
+    """The YAML text that saving ``timeline`` over ``path`` writes (see the module's docstring)."""
+    existing = _existing_text(path)
+    kept = KeptFile.read(existing, os.fspath(path)) if existing is not None else None
+    if kept is None:
+        return canonical(timeline, title)
+    if title is None:
+        title = kept.title
+    if existing == canonical(kept.timeline, kept.title) or len(existing or "") > MAX_KEPT_CHARACTERS:
+        return canonical(timeline, title)
+    plan = kept.match(timeline)
+    if 2 * plan.kept < len(kept.changes):
+        return canonical(timeline, title)
+    from orgmodel import _roundtrip
+
+    for pairing in (True, False):
+        try:
+            text = _roundtrip.rewrite(kept, timeline, title, plan if pairing else kept.match(timeline, pair=False))
+        except Exception:  # a bug in keeping the layout must cost the layout, never the save
+            continue
+        if _reads_back(text, timeline, os.fspath(path)):
+            return text
+    warnings.warn(
+        f"{os.fspath(path)}: could not keep the file's layout and comments; saved it in orgmodel's own form",
+        UserWarning,
+        stacklevel=3,
+    )
+    return canonical(timeline, title)
+
+
+def canonical(timeline: Timeline, title: str | None) -> str:
+    """The canonical YAML of :func:`orgmodel.dumps`."""
+    return _writer.to_yaml(_writer.document(timeline, title=title))
+
+
+def _existing_text(path: Path) -> str | None:
+    try:
+        return Path(os.path.realpath(path)).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _reads_back(text: str, timeline: Timeline, name: str) -> bool:
+    from orgmodel import _files
+
+    try:
+        return _files.loads(text, name=name) == timeline
+    except OrgModelError:
+        return False
+
+
+@attrs.frozen
+class Plan:
+    """Which entry of the file each change of the timeline takes."""
+
+    #: For each change of the new timeline (in order): the index of the file entry it takes, or None if new.
+    places: tuple[int | None, ...]
+    #: The file entries taken by an equal change (left as written).
+    unchanged: frozenset[int]
+
+    @property
+    def kept(self) -> int:
+        return len(self.unchanged)
+
+
+class KeptFile:
+    """An orgmodel YAML file on disk, read both for its meaning and for its layout."""
+
+    def __init__(self, text: str, name: str, document: Any, changes: list[Change], reader: Any, timeline: Timeline):
+        self.text = text
+        self.name = name
+        self.title: str | None = document.get("title") if isinstance(document.get("title"), str) else None
+        #: The change each entry of ``events`` makes, in the file's order.
+        self.changes = changes
+        self.timeline = timeline
+        self.has_catalogue = "entities" in document
+        self.rows: dict[str, Entity] = {
+            ident: _writer._static(entity) for ident, (entity, _) in reader.catalogue.items()
+        }
+        self.source_names: dict[Source, str] = {}
+        for source_name, source in reader.sources.items():
+            self.source_names.setdefault(attrs.evolve(source, quote=None), source_name)
+
+    @classmethod
+    def read(cls, text: str, name: str) -> KeptFile | None:
+        """The file, or None if it is not a valid orgmodel file."""
+        from orgmodel import _document, _reader
+
+        try:
+            document = _document.parse(text, file=name, json_format=False)
+        except OrgModelError:
+            return None
+        if not isinstance(document, dict):
+            return None
+        reader = _reader.Reader(name)
+        entries = reader.read(document)
+        if reader.problems:
+            return None
+        timeline, errors = Timeline.lenient(entries)
+        if errors:
+            return None
+        place = {entry.origin: index for index, entry in enumerate(entries)}
+        changes: list[Change | None] = [None] * len(entries)
+        for change in timeline.changes:
+            index = place.get(change.origin)
+            if index is None or changes[index] is not None:
+                return None
+            changes[index] = change
+        if any(change is None for change in changes):
+            return None
+        return cls(text, name, document, [change for change in changes if change is not None], reader, timeline)
+
+    # --- matching ----------------------------------------------------------------------------
+
+    def match(self, timeline: Timeline, *, pair: bool = True) -> Plan:
+        """Each change's entry: an equal one if any, else (with ``pair``) an old entry it looks like."""
+        free: dict[Change, list[int]] = {}
+        for index, change in enumerate(self.changes):
+            free.setdefault(change, []).append(index)
+        places: list[int | None] = []
+        for change in timeline.changes:
+            indices = free.get(change)
+            places.append(indices.pop(0) if indices else None)
+        unchanged = frozenset(index for index in places if index is not None)
+        if pair:
+            left = [index for index in range(len(self.changes)) if index not in unchanged]
+            for position, change in enumerate(timeline.changes):
+                if places[position] is not None or not left:
+                    continue
+                score, best = max((_likeness(self.changes[index], change), index) for index in reversed(left))
+                if score > 0:
+                    places[position] = best
+                    left.remove(best)
+        return Plan(tuple(places), unchanged)
+
+
+def _likeness(old: Change, new: Change) -> int:
+    """How much a new change looks like an old one: 0 unless they touch the same thing the same way."""
+    shared = len(_subjects(old) & _subjects(new))
+    if not shared:
+        return 0
+    return 4 * shared + (old.on == new.on) + (old.source == new.source) + (len(old.events) == len(new.events))
+
+
+def _subjects(change: Change) -> set[tuple[str, tuple[str, ...]]]:
+    """Each event's kind and what it acts on first."""
+    return {(event.event_type, event.subjects()[:1]) for event in change.events}
