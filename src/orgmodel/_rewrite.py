@@ -30,6 +30,7 @@ title is kept either way.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,9 @@ from orgmodel._events import Change, Source
 from orgmodel._timeline import Timeline
 from orgmodel.errors import OrgModelError
 
-#: Files longer than this (in characters) are saved in the canonical form: the round trip is pure Python.
-MAX_KEPT_CHARACTERS = 8 * 1024 * 1024
+#: Files longer than this (in characters) are saved in the canonical form: the round trip is pure Python
+#: (about 0.5 s for the 66 kB of the Nacka file), and files this long are written by programs, not people.
+MAX_KEPT_CHARACTERS = 2 * 1024 * 1024
 
 
 def text_to_save(path: Path, timeline: Timeline, *, title: str | None) -> str:
@@ -54,11 +56,15 @@ def text_to_save(path: Path, timeline: Timeline, *, title: str | None) -> str:
         return canonical(timeline, title)
     if title is None:
         title = kept.title
-    if existing == canonical(kept.timeline, kept.title) or len(existing or "") > MAX_KEPT_CHARACTERS:
+    if kept.text == canonical(kept.timeline, kept.title):
+        return canonical(timeline, title)
+    if len(kept.text) > MAX_KEPT_CHARACTERS:
+        if _COMMENT.search(kept.text):
+            _warn(path, f"it is longer than {MAX_KEPT_CHARACTERS} characters")
         return canonical(timeline, title)
     plan = kept.match(timeline)
     if 2 * plan.kept < len(kept.changes):
-        return canonical(timeline, title)
+        return canonical(timeline, title)  # a different timeline: the file's notes would not fit it
     from orgmodel import _roundtrip
 
     for pairing in (True, False):
@@ -68,12 +74,19 @@ def text_to_save(path: Path, timeline: Timeline, *, title: str | None) -> str:
             continue
         if _reads_back(text, timeline, os.fspath(path)):
             return text
-    warnings.warn(
-        f"{os.fspath(path)}: could not keep the file's layout and comments; saved it in orgmodel's own form",
-        UserWarning,
-        stacklevel=3,
-    )
+    _warn(path, "the result did not read back as the timeline (please report this)")
     return canonical(timeline, title)
+
+
+_COMMENT = re.compile(r"(?m)(^|\s)#")
+
+
+def _warn(path: Path, why: str) -> None:
+    warnings.warn(
+        f"{os.fspath(path)}: saved in orgmodel's own form, without the file's comments and layout: {why}",
+        UserWarning,
+        stacklevel=4,
+    )
 
 
 def canonical(timeline: Timeline, title: str | None) -> str:
@@ -83,7 +96,8 @@ def canonical(timeline: Timeline, title: str | None) -> str:
 
 def _existing_text(path: Path) -> str | None:
     try:
-        return Path(os.path.realpath(path)).read_text(encoding="utf-8")
+        with Path(os.path.realpath(path)).open(encoding="utf-8", newline="") as stream:
+            return stream.read()  # with its line ends as they are
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import itertools
 import re
 from collections import Counter
 from typing import Any, NamedTuple
@@ -338,8 +337,8 @@ def _joined(before: str, after: str) -> str:
 def _split(text: str, column: int) -> tuple[str, str]:
     """A tail cut in two: what stays with its node, and the headings (lines no deeper than ``column``) after it.
 
-    The blank lines that separated the node from what follows stay too, so
-    that they also separate it from what is inserted after it.
+    Blank lines with no heading after them stay too, so that they also
+    separate the node from what is inserted after it.
     """
     eol, newline, rest = text.partition("\n")
     lines = rest.splitlines(keepends=True)
@@ -351,7 +350,8 @@ def _split(text: str, column: int) -> tuple[str, str]:
     while cut > 0 and not lines[cut - 1].strip():
         cut -= 1  # blank lines before a heading go with it
     kept, moved = lines[:cut], lines[cut:]
-    spacing = list(itertools.takewhile(lambda line: not line.strip(), moved))
+    # Blank lines before a heading go with the heading; blank lines alone separate every node from the next.
+    spacing = moved if all(not line.strip() for line in moved) else []
     stay = eol + newline + "".join(kept + spacing)
     return (stay if stay.strip() or kept or spacing else ""), ("\n" + "".join(moved) if moved else "")
 
