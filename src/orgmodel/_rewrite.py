@@ -29,17 +29,17 @@ title is kept either way.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
 from pathlib import Path
-from typing import Any
 
 import attrs
+import yaml
 
 from orgmodel import _writer
-from orgmodel._entities import Entity
-from orgmodel._events import Change, Source
+from orgmodel._events import Change
 from orgmodel._timeline import Timeline
 from orgmodel.errors import OrgModelError
 
@@ -126,51 +126,38 @@ class Plan:
 
 
 class KeptFile:
-    """An orgmodel YAML file on disk, read both for its meaning and for its layout."""
+    """An orgmodel YAML file on disk, as orgmodel reads it: its text, its timeline, and the change of each entry."""
 
-    def __init__(self, text: str, name: str, document: Any, changes: list[Change], reader: Any, timeline: Timeline):
+    def __init__(self, text: str, name: str, timeline: Timeline, changes: list[Change]) -> None:
         self.text = text
         self.name = name
-        self.title: str | None = document.get("title") if isinstance(document.get("title"), str) else None
+        self.timeline = timeline
         #: The change each entry of ``events`` makes, in the file's order.
         self.changes = changes
-        self.timeline = timeline
-        self.has_catalogue = "entities" in document
-        self.rows: dict[str, Entity] = {
-            ident: _writer._static(entity) for ident, (entity, _) in reader.catalogue.items()
-        }
-        self.source_names: dict[Source, str] = {}
-        for source_name, source in reader.sources.items():
-            self.source_names.setdefault(attrs.evolve(source, quote=None), source_name)
 
     @classmethod
     def read(cls, text: str, name: str) -> KeptFile | None:
-        """The file, or None if it is not a valid orgmodel file."""
-        from orgmodel import _document, _reader
+        """The file, or None if orgmodel cannot read it (or cannot tell which entry made which change)."""
+        from orgmodel import _files
 
         try:
-            document = _document.parse(text, file=name, json_format=False)
+            timeline = _files.loads(text, name=name)
         except OrgModelError:
             return None
-        if not isinstance(document, dict):
-            return None
-        reader = _reader.Reader(name)
-        entries = reader.read(document)
-        if reader.problems:
-            return None
-        timeline, errors = Timeline.lenient(entries)
-        if errors:
-            return None
-        place = {entry.origin: index for index, entry in enumerate(entries)}
-        changes: list[Change | None] = [None] * len(entries)
+        # Each change remembers where its entry starts, so sorting by that gives the file's order.
+        starts: list[tuple[int, int]] = []
         for change in timeline.changes:
-            index = place.get(change.origin)
-            if index is None or changes[index] is not None:
+            origin = change.origin
+            if origin is None:
                 return None
-            changes[index] = change
-        if any(change is None for change in changes):
-            return None
-        return cls(text, name, document, [change for change in changes if change is not None], reader, timeline)
+            starts.append((origin.line, origin.column))
+        changes = [change for _, change in sorted(zip(starts, timeline.changes, strict=True), key=lambda pair: pair[0])]
+        return cls(text, name, timeline, changes)
+
+    @functools.cached_property
+    def title(self) -> str | None:
+        """The file's ``title``, read from the top of the YAML stream (the rest is not parsed again)."""
+        return _title_of(self.text)
 
     # --- matching ----------------------------------------------------------------------------
 
@@ -207,3 +194,30 @@ def _likeness(old: Change, new: Change) -> int:
 def _subjects(change: Change) -> set[tuple[str, tuple[str, ...]]]:
     """Each event's kind and what it acts on first."""
     return {(event.event_type, event.subjects()[:1]) for event in change.events}
+
+
+def _title_of(text: str) -> str | None:
+    """The top-level ``title`` of a YAML document, read from the start of its event stream."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth, expecting_key, key = 0, True, None
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                if depth == 0 and not isinstance(event, yaml.MappingStartEvent):
+                    return None
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                expecting_key = True  # a collection under a top-level key has ended
+            elif depth == 1 and isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                if expecting_key:
+                    key = getattr(event, "value", None)
+                elif key == "title" and isinstance(event, yaml.ScalarEvent):
+                    plain_null = event.implicit[0] and event.value in ("", "~", "null", "Null", "NULL")
+                    return None if plain_null else str(event.value)
+                expecting_key = not expecting_key
+            elif isinstance(event, yaml.DocumentEndEvent):
+                break
+    except yaml.YAMLError:
+        return None
+    return None

@@ -14,6 +14,7 @@ import difflib
 import json
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from orgmodel import _writer, _yamltree
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
 _OWN_KEYS = ("orgmodel", "title", "sources", "entities", "events")
 
 
+class Misaligned(Exception):  # noqa: N818 - never leaves the rewrite: the caller writes the canonical form
+    """The round-trip tree and orgmodel's reading of the file disagree on where its entries are."""
+
+
 def rewrite(kept: KeptFile, timeline: Timeline, title: str | None, plan: Plan) -> str:
     """The file's text with ``timeline``'s changes in place of its own, placed as ``plan`` says."""
     layout = _yamltree.Layout(kept.text)
@@ -35,24 +40,31 @@ def rewrite(kept: KeptFile, timeline: Timeline, title: str | None, plan: Plan) -
     tree = rt.load(kept.text)
     layout.learn(tree)
     editor = _Editor(layout, rt, tree)
+    events = tree["events"]
+    _check_aligned(events, kept)
 
-    # The entities as the canonical writer would declare them now (the first establishment of an id wins).
-    plain = _writer._Writer(timeline)
-    plain.document(None)
-    rows_now = {ident: plain.catalogue[ident] for ident in kept.rows if ident in plain.catalogue}
-    inline = not kept.has_catalogue
-    old_writer = _FileWriter(kept.timeline, kept.source_names, kept.rows, inline=inline)
-    new_writer = _FileWriter(timeline, kept.source_names, rows_now, inline=inline)
-    file_order = [kept.changes.index(change) for change in kept.timeline.changes]
-    old_entries = dict(zip(file_order, old_writer.entries(), strict=True))
+    # The file's declarations as the canonical writer declares entities (the first establishment of an id wins).
+    before, now = _writer._Writer(kept.timeline), _writer._Writer(timeline)
+    before.document(None)
+    now.document(None)
+    declared = _declared_ids(tree)
+    rows_then = {ident: before.catalogue[ident] for ident in declared if ident in before.catalogue}
+    rows_now = {ident: now.catalogue[ident] for ident in declared if ident in now.catalogue}
+    inline = "entities" not in tree
+    names = _source_names(tree, events, kept)
+    old_writer = _FileWriter(kept.timeline, names, rows_then, inline=inline)
+    new_writer = _FileWriter(timeline, names, rows_now, inline=inline)
+    file_index = {id(change): index for index, change in enumerate(kept.changes)}
+    old_entries = {
+        file_index[id(change)]: entry for change, entry in zip(kept.timeline.changes, old_writer.entries(), strict=True)
+    }
     new_entries = new_writer.entries()
 
-    events = tree["events"]
     taken = {index: position for position, index in enumerate(plan.places) if index is not None}
     for index, position in taken.items():
         if index not in plan.unchanged:
             editor.merge(events, index, old_entries[index], new_entries[position], "events[]")
-    for dropped in reversed(range(len(kept.changes))):
+    for dropped in reversed(range(len(events))):
         if dropped not in taken:
             _yamltree.delete(events, dropped, heading=(tree, "events"))
 
@@ -72,14 +84,14 @@ def rewrite(kept: KeptFile, timeline: Timeline, title: str | None, plan: Plan) -
             node = editor.fresh(new_entries[position], "events[]")
             _yamltree.insert(events, anchor + 1 + offset, node, heading=(tree, "events"))
 
-    declared = [
+    added = [
         ident
         for position, index in enumerate(plan.places)
         if index not in plan.unchanged
         for ident in new_writer.declared[position]
-        if ident not in kept.rows
+        if ident not in rows_then
     ]
-    editor.update_catalogue(kept.rows, rows_now, list(dict.fromkeys(declared)), new_writer.catalogue)
+    editor.update_catalogue(rows_then, rows_now, list(dict.fromkeys(added)), new_writer.catalogue)
     editor.update_top(kept.timeline, timeline, title)
     return layout.dump(rt, tree)
 
@@ -239,3 +251,49 @@ class _FileWriter(_writer._Writer):
 def _text(item: Any) -> str:
     """A canonical structure as a string, to compare lists of them."""
     return json.dumps(item, sort_keys=True, default=str)
+
+
+def _check_aligned(events: Any, kept: KeptFile) -> None:
+    """Entry ``i`` of the tree's ``events`` is where change ``i`` (in the file's order) was read from."""
+    if not isinstance(events, CommentedSeq) or len(events) != len(kept.changes):
+        raise Misaligned
+    for index, change in enumerate(kept.changes):
+        origin = change.origin
+        line, column = events.lc.item(index)
+        if origin is None or (origin.line, origin.column) != (line + 1, column + 1):
+            raise Misaligned
+
+
+def _declared_ids(tree: CommentedMap) -> list[str]:
+    """The ids the file declares in its ``entities`` lists."""
+    sections = tree.get("entities")
+    if not isinstance(sections, CommentedMap):
+        return []
+    return [
+        str(row["id"])
+        for rows in sections.values()
+        if isinstance(rows, CommentedSeq)
+        for row in rows
+        if isinstance(row, CommentedMap) and "id" in row
+    ]
+
+
+def _source_names(tree: CommentedMap, events: CommentedSeq, kept: KeptFile) -> dict[Source, str]:
+    """The file's names for sources (without quotes), as its entries use them."""
+    sources = tree.get("sources")
+    if not isinstance(sources, CommentedMap):
+        return {}
+    names: dict[Source, str] = {}
+
+    def note(node: Any, source: Source | None) -> None:
+        name = node.get("source") if isinstance(node, CommentedMap) else None
+        if isinstance(name, str) and name in sources and source is not None:
+            names.setdefault(attrs.evolve(source, quote=None), name)
+
+    for node, change in zip(events, kept.changes, strict=True):
+        note(node, change.source)
+        inner = node.get("events") if isinstance(node, CommentedMap) else None
+        if isinstance(inner, CommentedSeq) and len(inner) == len(change.events):
+            for item, event in zip(inner, change.events, strict=True):
+                note(item, event.source)
+    return names
