@@ -127,6 +127,15 @@ class TestKeepingTheFile:
         assert "    on: 2015-03-01\n\n  # Communications moves up.\n  - move: kom" in after
         assert om.load(path) == org
 
+    def test_the_diff_shown_in_the_format_docs_is_what_saving_does(self, tmp_path):
+        """docs/format.md shows the diff of adding one event to examples/small-office.yaml: it is this one."""
+        original = (REPO / "examples/small-office.yaml").read_text(encoding="utf-8")
+        path = write(tmp_path, original)
+        om.save(om.load(path).with_events(om.Rename("ks", "Kommunstyrelsen (ny)", on="2016-03-01")), path)
+        diff = difflib.unified_diff(original.splitlines(), path.read_text(encoding="utf-8").splitlines(), lineterm="")
+        shown = (REPO / "docs/format.md").read_text(encoding="utf-8").split("```diff\n")[1].split("```")[0]
+        assert "\n".join(list(diff)[2:]) + "\n" == shown
+
     def test_a_changed_event_is_changed_in_place(self, tmp_path):
         """Only the changed value is rewritten; the comments on and around the event stay."""
         path = write(tmp_path)

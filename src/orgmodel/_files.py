@@ -140,13 +140,13 @@ def save(
     change, and writes new and changed events in the file's own style
     (``keep_layout=False`` writes the canonical form of :func:`dumps`
     instead).  ``title`` replaces the file's title; without it the file's
-    title is kept.  See docs/format.md, "Saving".
+    title is kept.  See "Saving" in the file format's documentation.
 
     >>> import orgmodel as om, pathlib, tempfile
     >>> org = om.Timeline([om.Establish(om.Unit("fu", "FU"), on="2015-01-01")])
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     target = pathlib.Path(folder, "org.yaml")
-    ...     text = "# Our office\nevents:\n  - {establish: {unit: {id: fu, name: FU}}, on: 2015-01-01}\n"
+    ...     text = "# Our office\\nevents:\\n  - {establish: {unit: {id: fu, name: FU}}, on: 2015-01-01}\\n"
     ...     _ = target.write_text(text)
     ...     om.save(org.with_events(om.Rename("fu", "Förnyelse", on="2016-01-01")), target)
     ...     print(target.read_text())
