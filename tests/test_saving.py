@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import orgmodel as om
-from orgmodel import _atomic
+from orgmodel import _atomic, _rewrite, _roundtrip
 from orgmodel import strategies as oms
 
 REPO = Path(__file__).resolve().parent.parent
@@ -259,6 +259,26 @@ class TestKeepingTheFile:
         org = om.load(write(tmp_path, name="good.yaml"))
         om.save(org, path)
         assert path.read_text(encoding="utf-8") == om.dumps(org)
+
+    def test_a_file_over_the_size_limit_is_saved_canonically_with_a_warning(self, tmp_path, monkeypatch):
+        """Its title is still kept; the warning says that its comments are not."""
+        monkeypatch.setattr(_rewrite, "MAX_KEPT_CHARACTERS", 100)
+        path = write(tmp_path)
+        org = om.load(path)
+        with pytest.warns(UserWarning, match="without the file's comments and layout: it is larger than 100 bytes"):
+            om.save(org, path)
+        assert path.read_text(encoding="utf-8") == om.dumps(org, title="Stadsledningskontoret")
+
+    def test_if_keeping_the_layout_fails_the_save_still_succeeds_and_says_so(self, tmp_path, monkeypatch):
+        def broken(*arguments):
+            raise RuntimeError("a bug in keeping the layout")
+
+        monkeypatch.setattr(_roundtrip, "rewrite", broken)
+        path = write(tmp_path)
+        org = om.load(path).with_events(om.Rename("kom", "K", on="2016-01-01"))
+        with pytest.warns(UserWarning, match="keeping them failed"):
+            om.save(org, path)
+        assert path.read_text(encoding="utf-8") == om.dumps(org, title="Stadsledningskontoret")
 
     def test_the_round_trip_library_loads_only_to_save_over_a_kept_file(self, tmp_path):
         """``import orgmodel``, loading, and saving a new file never import ruamel.yaml."""

@@ -43,24 +43,31 @@ from orgmodel._events import Change
 from orgmodel._timeline import Timeline
 from orgmodel.errors import OrgModelError
 
-#: Files longer than this (in characters) are saved in the canonical form: the round trip is pure Python
-#: (about 0.5 s for the 66 kB of the Nacka file), and files this long are written by programs, not people.
+#: Files larger than this (in bytes) are saved in the canonical form: the round trip is pure Python
+#: (about 0.5 s for the 66 kB of the Nacka file), and files this large are written by programs, not people.
 MAX_KEPT_CHARACTERS = 2 * 1024 * 1024
 
 
 def text_to_save(path: Path, timeline: Timeline, *, title: str | None) -> str:
     """The YAML text that saving ``timeline`` over ``path`` writes (see the module's docstring)."""
-    existing = _existing_text(path)
+    real = Path(os.path.realpath(path))
+    try:
+        size = real.stat().st_size
+    except OSError:
+        return canonical(timeline, title)
+    if size > MAX_KEPT_CHARACTERS:
+        # Not read whole: the title is at the top, and so are the comments of a file people keep.
+        head = _existing_text(real, limit=64 * 1024) or ""
+        if _COMMENT.search(head):
+            _warn(path, f"it is larger than {MAX_KEPT_CHARACTERS} bytes")
+        return canonical(timeline, title if title is not None else _title_of(head))
+    existing = _existing_text(real)
     kept = KeptFile.read(existing, os.fspath(path)) if existing is not None else None
     if kept is None:
         return canonical(timeline, title)
     if title is None:
         title = kept.title
     if kept.text == canonical(kept.timeline, kept.title):
-        return canonical(timeline, title)
-    if len(kept.text) > MAX_KEPT_CHARACTERS:
-        if _COMMENT.search(kept.text):
-            _warn(path, f"it is longer than {MAX_KEPT_CHARACTERS} characters")
         return canonical(timeline, title)
     plan = kept.match(timeline)
     if 2 * plan.kept < len(kept.changes):
@@ -74,7 +81,7 @@ def text_to_save(path: Path, timeline: Timeline, *, title: str | None) -> str:
             continue
         if _reads_back(text, timeline, os.fspath(path)):
             return text
-    _warn(path, "the result did not read back as the timeline (please report this)")
+    _warn(path, "keeping them failed (please report this, with the file if you can)")
     return canonical(timeline, title)
 
 
@@ -94,10 +101,11 @@ def canonical(timeline: Timeline, title: str | None) -> str:
     return _writer.to_yaml(_writer.document(timeline, title=title))
 
 
-def _existing_text(path: Path) -> str | None:
+def _existing_text(path: Path, limit: int = -1) -> str | None:
+    """The file's text (its first ``limit`` characters), with its line ends as they are; None if unreadable."""
     try:
-        with Path(os.path.realpath(path)).open(encoding="utf-8", newline="") as stream:
-            return stream.read()  # with its line ends as they are
+        with path.open(encoding="utf-8", newline="") as stream:
+            return stream.read(limit)
     except (OSError, UnicodeDecodeError):
         return None
 
