@@ -280,6 +280,14 @@ class TestKeepingTheFile:
             om.save(org, path)
         assert path.read_text(encoding="utf-8") == om.dumps(org, title="Stadsledningskontoret")
 
+    def test_a_file_the_round_trip_reader_reads_otherwise_is_saved_canonically_with_a_warning(self, tmp_path):
+        """Found by the fuzz suite: U+0085 ends a line in YAML 1.1 (orgmodel's reader), not in YAML 1.2."""
+        path = write(tmp_path, "\x85orgmodel: 1\nevents: []\n")
+        org = om.Timeline([om.Establish(om.Unit("a", "A"), on="2015-01-01")])
+        with pytest.warns(UserWarning, match="the round-trip reader cannot read it"):
+            om.save(org, path)
+        assert om.load(path) == org
+
     def test_the_round_trip_library_loads_only_to_save_over_a_kept_file(self, tmp_path):
         """``import orgmodel``, loading, and saving a new file never import ruamel.yaml."""
         script = textwrap.dedent(

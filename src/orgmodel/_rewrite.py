@@ -77,6 +77,9 @@ def text_to_save(path: Path, timeline: Timeline, *, title: str | None) -> str:
     for pairing in (True, False):
         try:
             text = _roundtrip.rewrite(kept, timeline, title, plan if pairing else kept.match(timeline, pair=False))
+        except _roundtrip.Unkeepable as error:
+            _warn(path, str(error))
+            return canonical(timeline, title)
         except Exception:  # a bug in keeping the layout must cost the layout, never the save
             continue
         if _reads_back(text, timeline, os.fspath(path)):

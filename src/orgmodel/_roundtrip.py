@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 
 from orgmodel import _writer, _yamltree
 from orgmodel._entities import Entity
@@ -29,15 +30,18 @@ if TYPE_CHECKING:
 _OWN_KEYS = ("orgmodel", "title", "sources", "entities", "events")
 
 
-class Misaligned(Exception):  # noqa: N818 - never leaves the rewrite: the caller writes the canonical form
-    """The round-trip tree and orgmodel's reading of the file disagree on where its entries are."""
+class Unkeepable(Exception):  # noqa: N818 - caught by the caller, which writes the canonical form
+    """The round-trip reader cannot read the file as orgmodel does, so its layout cannot be kept."""
 
 
 def rewrite(kept: KeptFile, timeline: Timeline, title: str | None, plan: Plan) -> str:
     """The file's text with ``timeline``'s changes in place of its own, placed as ``plan`` says."""
     layout = _yamltree.Layout(kept.text)
     rt = layout.yaml()
-    tree = rt.load(kept.text)
+    try:
+        tree = rt.load(kept.text)
+    except YAMLError as error:  # e.g. a YAML 1.1 line break (U+0085) that YAML 1.2 takes for text
+        raise Unkeepable(f"the round-trip reader cannot read it: {str(error).splitlines()[0]}") from None
     layout.learn(tree)
     editor = _Editor(layout, rt, tree)
     events = tree["events"]
@@ -256,12 +260,12 @@ def _text(item: Any) -> str:
 def _check_aligned(events: Any, kept: KeptFile) -> None:
     """Entry ``i`` of the tree's ``events`` is where change ``i`` (in the file's order) was read from."""
     if not isinstance(events, CommentedSeq) or len(events) != len(kept.changes):
-        raise Misaligned
+        raise Unkeepable("the round-trip reader finds its events elsewhere")
     for index, change in enumerate(kept.changes):
         origin = change.origin
         line, column = events.lc.item(index)
         if origin is None or (origin.line, origin.column) != (line + 1, column + 1):
-            raise Misaligned
+            raise Unkeepable("the round-trip reader finds its events elsewhere")
 
 
 def _declared_ids(tree: CommentedMap) -> list[str]:
