@@ -1,11 +1,19 @@
-"""The pages' examples run as doctests; those that write files write them in a fresh folder."""
+"""The pages' examples run as doctests; those that write files write them in a fresh folder.
+
+That folder has a copy of the repository's example files (``examples/*.yaml``, ``examples/*.csv``), so a
+page can read them by the paths a reader in the repository would use.
+"""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import pytest
 
 #: Pages whose examples save drawings or files, which must not land in the checkout.
-WRITING_PAGES = {"getting-started.md", "scale-out.md"}
+WRITING_PAGES = {"getting-started.md", "spreadsheets.md", "registers.md", "scale-out.md"}
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 #: Pages whose examples need an optional extra: skipped, with the reason, where it is not installed.
 NEEDS = {"scale-out.md": ("duckdb", "pyarrow")}
@@ -16,4 +24,8 @@ def _scratch_folder(request: pytest.FixtureRequest) -> None:
     for module in NEEDS.get(request.node.path.name, ()):
         pytest.importorskip(module, reason=f"{module} is not installed (pip install -e '.[duckdb]')")
     if request.node.path.name in WRITING_PAGES:
-        request.getfixturevalue("monkeypatch").chdir(request.getfixturevalue("tmp_path"))
+        scratch: Path = request.getfixturevalue("tmp_path")
+        (scratch / "examples").mkdir()
+        for example in (*EXAMPLES.glob("*.yaml"), *EXAMPLES.glob("*.csv")):
+            shutil.copy(example, scratch / "examples")
+        request.getfixturevalue("monkeypatch").chdir(scratch)

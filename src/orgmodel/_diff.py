@@ -13,13 +13,13 @@ import datetime as dt
 import enum
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import attrs
 
 from orgmodel._chart import OrgChart
 from orgmodel._entities import Entity, Function, Person, Post, Relation, RelationKey, Unit
-from orgmodel._events import Absorb, Event, Merge, Rename, Source, SpinOff, Split, Status, Succeed
+from orgmodel._events import Absorb, Event, LinkKind, Merge, Rename, Source, SpinOff, Split, Status, Succeed
 from orgmodel._state import Delta, Key, Value
 from orgmodel.errors import InvalidArgumentError
 
@@ -96,6 +96,24 @@ class DiffEntry:
 
 
 _ORDER = {kind: number for number, kind in enumerate(ChangeKind)}
+
+
+class DiffLike(Protocol):
+    """What drawings need of a set of classified changes: a :class:`Diff` or a chart-to-chart comparison."""
+
+    @property
+    def before(self) -> OrgChart: ...
+    @property
+    def after(self) -> OrgChart: ...
+    @property
+    def caption(self) -> str: ...
+    @property
+    def titles(self) -> tuple[str, str]: ...
+    @property
+    def entries(self) -> tuple[DiffEntry, ...]: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[DiffEntry]: ...
+    def summary(self) -> str: ...
 
 
 class Diff(Sequence[DiffEntry]):
@@ -202,6 +220,16 @@ class Diff(Sequence[DiffEntry]):
         return self._log.chart(self.end)
 
     @property
+    def caption(self) -> str:
+        """A title for a drawing: the two days, and how many changes."""
+        return f"Changes from {self.start.isoformat()} to {self.end.isoformat()}: {len(self)}"
+
+    @property
+    def titles(self) -> tuple[str, str]:
+        """The titles of the two sides of a drawing."""
+        return (f"before {self.start.isoformat()}", f"after {self.end.isoformat()}")
+
+    @property
     def events(self) -> tuple[Event, ...]:
         """Every event that took effect after ``start`` and by ``end``."""
         first = self._log.change_positions[self._first]
@@ -217,10 +245,13 @@ class Diff(Sequence[DiffEntry]):
         """Turn a chart of ``start`` into the chart of ``end`` by applying the net changes.
 
         Raises :class:`~orgmodel.errors.InvalidArgumentError` if the chart does
-        not hold what this diff changes from.
+        not hold what this diff changes from.  What a chart shows only because
+        it may not have ended yet, inside a date window, goes with the day: the
+        result has the second day's.
         """
-        entities = dict(chart.entities)
-        relations = {relation.key: relation for relation in chart.relations}
+        ghosts = {key for key, mark in chart._uncertainty.items() if mark.ghost}
+        entities = {key: value for key, value in chart.entities.items() if key not in ghosts}
+        relations = {relation.key: relation for relation in chart.relations if relation.key not in ghosts}
         for key, (before, after) in self._on_the_charts.items():
             table_: dict[object, object] = relations if isinstance(key, tuple) else entities  # type: ignore[assignment]
             if table_.get(key) != before:
@@ -232,6 +263,12 @@ class Diff(Sequence[DiffEntry]):
                 del table_[key]
             else:
                 table_[key] = after
+        for key, mark in self.after._uncertainty.items():
+            if mark.ghost:
+                if isinstance(key, tuple):
+                    relations[key] = next(relation for relation in self.after.relations if relation.key == key)
+                else:
+                    entities[key] = self.after[key]
         return OrgChart(self.end, entities, relations.values(), categories=self._log.categories)
 
     @overload
@@ -407,9 +444,10 @@ class _Classifier:
             if isinstance(event, Absorb) and event.parts is not None:
                 self.lineage_entry(ChangeKind.PARTLY_ABSORBED, event, event.units[0], event.into, position)
             elif isinstance(event, SpinOff):
-                self.lineage_entry(ChangeKind.SPUN_OFF, event, event.target, event.into.id, position)
+                self.lineage_entry(ChangeKind.SPUN_OFF, event, event.target, event.into.id, position, made=True)
             elif isinstance(event, Succeed):
-                self.lineage_entry(ChangeKind.SUCCEEDED, event, event.predecessor, event.successor, position)
+                kind = _SUCCESSIONS[event.kind]
+                self.lineage_entry(kind, event, event.predecessor, event.successor, position)
             elif isinstance(event, (Merge, Absorb)):
                 into = event.into.id if isinstance(event, Merge) else event.into
                 gone = tuple(unit for unit in event.units if unit in self.net and self.net[unit][1] is None)
@@ -437,18 +475,25 @@ class _Classifier:
                     ChangeKind.SPLIT, event.target, before_value, None, (event,), text, related=made, position=position
                 )
 
-    def lineage_entry(self, kind: ChangeKind, event: Event, predecessor: str, successor: str, position: int) -> None:
-        """An entry for a link whose predecessor carries on (or may have ended already, for a succession)."""
+    def lineage_entry(
+        self, kind: ChangeKind, event: Event, predecessor: str, successor: str, position: int, *, made: bool = False
+    ) -> None:
+        """An entry for a link whose predecessor may carry on (or may have ended already, for a succession).
+
+        ``made``: the event made the successor too, so no entry of its own says it was established.
+        """
         after = self.log.value_at(successor, self.last)
         if after is None:
             return  # the successor is gone again by the second day: nothing of it to show
         before = self.log.value_at(successor, self.first)
-        if before is None:
+        if made and before is None:
             self.explained.add(successor)
         words = {
             ChangeKind.PARTLY_ABSORBED: f"{self.label(successor)} took over parts of {self.label(predecessor)}",
             ChangeKind.SPUN_OFF: f"spun off {self.label(successor)} from {self.label(predecessor)}",
             ChangeKind.SUCCEEDED: f"{self.label(successor)} succeeds {self.label(predecessor)}",
+            ChangeKind.SPLIT: f"{self.label(successor)} split from {self.label(predecessor)}",
+            ChangeKind.MERGED: f"{self.label(predecessor)} merged into {self.label(successor)}",
         }
         self.add(kind, successor, before, after, (event,), words[kind], related=(predecessor,), position=position)
 
@@ -575,6 +620,17 @@ class _Classifier:
                 text = f"{label(holding.person)} in post {post}: {now} (was {', '.join(was.roles) or 'no role'})"
                 found.append((ChangeKind.ROLES_CHANGED, "holders", text, (holding.person,)))
         return found
+
+
+#: How a succession a register states is classified, by the kind of its link.
+_SUCCESSIONS = {
+    LinkKind.SUCCEEDED: ChangeKind.SUCCEEDED,
+    LinkKind.SPUN_OFF: ChangeKind.SPUN_OFF,
+    LinkKind.PARTLY_ABSORBED: ChangeKind.PARTLY_ABSORBED,
+    LinkKind.SPLIT: ChangeKind.SPLIT,
+    LinkKind.MERGED: ChangeKind.MERGED,
+    LinkKind.ABSORBED: ChangeKind.MERGED,
+}
 
 
 def _field_changes(prefix: str, before: Mapping[str, object], after: Mapping[str, object]) -> list[str]:
