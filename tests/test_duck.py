@@ -16,7 +16,7 @@ import orgmodel as om
 from orgmodel import strategies as oms
 from orgmodel.io import sql
 
-from .answers import check_answers, plain
+from .answers import chart_on, check_answers, plain
 
 duckdb = pytest.importorskip("duckdb", reason="the duckdb extra is not installed")
 pytest.importorskip("pyarrow", reason="the duckdb extra is not installed")
@@ -154,7 +154,7 @@ class TestCorpus:
         counts = connection.sql(
             f"SELECT org, count(*) FROM units WHERE {sql.as_of()} GROUP BY org ORDER BY org", params={"day": day}
         ).fetchall()
-        assert counts == [("0180 O'Stad", 2), ("nacka", len(om.examples.nacka().at(day).units))]
+        assert counts == [("0180 O'Stad", 2), ("nacka", len(chart_on(om.examples.nacka(), day).units))]
         # The small organisation has no posts: its partitions are missing, and the views still work.
         assert connection.sql("SELECT DISTINCT org FROM holdings").fetchall() == [("nacka",)]
 

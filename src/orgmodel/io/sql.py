@@ -6,9 +6,13 @@ it still holds).  Every question here filters them with :func:`as_of`::
 
     valid_from <= DAY AND (valid_to IS NULL OR valid_to > DAY)
 
-and reads views named after the tables (``units``, ``posts``, ``holdings``,
-…), which :func:`orgmodel.io.duck.connect` and
-:func:`orgmodel.io.spark.register` create over Parquet files.  Each function
+taking each change from its earliest day, as :meth:`orgmodel.Timeline.edges`
+does.  (On a day inside a change's date window, :meth:`orgmodel.Timeline.at`
+also shows what may not have ended yet; those are the rows with
+``valid_to <= DAY < valid_to_latest``.)  The questions read views named after
+the tables (``units``, ``posts``, ``holdings``, …), which
+:func:`orgmodel.io.duck.connect` and :func:`orgmodel.io.spark.register`
+create over Parquet files.  Each function
 returns a :class:`Query`: SQL text with named parameters and their values.
 The text is the same for both engines; only the parameter marker differs
 (``$day`` in DuckDB, ``:day`` in Spark), which :meth:`Query.sql` fills in.
