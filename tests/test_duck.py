@@ -16,7 +16,7 @@ import orgmodel as om
 from orgmodel import strategies as oms
 from orgmodel.io import sql
 
-from .answers import chart_on, check_answers, plain
+from .answers import check_answers, plain
 
 duckdb = pytest.importorskip("duckdb", reason="the duckdb extra is not installed")
 pytest.importorskip("pyarrow", reason="the duckdb extra is not installed")
@@ -96,6 +96,65 @@ class TestAnswers:
         assert joined == [("the assembly", "Kommunfullmäktige")]
 
 
+class TestTheChartsRule:
+    """Inside a date window the engines show what may not have ended yet, as the chart does."""
+
+    def windowed(self) -> om.Timeline:
+        """A unit dissolved "in March 2015" with its post, holder and a relation; another under a unit surely gone."""
+        return om.Timeline(
+            [
+                om.Establish(om.Unit("kf", "KF"), on="2014-01-01"),
+                om.Establish(om.Unit("a", "A", parent="kf"), on="2014-01-01"),
+                om.Establish(om.Unit("b", "B", parent="a"), on="2014-01-01"),
+                om.Establish(om.Unit("c", "C", parent="b"), on="2014-01-01"),
+                om.Establish(om.Unit("d", "D", parent="kf"), on="2014-01-01"),
+                om.Establish(om.Person("eva", "Eva"), on="2014-01-01"),
+                om.Establish(om.Post("dp", "Chef", unit="d", heads=True, holder="eva"), on="2014-01-01"),
+                om.AddRelation(om.Relation("supports", "d", "a"), on="2014-01-01"),
+                om.Change("2015-03", [om.Dissolve("c"), om.Dissolve("b")]),
+                om.Change("2015-03", [om.Dissolve("dp"), om.Dissolve("d")]),
+                om.Dissolve("a", on="2015-03-10"),
+            ]
+        )
+
+    def test_what_may_not_have_ended_is_on_the_answers(self):
+        """On 5 March the dissolved units are answered as they last were; from 10 March B and C, under A (surely
+        gone), are left off, D and its post stay until the window closes."""
+        org = self.windowed()
+        connection = duck.connect(org.facts())
+        inside, after_a, closed = dt.date(2015, 3, 5), dt.date(2015, 3, 15), dt.date(2015, 4, 1)
+        assert ("a", "b", "contains") in duck.edges(connection, inside).fetchall()
+        assert [row[1] for row in duck.subtree(connection, "kf", after_a).fetchall()] == ["KF", "D"]
+        assert [(row[0], row[3]) for row in duck.holders(connection, after_a).fetchall()] == [("dp", "eva")]
+        assert duck.edges(connection, closed, kinds=None).fetchall() == []
+        days = [dt.date(2015, 2, 28), inside, dt.date(2015, 3, 10), after_a, dt.date(2015, 3, 31), closed]
+        check_answers(DuckEngine(connection), {"": org}, days)
+
+    def test_set_aside_changes_never_reach_the_engines(self):
+        """A cancelled change and one a correction replaced make no facts; their events say they do not apply."""
+        first = om.Change("2015-01-01", [om.Dissolve("b")], id="b-ends", known="2014-06-01")
+        moved = om.Change("2015-01-01", [om.Move("c", "kf")], id="c-moves", known="2014-06-01")
+        org = om.Timeline(
+            [
+                *self.windowed().changes[:5],
+                first,
+                om.Change.cancelling(first, known="2014-12-01"),
+                moved,
+                om.Change("2015-02-01", [om.Move("c", "d")], corrects="c-moves", known="2014-12-01"),
+            ]
+        )
+        facts = org.facts()
+        units = {row["id"]: row for row in facts.rows("units") if row["valid_to"] is None}
+        assert units["b"]["valid_from"] == dt.date(2014, 1, 1), "the cancelled dissolution ended nothing"
+        assert (units["c"]["parent"], units["c"]["valid_from"]) == ("d", dt.date(2015, 2, 1)), "only the correction"
+        applies = {(row["type"], row["earliest"]): row["applies"] for row in facts.rows("events")}
+        assert applies[("dissolve", dt.date(2015, 1, 1))] is False
+        assert applies[("move", dt.date(2015, 1, 1))] is False
+        assert applies[("move", dt.date(2015, 2, 1))] is True
+        days = [dt.date(2014, 12, 31), dt.date(2015, 1, 1), dt.date(2015, 2, 1)]
+        check_answers(DuckEngine(duck.connect(facts)), {"": org}, days)
+
+
 def write_corpus(folder: Path, organisations: dict[str, om.Timeline]) -> None:
     """Fact tables partitioned by organisation, as Spark's ``partitionBy("org")`` lays them out."""
     import pyarrow.parquet as pq
@@ -151,10 +210,10 @@ class TestCorpus:
         write_corpus(tmp_path, self.organisations())
         connection = duck.connect(tmp_path)
         day = om.dates.parse_day("2015-01-01")
-        counts = connection.sql(
-            f"SELECT org, count(*) FROM units WHERE {sql.as_of()} GROUP BY org ORDER BY org", params={"day": day}
-        ).fetchall()
-        assert counts == [("0180 O'Stad", 2), ("nacka", len(chart_on(om.examples.nacka(), day).units))]
+        views = ",\n".join(sql.chart_views(["units"], corpus=True))
+        question = f"WITH RECURSIVE {views}\nSELECT org, count(*) FROM day_units GROUP BY org ORDER BY org"
+        counts = connection.sql(question, params={"day": day}).fetchall()
+        assert counts == [("0180 O'Stad", 2), ("nacka", len(om.examples.nacka().at(day).units))]
         # The small organisation has no posts: its partitions are missing, and the views still work.
         assert connection.sql("SELECT DISTINCT org FROM holdings").fetchall() == [("nacka",)]
 

@@ -167,6 +167,18 @@ def test_generated_corpora_answer_as_their_timelines(spark_session, timelines, d
         check_answers(SparkEngine(spark_session, corpus=True), organisations, days, units_per_day=1)
 
 
+def test_what_may_not_have_ended_is_answered_as_the_chart_shows_it(spark_session, tmp_path):
+    """Inside a date window Spark shows what may not have ended yet, and leaves off what points at what is gone."""
+    from .test_duck import TestTheChartsRule
+
+    org = TestTheChartsRule().windowed()
+    org.facts().write_parquet(tmp_path)
+    spark.register(spark_session, tmp_path)
+    days = [dt.date(2015, 3, 15), dt.date(2015, 4, 1)]  # a Spark query is a job: two days keep it to a minute
+    assert [row[1] for row in spark.subtree(spark_session, "kf", days[0]).collect()] == ["KF", "D"]
+    check_answers(SparkEngine(spark_session), {"": org}, days, units_per_day=2)
+
+
 class TestMistakes:
     def test_a_folder_without_tables(self, spark_session, tmp_path):
         with pytest.raises(om.errors.InvalidArgumentError, match=r"no fact tables in .*build_corpus"):

@@ -2,31 +2,39 @@
 
 The fact tables (:mod:`orgmodel.io.tables`) hold each fact with the days it
 held: from ``valid_from`` (inclusive) to ``valid_to`` (exclusive; null while
-it still holds).  Every question here filters them with :func:`as_of`::
+it still holds).  Every question answers by the rule of the chart of the day
+(:meth:`orgmodel.Timeline.at`, :meth:`orgmodel.Timeline.edges` and the point
+queries), so the answers are the same in memory, on DuckDB and on Spark:
 
-    valid_from <= DAY AND (valid_to IS NULL OR valid_to > DAY)
+* a fact is on the chart of day ``D`` when it holds with every change whose
+  date has begun applied — each change from its earliest day (:func:`as_of`)::
 
-taking each change from its earliest day, as :meth:`orgmodel.Timeline.edges`
-does.  (On a day inside a change's date window, :meth:`orgmodel.Timeline.at`
-also shows what may not have ended yet; those are the rows with
-``valid_to <= DAY < valid_to_latest``.)  The questions read views named after
-the tables (``units``, ``posts``, ``holdings``, …), which
+      valid_from <= D AND (valid_to IS NULL OR valid_to > D)
+
+* and, inside the date window of a change that ended an entity or a relation
+  (``valid_to <= D < valid_to_latest`` and ``ended_whole``,
+  :func:`may_not_have_ended`), the fact as it last was, since it may not
+  have ended yet — unless it points at what is not on the chart (a unit
+  under a unit surely gone), as :meth:`~orgmodel.Timeline.at` leaves it off.
+
+:func:`chart_views` writes the views of those rows (``day_units``,
+``day_posts``, …) that the questions read; they read the tables by their
+names (``units``, ``posts``, ``holdings``, …), views that
 :func:`orgmodel.io.duck.connect` and :func:`orgmodel.io.spark.register`
-create over Parquet files.  Each function
-returns a :class:`Query`: SQL text with named parameters and their values.
-The text is the same for both engines; only the parameter marker differs
-(``$day`` in DuckDB, ``:day`` in Spark), which :meth:`Query.sql` fills in.
-Spark runs the subtree's ``WITH RECURSIVE`` from Spark 4.1 on, hence the
-``spark`` extra's ``pyspark>=4.1``.
+create over Parquet files.  Each function returns a :class:`Query`: SQL text
+with named parameters and their values.  The text is the same for both
+engines; only the parameter marker differs (``$day`` in DuckDB, ``:day`` in
+Spark), which :meth:`Query.sql` fills in.  The queries start ``WITH
+RECURSIVE`` (what points at what is left off is left off too, however deep);
+Spark runs that from 4.1 on, hence the ``spark`` extra's ``pyspark>=4.1``.
 
 Nothing here needs a database: the module only writes text, so the same
 queries can be handed to another engine that reads Parquet.
 
 >>> from orgmodel.io import sql
 >>> query = sql.edges("2015-01-01", kinds=["contains"])
->>> print(query.sql("duckdb"))
-SELECT parent AS source, id AS target, 'contains' AS kind FROM units
-WHERE parent IS NOT NULL AND valid_from <= $day AND (valid_to IS NULL OR valid_to > $day)
+>>> print("\\n".join(query.sql("duckdb").splitlines()[-2:]))
+SELECT parent AS source, id AS target, 'contains' AS kind FROM day_units WHERE parent IS NOT NULL
 ORDER BY kind, source, target
 >>> query.params
 {'day': datetime.date(2015, 1, 1)}
@@ -49,9 +57,11 @@ __all__ = [
     "Query",
     "as_of",
     "changes",
+    "chart_views",
     "column_types",
     "edges",
     "holders",
+    "may_not_have_ended",
     "subtree",
 ]
 
@@ -61,14 +71,14 @@ Dialect = Literal["duckdb", "spark"]
 #: The tables whose rows hold over days (all but ``events`` and ``lineage``): those :func:`changes` compares.
 DATED_TABLES: tuple[str, ...] = tuple(name for name, columns in SCHEMA.items() if columns[-len(INTERVAL) :] == INTERVAL)
 
-#: The edge kinds of :attr:`orgmodel.OrgChart.graph` that are not relations: what each selects, and its condition.
-_STRUCTURE: dict[str, tuple[str, str | None]] = {
-    "contains": ("parent AS source, id AS target, 'contains' AS kind FROM units", "parent IS NOT NULL"),
-    "has_post": ("unit AS source, id AS target, 'has_post' AS kind FROM posts", "unit IS NOT NULL"),
-    "heads": ("id AS source, unit AS target, 'heads' AS kind FROM posts", "heads AND unit IS NOT NULL"),
-    "reports_to": ("post AS source, reports_to AS target, 'reports_to' AS kind FROM reporting_lines", None),
-    "holds": ("person AS source, post AS target, 'holds' AS kind FROM holdings", None),
-    "owns": ("owner AS source, function AS target, 'owns' AS kind FROM function_owners", None),
+#: The edge kinds of :attr:`orgmodel.OrgChart.graph` that are not relations: what each selects, from which table, when.
+_STRUCTURE: dict[str, tuple[str, str, str | None]] = {
+    "contains": ("parent AS source, id AS target, 'contains' AS kind", "units", "parent IS NOT NULL"),
+    "has_post": ("unit AS source, id AS target, 'has_post' AS kind", "posts", "unit IS NOT NULL"),
+    "heads": ("id AS source, unit AS target, 'heads' AS kind", "posts", "heads AND unit IS NOT NULL"),
+    "reports_to": ("post AS source, reports_to AS target, 'reports_to' AS kind", "reporting_lines", None),
+    "holds": ("person AS source, post AS target, 'holds' AS kind", "holdings", None),
+    "owns": ("owner AS source, function AS target, 'owns' AS kind", "function_owners", None),
 }
 
 #: The edge kinds that come from the structure rather than from relations, in the order :func:`edges` lists them.
@@ -126,6 +136,110 @@ def as_of(parameter: str = "day", table: str | None = None) -> str:
     return f"{prefix}valid_from <= ${parameter} AND ({prefix}valid_to IS NULL OR {prefix}valid_to > ${parameter})"
 
 
+def may_not_have_ended(parameter: str = "day", table: str | None = None) -> str:
+    """The condition that a row's entity (or relation) ended inside a date window still open on the day.
+
+    A chart shows such a fact as it last was, marked "may have ended" (see
+    :mod:`orgmodel._uncertain`); every question here does too.
+
+    >>> may_not_have_ended()
+    'ended_whole AND valid_to <= $day AND valid_to_latest > $day'
+    """
+    prefix = f"{table}." if table else ""
+    return f"{prefix}ended_whole AND {prefix}valid_to <= ${parameter} AND {prefix}valid_to_latest > ${parameter}"
+
+
+#: The tables of entities (their ids are what a row can point at).
+_ENTITY_TABLES = ("units", "posts", "people", "functions")
+
+#: What a row of each table (but ``relations``) belongs to: the column with its entity's id.
+_OWNER = {
+    **dict.fromkeys(_ENTITY_TABLES, "id"),
+    "holdings": "post",
+    "reporting_lines": "post",
+    "function_owners": "function",
+    "attributes": "entity",
+    "identifiers": "entity",
+}
+
+#: Where an entity's rows point at other entities: (table, its entity's column, the column pointed with).
+_REFERENCES = (
+    ("units", "id", "parent"),
+    ("posts", "id", "unit"),
+    ("reporting_lines", "post", "reports_to"),
+    ("holdings", "post", "person"),
+    ("function_owners", "function", "owner"),
+)
+
+
+def chart_views(tables: Iterable[str], parameter: str = "day", *, corpus: bool = False) -> list[str]:
+    """The common table expressions of the rows on the chart of a day: a view ``PARAMETER_TABLE`` per table.
+
+    A row is on the chart of day ``D`` when it holds with every change whose
+    window has opened by ``D`` applied (:func:`as_of`), or when its entity or
+    relation ended inside a window still open on ``D``
+    (:func:`may_not_have_ended`) and all it points at is on the chart too —
+    the rule of :meth:`orgmodel.Timeline.at`, :meth:`orgmodel.Timeline.edges`
+    and the point queries.  The helper views ``PARAMETER_present``,
+    ``PARAMETER_refs`` and ``PARAMETER_dropped`` (recursive: a query using
+    these starts ``WITH RECURSIVE``) find the entities left off because they
+    point at what is not there.
+
+    >>> views = chart_views(["units"])
+    >>> [view.split(" ")[0] for view in views]
+    ['day_present', 'day_refs', 'day_dropped', 'day_units']
+    """
+    p = parameter
+    org = "org, " if corpus else ""
+
+    def same(one: str, other: str) -> str:
+        return f" AND {one}.org = {other}.org" if corpus else ""
+
+    on_day = f"(({as_of(p)}) OR ({may_not_have_ended(p)}))"
+    present = "\n  UNION ALL\n  ".join(f"SELECT {org}id FROM {table} WHERE {on_day}" for table in _ENTITY_TABLES)
+    refs = "\n  UNION ALL\n  ".join(
+        f"SELECT {org}{owner} AS owner, {ref} AS ref FROM {table} WHERE {ref} IS NOT NULL AND {may_not_have_ended(p)}"
+        for table, owner, ref in _REFERENCES
+    )
+    r_org = "r.org, " if corpus else ""
+    views = [
+        f"{p}_present AS (\n  {present}\n)",
+        f"{p}_refs AS (\n  {refs}\n)",
+        # Left off: a row of an entity that may not have ended, pointing at what is not on the chart, or at one
+        # left off (what points at what may have ended is itself one of those: the references never go round).
+        f"{p}_dropped ({org}owner) AS (\n"
+        f"  SELECT {r_org}r.owner FROM {p}_refs r "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {p}_present x WHERE x.id = r.ref{same('x', 'r')})\n"
+        "  UNION ALL\n"
+        f"  SELECT {r_org}r.owner FROM {p}_refs r JOIN {p}_dropped d ON d.owner = r.ref{same('d', 'r')}\n"
+        ")",
+    ]
+
+    def shown(column: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM {p}_present x WHERE x.id = g.{column}{same('x', 'g')}) AND "
+            f"NOT EXISTS (SELECT 1 FROM {p}_dropped d WHERE d.owner = g.{column}{same('d', 'g')})"
+        )
+
+    for table in tables:
+        if table == "relations":
+            kept = f"{shown('source')} AND {shown('target')}"
+        else:
+            kept = f"NOT EXISTS (SELECT 1 FROM {p}_dropped d WHERE d.owner = g.{_OWNER[table]}{same('d', 'g')})"
+        views.append(
+            f"{p}_{table} AS (\n"
+            f"  SELECT * FROM {table} WHERE {as_of(p)}\n"
+            "  UNION ALL\n"
+            f"  SELECT * FROM {table} g WHERE {may_not_have_ended(p, 'g')} AND {kept}\n"
+            ")"
+        )
+    return views
+
+
+def _with(views: Iterable[str]) -> str:
+    return "WITH RECURSIVE " + ",\n".join(views)
+
+
 def edges(day: DayLike, *, kinds: Iterable[str] | None = ("contains", "reports_to"), corpus: bool = False) -> Query:
     """The edges in force on ``day`` as rows ``(source, target, kind)``: :meth:`orgmodel.Timeline.edges` in SQL.
 
@@ -135,32 +249,34 @@ def edges(day: DayLike, *, kinds: Iterable[str] | None = ("contains", "reports_t
     With ``corpus``, the views hold many organisations, told apart by a
     column ``org``: each row starts with it, and rows sort by it first.
 
-    >>> print(edges("2015-01-01", kinds=["holds", "supports"]).sql("spark"))
-    SELECT person AS source, post AS target, 'holds' AS kind FROM holdings
-    WHERE valid_from <= :day AND (valid_to IS NULL OR valid_to > :day)
+    >>> text = edges("2015-01-01", kinds=["holds", "supports"]).sql("spark")
+    >>> print(text.split("\\n)\\n")[-1])  # after the views of chart_views
+    SELECT person AS source, post AS target, 'holds' AS kind FROM day_holdings
     UNION ALL
-    SELECT source, target, kind FROM relations
-    WHERE kind IN (:kind0) AND valid_from <= :day AND (valid_to IS NULL OR valid_to > :day)
+    SELECT source, target, kind FROM day_relations WHERE kind IN (:kind0)
     ORDER BY kind, source, target
     """
     org = "org, " if corpus else ""
     params: dict[str, Any] = {"day": parse_day(day)}
     wanted = None if kinds is None else list(dict.fromkeys([kinds] if isinstance(kinds, str) else kinds))
-    parts = [
-        f"SELECT {org}{select}\nWHERE {condition + ' AND ' if condition else ''}{as_of()}"
-        for kind, (select, condition) in _STRUCTURE.items()
-        if wanted is None or kind in wanted
-    ]
+    parts, tables = [], []
+    for kind, (select, table, condition) in _STRUCTURE.items():
+        if wanted is None or kind in wanted:
+            parts.append(f"SELECT {org}{select} FROM day_{table}" + (f" WHERE {condition}" if condition else ""))
+            tables.append(table)
     relation_kinds = None if wanted is None else [kind for kind in wanted if kind not in _STRUCTURE]
     if relation_kinds is None:
-        parts.append(f"SELECT {org}source, target, kind FROM relations\nWHERE {as_of()}")
+        parts.append(f"SELECT {org}source, target, kind FROM day_relations")
     elif relation_kinds:
         markers = ", ".join(f"$kind{number}" for number in range(len(relation_kinds)))
         params.update({f"kind{number}": kind for number, kind in enumerate(relation_kinds)})
-        parts.append(f"SELECT {org}source, target, kind FROM relations\nWHERE kind IN ({markers}) AND {as_of()}")
+        parts.append(f"SELECT {org}source, target, kind FROM day_relations WHERE kind IN ({markers})")
+    if relation_kinds is None or relation_kinds:
+        tables.append("relations")
     if not parts:  # no kind asked for: no rows, in the same shape
         return Query(f"SELECT {org}source, target, kind FROM relations WHERE FALSE", {})
-    return Query("\nUNION ALL\n".join(parts) + f"\nORDER BY {org}kind, source, target", params)
+    views = chart_views(dict.fromkeys(tables), corpus=corpus)
+    return Query(_with(views) + "\n" + "\nUNION ALL\n".join(parts) + f"\nORDER BY {org}kind, source, target", params)
 
 
 def holders(day: DayLike, *, corpus: bool = False) -> Query:
@@ -170,18 +286,21 @@ def holders(day: DayLike, *, corpus: bool = False) -> Query:
     ``overlap`` (after ``org`` with ``corpus``, see :func:`edges`); sorted by
     post, then by when each holding (with its roles) began.
 
-    >>> print(holders("2015-01-01").sql("duckdb"))  # doctest: +ELLIPSIS
+    >>> print(holders("2015-01-01").sql("duckdb").split("\\n)\\n")[-1])
     SELECT h.post, p.title, p.unit, h.person, pe.name, h.roles, h.overlap
-    FROM holdings h
-    LEFT JOIN posts p ON p.id = h.post AND p.valid_from <= $day AND ...
+    FROM day_holdings h
+    LEFT JOIN day_posts p ON p.id = h.post
+    LEFT JOIN day_people pe ON pe.id = h.person
+    ORDER BY h.post, h.valid_from, h.event_from, h.person
     """
     org, same = ("h.org, ", " AND {0}.org = h.org") if corpus else ("", "")
+    views = chart_views(["holdings", "posts", "people"], corpus=corpus)
     return Query(
+        _with(views) + "\n"
         f"SELECT {org}h.post, p.title, p.unit, h.person, pe.name, h.roles, h.overlap\n"
-        "FROM holdings h\n"
-        f"LEFT JOIN posts p ON p.id = h.post{same.format('p')} AND {as_of(table='p')}\n"
-        f"LEFT JOIN people pe ON pe.id = h.person{same.format('pe')} AND {as_of(table='pe')}\n"
-        f"WHERE {as_of(table='h')}\n"
+        "FROM day_holdings h\n"
+        f"LEFT JOIN day_posts p ON p.id = h.post{same.format('p')}\n"
+        f"LEFT JOIN day_people pe ON pe.id = h.person{same.format('pe')}\n"
         f"ORDER BY {org}h.post, h.valid_from, h.event_from, h.person",
         {"day": parse_day(day)},
     )
@@ -198,9 +317,11 @@ def subtree(unit: str, day: DayLike, *, depth: int | None = None, corpus: bool =
     runs it from 4.1 on, up to its ``spark.sql.cteRecursionLevelLimit``
     levels (100 unless set).
 
-    >>> print(subtree("kf", "2015-01-01", depth=1).sql("duckdb"))  # doctest: +ELLIPSIS
-    WITH RECURSIVE day_units AS (
-    ...
+    >>> print(
+    ...     subtree("kf", "2015-01-01", depth=1).sql("duckdb").split("tree (id, depth) AS (")[-1]
+    ... )  # doctest: +ELLIPSIS
+      SELECT id, 0 AS depth FROM day_units WHERE id = $unit
+      UNION ALL
       SELECT c.id, t.depth + 1 AS depth FROM day_units c JOIN tree t ON c.parent = t.id WHERE t.depth < $depth
     ...
     """
@@ -213,9 +334,8 @@ def subtree(unit: str, day: DayLike, *, depth: int | None = None, corpus: bool =
         params["depth"] = depth
     org, child, same = ("org, ", "c.org, ", " AND {0}.org = t.org") if corpus else ("", "", "")
     return Query(
-        "WITH RECURSIVE day_units AS (\n"
-        f"  SELECT {org}id, name, kind, parent FROM units WHERE {as_of()}\n"
-        f"), tree ({org}id, depth) AS (\n"
+        _with(chart_views(["units"], corpus=corpus)) + ",\n"
+        f"tree ({org}id, depth) AS (\n"
         f"  SELECT {org}id, 0 AS depth FROM day_units WHERE id = $unit\n"
         "  UNION ALL\n"
         f"  SELECT {child}c.id, t.depth + 1 AS depth FROM day_units c "
@@ -242,9 +362,9 @@ def changes(table: str, start: DayLike, end: DayLike, *, corpus: bool = False) -
     the row, or that ended it); sorted by the fact, ended before began.
     With ``corpus`` (see :func:`edges`), ``org`` comes first.
 
-    >>> print(changes("units", "2014-12-31", "2015-01-01").sql("duckdb"))  # doctest: +ELLIPSIS
-    WITH before AS (SELECT * FROM units WHERE valid_from <= $start AND ...),
-    after AS (SELECT * FROM units WHERE valid_from <= $end AND ...)
+    >>> print(changes("units", "2014-12-31", "2015-01-01").sql("duckdb").split("\\n),\\n")[-1])  # doctest: +ELLIPSIS
+    before AS (SELECT * FROM start_units),
+    after AS (SELECT * FROM end_units)
     SELECT 'began' AS change, a.id, a.name, a.kind, a.category, a.parent, a.valid_from, a.valid_to, ...
     FROM after a WHERE NOT EXISTS (SELECT 1 FROM before b WHERE b.id IS NOT DISTINCT FROM a.id AND ...)
     UNION ALL
@@ -271,8 +391,9 @@ def changes(table: str, start: DayLike, end: DayLike, *, corpus: bool = False) -
 
     identity = ", ".join(matched[: _IDENTITY[table] + (1 if corpus else 0)])
     return Query(
-        f"WITH before AS (SELECT * FROM {table} WHERE {as_of('start')}),\n"
-        f"after AS (SELECT * FROM {table} WHERE {as_of('end')})\n"
+        _with([*chart_views([table], "start", corpus=corpus), *chart_views([table], "end", corpus=corpus)]) + ",\n"
+        f"before AS (SELECT * FROM start_{table}),\n"
+        f"after AS (SELECT * FROM end_{table})\n"
         f"{side('began', 'a', 'b', 'event_from')}\n"
         "UNION ALL\n"
         f"{side('ended', 'b', 'a', 'event_to')}\n"

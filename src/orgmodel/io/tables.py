@@ -70,12 +70,21 @@ INTERVAL: tuple[Column, ...] = (
     Column("valid_from_latest", "date", "the latest day it may have begun (later than valid_from for a date window)"),
     Column("valid_to", "date", "the first day it no longer holds; null while it still does"),
     Column("valid_to_latest", "date", "the latest day it may have ended (later than valid_to for a date window)"),
+    Column(
+        "ended_whole",
+        "bool",
+        "it ended because its entity or relation ended, not because it changed: "
+        "a chart shows it on the days valid_to <= day < valid_to_latest, as it may not have ended yet",
+    ),
     Column("uncertain", "bool", "its start or its end rests on a change dated by a window of days"),
     Column("planned", "bool", "its start or its end rests on a change that is only planned"),
     Column("status", "string", "the status of the change that began it: planned, decided or implemented"),
     Column("event_from", "int", "the event that began it (events.event)"),
     Column("event_to", "int", "the event that ended it (events.event); null while it holds"),
 )
+
+#: Where the flag ``ended_whole`` stands among the interval's columns.
+_ENDED_WHOLE = [column.name for column in INTERVAL].index("ended_whole")
 
 _ID = "string"
 
@@ -169,6 +178,7 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
         Column("reference", "string", "the § or diary number"),
         Column("quote", "string", "the sentence it comes from"),
         Column("note", "string", "what a reader should know"),
+        Column("applies", "bool", "whether its change applies: false when cancelled or replaced by a correction"),
     ),
 }
 
@@ -355,8 +365,10 @@ def facts(timeline: Timeline) -> FactTables:
 
     Each row is one fact over a stretch of days in which it did not change;
     a fact that began and ended on the same day (two changes of one day) held
-    on no day and has no row.  Cancelled changes make no facts; they are in
-    the ``events`` table.
+    on no day and has no row, unless its entity ended inside a date window
+    (a chart shows it there as possibly not ended yet).  Changes set aside
+    (cancelled, or replaced by a correction) make no facts; their events are
+    in the ``events`` table, with ``applies`` false.
 
     >>> import orgmodel as om
     >>> tables = facts(om.examples.nacka())
@@ -385,16 +397,33 @@ class _FactWriter:
     def run(self) -> None:
         log, categories = self.log, self.log.categories
         writes = log.deltas
-        for position, old, new in zip(writes.positions, writes.olds, writes.news, strict=True):
+        # The (key, change) pairs where a change ended an entity or a relation (its last write of the key).
+        ended: set[tuple[Any, int]] = set()
+        for key, position, old, new in zip(writes.keys, writes.positions, writes.olds, writes.news, strict=True):
+            change = log.event_change[position]
+            if new is None:
+                ended.add((key, change))
+            else:
+                ended.discard((key, change))
             before, after = _facts_of(old, categories), _facts_of(new, categories)
             for fact, values in before.items():
                 if after.get(fact) != values:
-                    self._close(fact, position)
+                    self._close(fact, position, (key, change))
             for fact, values in after.items():
                 if before.get(fact) != values:
                     self.open[fact] = _Open(values, position)
         for fact in list(self.open):
-            self._close(fact, None)
+            self._close(fact, None, None)
+        for name, rows in self.rows.items():
+            kept = []
+            for *row, ending in rows:
+                whole = ending in ended
+                start = len(row) - len(INTERVAL) + 1  # where the interval's columns begin (the flag not yet in)
+                if row[start + 2] is not None and row[start + 2] <= row[start] and not whole:
+                    continue  # began and ended on one day, and a chart never shows it as not ended yet
+                row.insert(start + _ENDED_WHOLE, whole)
+                kept.append(tuple(row))
+            self.rows[name] = kept
         for name, rows in self.rows.items():
             size = _IDENTITY[name]
             # Each fact's rows together, in the order they began.
@@ -403,16 +432,18 @@ class _FactWriter:
             for column, values in zip(SCHEMA[name], zip(*rows, strict=True), strict=False):
                 table[column.name].extend(values)
 
-    def _close(self, fact: tuple[str, tuple[Any, ...]], position: int | None) -> None:
+    def _close(self, fact: tuple[str, tuple[Any, ...]], position: int | None, ending: tuple[Any, int] | None) -> None:
+        """Write out an open fact that ends at ``position`` (``None``: still open), ``ending`` its (key, change)."""
         opened = self.open.pop(fact)
         log = self.log
         start = log.changes[log.event_change[opened.position]]
         end = log.changes[log.event_change[position]] if position is not None else None
-        if end is not None and end.on.earliest <= start.on.earliest:
+        if end is not None and end.on.latest <= start.on.earliest:
             return  # began and ended on one day: it held on no day
         table, identity = fact
         interval = _interval(start.on, start.status, end, opened.position, position)
-        self.rows[table].append((*identity, *opened.values, *interval))
+        # The flag ended_whole (after valid_to_latest) is known once every write is read: ``ending`` stands in.
+        self.rows[table].append((*identity, *opened.values, *interval, ending))
 
 
 def _interval(on: When, status: Status, end: Any, began: int, ended: int | None) -> tuple[Any, ...]:
@@ -473,6 +504,7 @@ def _write_events(log: AppliedLog, table: dict[str, list[Any]]) -> None:
             source.reference if source is not None else None,
             source.quote if source is not None else None,
             event.note or None,
+            log.record.applies(log.changes[change]),
         )
         for column, value in zip(SCHEMA["events"], values, strict=True):
             table[column.name].append(value)
