@@ -436,10 +436,12 @@ class _FactWriter:
         """Write out an open fact that ends at ``position`` (``None``: still open), ``ending`` its (key, change)."""
         opened = self.open.pop(fact)
         log = self.log
-        start = log.changes[log.event_change[opened.position]]
-        end = log.changes[log.event_change[position]] if position is not None else None
-        if end is not None and end.on.latest <= start.on.earliest:
-            return  # began and ended on one day: it held on no day
+        began = log.event_change[opened.position]
+        ended = log.event_change[position] if position is not None else None
+        start = log.changes[began]
+        end = log.changes[ended] if ended is not None else None
+        if end is not None and (ended == began or end.on.latest <= start.on.earliest):
+            return  # began and ended in one change, or surely on one day: it held on no day
         table, identity = fact
         interval = _interval(start.on, start.status, end, opened.position, position)
         # The flag ended_whole (after valid_to_latest) is known once every write is read: ``ending`` stands in.
