@@ -14,10 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from orgmodel.dates import When
-from orgmodel.io.tables import FactTables
+from orgmodel.io.tables import facts
+
+if TYPE_CHECKING:
+    from orgmodel._timeline import Timeline
 
 
 class Stretch(NamedTuple):
@@ -41,7 +44,9 @@ HOLDING_FIELDS = {"person": "person", "roles": "roles", "overlap": "overlap"}
 class Stretches:
     """The fact tables of a timeline, grouped by entity, as stretches dated by the changes behind them."""
 
-    def __init__(self, tables: FactTables) -> None:
+    def __init__(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        tables = facts(timeline)
         self.whens = {
             row["event"]: When(row["earliest"], row["latest"], row["precision"]) for row in tables.rows("events")
         }
@@ -60,6 +65,10 @@ class Stretches:
             for row in tables.rows(table):
                 grouped[row[key]].append(row)  # each entity's rows in the order they began (see tables.facts)
             self._rows[table] = grouped
+        self._held: dict[str, list[str]] = defaultdict(list)
+        for post_id, rows in self._rows["holdings"].items():
+            for person_id in dict.fromkeys(row["person"] for row in rows):
+                self._held[person_id].append(post_id)
 
     def ids(self, table: str) -> list[str]:
         """The ids of the entities of a table (``units``, ``posts``, ``people``), in the tables' order."""
@@ -101,6 +110,18 @@ class Stretches:
             (held,) = self.of([row], HOLDING_FIELDS)
             found[row["person"]].extend(within(held, post))
         return dict(found)
+
+    def posts_held(self, person_id: str) -> list[str]:
+        """The posts a person ever held."""
+        return self._held.get(person_id, [])
+
+    def aliases(self, entity_id: str) -> tuple[str, ...]:
+        """The other spellings an entity declares, as it last stood (the fact tables do not keep them)."""
+        table = next(table for table in ("units", "posts", "people") if entity_id in self._rows[table])
+        rows = self._rows[table][entity_id]
+        stretches = self.of(rows, {})
+        aliases: tuple[str, ...] = self.timeline.entity(entity_id, on=last_day(stretches)).aliases
+        return aliases
 
     def identifiers(self, entity_id: str) -> list[tuple[str, str]]:
         """Every (scheme, id) an entity ever had, in the order first had."""

@@ -46,8 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from orgmodel.dates import OPEN_START, Precision, When
 from orgmodel.errors import FormatError
-from orgmodel.io._stretches import Stretch, Stretches, last_day, spans
-from orgmodel.io.tables import facts
+from orgmodel.io._stretches import Stretch, Stretches, spans
 
 if TYPE_CHECKING:
     from orgmodel._timeline import Timeline
@@ -123,11 +122,11 @@ def to_popolo(timeline: Timeline) -> dict[str, Any]:
     >>> next(m for m in document["memberships"] if m["person_id"] == "helena-meier")["post_id"]
     'stadsjurist'
     """
-    stretches = Stretches(facts(timeline))
+    stretches = Stretches(timeline)
     document: dict[str, Any] = {
-        "organizations": [_organization(timeline, stretches, unit) for unit in stretches.ids("units")],
+        "organizations": [_organization(stretches, unit) for unit in stretches.ids("units")],
         "posts": [_post(stretches, post) for post in stretches.ids("posts")],
-        "persons": [_person(timeline, stretches, person) for person in stretches.ids("people")],
+        "persons": [_person(stretches, person) for person in stretches.ids("people")],
         "memberships": [membership for post in stretches.ids("posts") for membership in _memberships(stretches, post)],
     }
     if timeline.categories:
@@ -135,11 +134,11 @@ def to_popolo(timeline: Timeline) -> dict[str, Any]:
     return document
 
 
-def _organization(timeline: Timeline, stretches: Stretches, unit_id: str) -> dict[str, Any]:
+def _organization(stretches: Stretches, unit_id: str) -> dict[str, Any]:
     periods = stretches.unit(unit_id)
     last = periods[-1].values
     found: dict[str, Any] = {"id": unit_id, "name": last["name"], "classification": str(last["kind"])}
-    found.update(_other_names(timeline, unit_id, periods))
+    found.update(_other_names(stretches, unit_id, periods))
     if last["parent"] is not None:
         found["parent_id"] = last["parent"]
     found.update(_dated(periods[0].start, periods[-1].end, "founding_date", "dissolution_date"))
@@ -173,10 +172,10 @@ def _post(stretches: Stretches, post_id: str) -> dict[str, Any]:
     return found
 
 
-def _person(timeline: Timeline, stretches: Stretches, person_id: str) -> dict[str, Any]:
+def _person(stretches: Stretches, person_id: str) -> dict[str, Any]:
     periods = stretches.person(person_id)
     found: dict[str, Any] = {"id": person_id, "name": periods[-1].values["name"]}
-    found.update(_other_names(timeline, person_id, periods))
+    found.update(_other_names(stretches, person_id, periods))
     found.update(_identifiers(stretches, person_id))
     found["+periods"] = _periods(periods, {"name": "name"})
     return found
@@ -203,14 +202,13 @@ def _memberships(stretches: Stretches, post_id: str) -> Iterable[dict[str, Any]]
             yield found
 
 
-def _other_names(timeline: Timeline, entity_id: str, periods: list[Stretch]) -> dict[str, Any]:
+def _other_names(stretches: Stretches, entity_id: str, periods: list[Stretch]) -> dict[str, Any]:
     """``other_names``: the former names, dated, then the other spellings the entity declares, undated."""
     names: list[dict[str, Any]] = [
         {"name": span.values["name"], **_dated(span.start, span.end, "start_date", "end_date")}
         for span in spans(periods, "name")[:-1]
     ]
-    entity = timeline.entity(entity_id, on=last_day(periods))
-    names.extend({"name": alias} for alias in entity.aliases)
+    names.extend({"name": alias} for alias in stretches.aliases(entity_id))
     return {"other_names": names} if names else {}
 
 

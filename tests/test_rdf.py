@@ -1,0 +1,234 @@
+"""W3C ORG as RDF: the Turtle and the JSON-LD parse back, and SPARQL over them answers as the timeline does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import warnings
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import orgmodel as om
+from orgmodel import strategies as oms
+from orgmodel.io import rdf
+
+rdflib = pytest.importorskip("rdflib", reason="the rdf extra (rdflib) is not installed: pip install 'orgmodel[rdf]'")
+
+PREFIXES = """
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+#: Holds on ?day: the interval ?during began by then (or has no date: it held by some day) and has not ended.
+DURING = """
+    OPTIONAL { ?during time:hasBeginning/time:inXSDDate ?begin }
+    OPTIONAL { ?during time:hasEnd/time:inXSDDate ?end }
+    FILTER ((!BOUND(?begin) || ?begin <= ?day) && (!BOUND(?end) || ?end >= ?day))
+"""
+
+#: Who headed ?unit on ?day: the members of it in the org:Head role then (unbound ?unit: every unit's heads).
+HEADED_BY = f"""{PREFIXES}
+SELECT ?person ?unit WHERE {{
+    ?membership a org:Membership ; org:organization ?unit ; org:role org:Head ;
+        org:member ?person ; org:memberDuring ?during .
+    {DURING}
+}}"""
+
+#: The units that existed on ?day.
+UNITS_ON = f"""{PREFIXES}
+SELECT ?unit WHERE {{
+    ?unit a org:Organization ; time:hasTime ?during .
+    {DURING}
+}}"""
+
+#: The parent of ?unit on ?day, from the dated statements of org:subOrganizationOf.
+PARENT_ON = f"""{PREFIXES}
+SELECT ?parent WHERE {{
+    ?statement a rdf:Statement ; rdf:subject ?unit ; rdf:predicate org:subOrganizationOf ;
+        rdf:object ?parent ; time:hasTime ?during .
+    {DURING}
+}}"""
+
+#: The name of ?unit on ?day.
+NAME_ON = f"""{PREFIXES}
+SELECT ?name WHERE {{
+    ?statement a rdf:Statement ; rdf:subject ?unit ; rdf:predicate skos:prefLabel ;
+        rdf:object ?name ; time:hasTime ?during .
+    {DURING}
+}}"""
+
+
+#: Each query parsed once: rdflib takes longer to parse a query than to answer it on these graphs.
+PREPARED: dict[str, object] = {}
+
+
+def prepared(query: str) -> object:
+    if query not in PREPARED:
+        from rdflib.plugins.sparql import prepareQuery
+
+        PREPARED[query] = prepareQuery(query)
+    return PREPARED[query]
+
+
+def parsed(timeline: om.Timeline, syntax: str, base: str = rdf.DEFAULT_BASE) -> rdflib.Graph:
+    """The timeline serialised in ``syntax`` and parsed back by rdflib: what a consumer of the file sees."""
+    text = rdf.serialize(timeline, syntax, base=base)
+    with warnings.catch_warnings():
+        # rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph (rdflib 7.x): not ours to fix.
+        warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+        return rdflib.Graph().parse(data=text, format=syntax)
+
+
+def ask(graph: rdflib.Graph, query: str, **bindings: object) -> set[str]:
+    values = {
+        name: rdflib.Literal(value.isoformat(), datatype=rdflib.XSD.date)
+        if isinstance(value, dt.date)
+        else rdflib.URIRef(str(value))
+        for name, value in bindings.items()
+    }
+    return {str(row[0]) for row in graph.query(prepared(query), initBindings=values)}
+
+
+def heads_on(graph: rdflib.Graph, day: dt.date) -> set[tuple[str, str]]:
+    """Every (unit, person) pair in which the person headed the unit on ``day``: one query for all units."""
+    day_literal = rdflib.Literal(day.isoformat(), datatype=rdflib.XSD.date)
+    rows = graph.query(prepared(HEADED_BY), initBindings={"day": day_literal})
+    return {(local({str(unit)}, "unit").pop(), local({str(person)}, "person").pop()) for person, unit in rows}
+
+
+def local(iris: set[str], sort: str, base: str = rdf.DEFAULT_BASE) -> set[str]:
+    """The ids in IRIs ``{base}{sort}/ID``."""
+    prefix = f"{base}{sort}/"
+    return {iri.removeprefix(prefix) for iri in iris}
+
+
+def assert_answers_as_the_timeline(timeline: om.Timeline, graph: rdflib.Graph, days: list[dt.date]) -> None:
+    """On each day: the units that exist, and who headed each, as SPARQL finds them and as the chart says."""
+    for day in days:
+        chart = timeline.at(day)
+        assert local(ask(graph, UNITS_ON, day=day), "unit") == set(chart.units), day
+        expected = set()
+        for unit_id in chart.units:
+            head = chart.head(unit_id)
+            expected |= {(unit_id, holding.person) for holding in head.holders} if head is not None else set()
+        assert heads_on(graph, day) == expected, day
+
+
+def change_days(timeline: om.Timeline) -> list[dt.date]:
+    return sorted({change.on.earliest for change in timeline.changes})
+
+
+@pytest.fixture(scope="module")
+def nacka() -> om.Timeline:
+    return om.examples.nacka()
+
+
+@pytest.fixture(scope="module", params=["turtle", "json-ld"])
+def nacka_graph(request: pytest.FixtureRequest, nacka: om.Timeline) -> rdflib.Graph:
+    return parsed(nacka, request.param)
+
+
+class TestNacka:
+    def test_who_headed_and_which_units_existed(self, nacka, nacka_graph):
+        """SPARQL over the parsed Turtle and JSON-LD answers as ``timeline.at(day)`` on every day of a change."""
+        assert_answers_as_the_timeline(nacka, nacka_graph, [dt.date(2013, 6, 1), *change_days(nacka)])
+
+    def test_who_headed_one_unit(self, nacka, nacka_graph):
+        """Asked of one unit and one day, the query finds the holder of its head post then."""
+        unit = rdf.DEFAULT_BASE + "unit/samordnings-och-utvecklingsenheten"
+        for day in (dt.date(2014, 12, 31), dt.date(2015, 6, 1)):
+            head = nacka.head("samordnings-och-utvecklingsenheten", on=day)
+            assert head is not None
+            expected = {holding.person for holding in nacka.at(day).holdings(head.id)}
+            assert expected
+            assert local(ask(nacka_graph, HEADED_BY, unit=unit, day=day), "person") == expected
+
+    def test_a_unit_that_moved_has_its_parents_dated(self, nacka_graph):
+        """The dated ``org:subOrganizationOf`` statements give a moved unit's parent on each side of the move."""
+        unit = rdf.DEFAULT_BASE + "unit/naturvardsradet"
+        assert local(ask(nacka_graph, PARENT_ON, unit=unit, day=dt.date(2014, 12, 31)), "unit") == {"ks"}
+        assert local(ask(nacka_graph, PARENT_ON, unit=unit, day=dt.date(2015, 1, 1)), "unit") == {
+            "natur-och-trafiknamnden"
+        }
+
+    def test_names_over_time(self, nacka_graph):
+        """A renamed unit has its former name on the days before the rename, and as ``skos:altLabel``."""
+        unit = rdf.DEFAULT_BASE + "unit/samordnings-och-utvecklingsenheten"
+        assert ask(nacka_graph, NAME_ON, unit=unit, day=dt.date(2014, 12, 31)) == {
+            "Samordnings- och utvecklingsenheten"
+        }
+        assert ask(nacka_graph, NAME_ON, unit=unit, day=dt.date(2015, 1, 1)) == {"Förnyelseenheten"}
+        labels = {str(o) for o in nacka_graph.objects(rdflib.URIRef(unit), rdflib.SKOS.altLabel)}
+        assert "Samordnings- och utvecklingsenheten" in labels
+
+    def test_change_events_with_their_sources(self, nacka, nacka_graph):
+        """Each merge, absorption, split or succession is an ``org:ChangeEvent`` dated and derived from its document."""
+        query = f"""{PREFIXES}
+        SELECT ?before ?after ?started ?document WHERE {{
+            ?event a org:ChangeEvent ; org:originalOrganization ?before ; org:resultingOrganization ?after ;
+                prov:startedAtTime ?started .
+            OPTIONAL {{ ?event prov:wasDerivedFrom/rdfs:label ?document }}
+        }}"""
+        found = {
+            (local({str(b)}, "unit").pop(), local({str(a)}, "unit").pop(), s.toPython().date(), str(d) if d else None)
+            for b, a, s, d in nacka_graph.query(prepared(query))
+        }
+        events = {row["event"]: row for row in nacka.facts().rows("events")}
+        expected = {
+            (link["predecessor"], link["successor"], link["on_earliest"], events[link["event"]]["document"])
+            for link in nacka.facts().rows("lineage")
+            if link["kind"] != "transferred"
+        }
+        assert expected
+        assert found == expected
+
+
+class TestGenerated:
+    @settings(max_examples=15)  # rdflib answers a SPARQL query in tens of milliseconds: few, varied examples
+    @given(
+        oms.timelines(
+            event_types=["establish", "dissolve", "rename", "move", "merge", "absorb", "split", "appoint", "head"],
+            max_events=20,
+        ),
+        st.sampled_from(["turtle", "json-ld"]),
+    )
+    def test_who_headed_and_which_units_existed(self, timeline, syntax):
+        """On generated timelines too, SPARQL over the parsed graph answers as the timeline does."""
+        assert_answers_as_the_timeline(timeline, parsed(timeline, syntax), change_days(timeline))
+
+    @settings(max_examples=20)
+    @given(oms.timelines(max_events=10, names=oms.names(unusual=True)))
+    def test_any_names_and_ids(self, timeline):
+        """Names of any text are literals that read back the same from Turtle and JSON-LD."""
+        for syntax in ("turtle", "json-ld"):
+            graph = parsed(timeline, syntax)
+            for unit_id, unit in timeline.at(timeline.last_day or dt.date(2013, 1, 1)).units.items():
+                labels = set(graph.objects(rdflib.URIRef(rdf.DEFAULT_BASE + "unit/" + unit_id), rdflib.SKOS.prefLabel))
+                assert labels == {rdflib.Literal(unit.name)}
+
+
+class TestOptions:
+    def test_base_and_awkward_ids(self):
+        """Ids are percent-encoded under the base given, so any id makes a valid IRI."""
+        org = om.Timeline([om.Establish(om.Unit("a b/ö#1", "Enhet"), on="2015-01-01")])
+        graph = parsed(org, "turtle", base="urn:x-org:")
+        assert set(graph.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/org#Organization"))) == {
+            rdflib.URIRef("urn:x-org:unit/a%20b%2F%C3%B6%231")
+        }
+
+    def test_unknown_syntax(self):
+        """Only Turtle and JSON-LD are written."""
+        with pytest.raises(om.InvalidArgumentError, match="syntax must be 'turtle' or 'json-ld', got 'xml'"):
+            rdf.serialize(om.Timeline([]), "xml")  # type: ignore[arg-type]
+
+    def test_without_rdflib(self, monkeypatch):
+        """Without rdflib, the error says which extra to install."""
+        monkeypatch.setitem(sys.modules, "rdflib", None)
+        with pytest.raises(om.MissingDependencyError, match=r"pip install 'orgmodel\[rdf\]'"):
+            rdf.to_graph(om.Timeline([]))
