@@ -39,9 +39,9 @@ import datetime as dt
 import enum
 import json
 import os
+import pathlib
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orgmodel.dates import OPEN_START, Precision, When
@@ -51,7 +51,7 @@ from orgmodel.io._stretches import Stretch, Stretches, spans
 if TYPE_CHECKING:
     from orgmodel._timeline import Timeline
 
-__all__ = ["from_popolo", "read_popolo", "to_popolo", "write_popolo"]
+__all__ = ["POPOLO_DATE", "end_date", "from_popolo", "read_popolo", "start_date", "to_popolo", "write_popolo"]
 
 #: A Popolo date: ISO 8601 with a year, a month or a day (``2015``, ``2015-01``, ``2015-01-31``).
 POPOLO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}")
@@ -254,7 +254,7 @@ _TABLES = ("units", "posts", "people", "appointments")
 
 
 def from_popolo(data: Mapping[str, Any], *, file: str = "<popolo>") -> Timeline:
-    """A validated timeline from a Popolo document (a dict, as :func:`json.load` gives it).
+    """A validated timeline from a Popolo document (a dict, as ``json.load`` gives it).
 
     Reads what :func:`to_popolo` writes, ``+periods`` and all, and the
     common subset of what other producers write: organizations with
@@ -326,6 +326,11 @@ class _Reader:
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(f"{self.file}: {path}: {message}")
+
+    def no_start(self, path: str, message: str) -> None:
+        """A missing start, unless a start was given and already refused (one problem, not two)."""
+        if not any(problem.startswith(f"{self.file}: {path}: ") for problem in self.problems):
+            self.fail(path, message)
 
     def add(self, table: str, path: str, row: dict[str, Any]) -> None:
         self.rows[table].append(row)
@@ -414,7 +419,7 @@ class _Reader:
         founding = self.start(path, item, "founding_date")
         start = founding or (names[0][1] if names else None) or self.earliest
         if start is None:
-            self.fail(path, "needs a 'founding_date' (the document gives no date at all to start it on)")
+            self.no_start(path, "needs a 'founding_date' (the document gives no date at all to start it on)")
             return None, None
         dissolution = self.end(path, item, "dissolution_date")
         name = self.text(path, item, "name") or unit_id
@@ -445,7 +450,7 @@ class _Reader:
         began, ended = lives.get(unit, (None, None)) if unit is not None else (None, None)
         start = self.start(path, item, "start_date") or began or self.earliest
         if start is None:
-            self.fail(path, "needs a 'start_date' (the document gives no date at all to start it on)")
+            self.no_start(path, "needs a 'start_date' (the document gives no date at all to start it on)")
             return
         row = {
             "id": post_id,
@@ -472,7 +477,7 @@ class _Reader:
             return
         start = names[0][1] or self.earliest
         if start is None:
-            self.fail(path, "needs a 'start_date' on its first former name (the document gives no date at all)")
+            self.no_start(path, "needs a 'start_date' on its first former name (the document gives no date at all)")
             return
         for row in _name_rows(names, name, start, None):
             self.add("people", path, {**common, **row})
@@ -500,7 +505,7 @@ class _Reader:
             began = lives.get(unit, (None, None))[0] if unit is not None else None
             start = item.get("+start") or self.start(path, item, "start_date") or began or self.earliest
             if start is None:
-                self.fail(path, "needs a 'start_date' (the document gives no date at all to start it on)")
+                self.no_start(path, "needs a 'start_date' (the document gives no date at all to start it on)")
                 continue
             row = {
                 "post": post,
@@ -613,9 +618,9 @@ def _name_rows(
 # --- files ------------------------------------------------------------------------------------------------
 
 
-def write_popolo(timeline: Timeline, path: str | os.PathLike[str]) -> Path:
+def write_popolo(timeline: Timeline, path: str | os.PathLike[str]) -> pathlib.Path:
     """Write the timeline's Popolo document to a JSON file (UTF-8, indented); returns the path."""
-    target = Path(path)
+    target = pathlib.Path(path)
     target.write_text(json.dumps(to_popolo(timeline), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return target
 
@@ -629,7 +634,7 @@ def read_popolo(path: str | os.PathLike[str]) -> Timeline:
     ...     read_popolo(path).at("2015-01-01").units["kf"].name
     'Kommunfullmäktige'
     """
-    source = Path(path)
+    source = pathlib.Path(path)
     try:
         text = source.read_text(encoding="utf-8-sig")
     except OSError as error:

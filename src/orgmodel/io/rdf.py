@@ -53,6 +53,7 @@ from orgmodel.io._stretches import Stretch, Stretches, spans
 from orgmodel.io.tables import _require
 
 if TYPE_CHECKING:
+    import rdflib
     from rdflib import Graph, Node, URIRef
 
     from orgmodel._timeline import Timeline
@@ -80,7 +81,7 @@ NAMESPACES = {
 _CHANGES = ("merged", "absorbed", "split", "spun-off", "partly-absorbed", "succeeded")
 
 
-def to_graph(timeline: Timeline, base: str = DEFAULT_BASE) -> Graph:
+def to_graph(timeline: Timeline, base: str = DEFAULT_BASE) -> rdflib.Graph:
     """The timeline in the W3C Organization Ontology, as an ``rdflib.Graph`` (needs ``orgmodel[rdf]``).
 
     Ids become IRIs under ``base``: ``{base}unit/ID``, ``{base}post/ID``,
