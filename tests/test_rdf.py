@@ -227,6 +227,20 @@ class TestOptions:
         with pytest.raises(om.InvalidArgumentError, match="syntax must be 'turtle' or 'json-ld', got 'xml'"):
             rdf.serialize(om.Timeline([]), "xml")  # type: ignore[arg-type]
 
+    def test_rdflib_is_imported_only_when_used(self):
+        """``import orgmodel`` and its io modules leave rdflib alone; building a graph imports it."""
+        import subprocess
+
+        script = (
+            "import sys, orgmodel as om\n"
+            "from orgmodel.io import popolo, rdf\n"
+            "print('rdflib' in sys.modules)\n"
+            "rdf.to_graph(om.Timeline([]))\n"
+            "print('rdflib' in sys.modules)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        assert done.stdout.split() == ["False", "True"]
+
     def test_without_rdflib(self, monkeypatch):
         """Without rdflib, the error says which extra to install."""
         monkeypatch.setitem(sys.modules, "rdflib", None)
