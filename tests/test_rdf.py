@@ -47,21 +47,19 @@ SELECT ?unit WHERE {{
     {DURING}
 }}"""
 
-#: The parent of ?unit on ?day, from the dated statements of org:subOrganizationOf.
-PARENT_ON = f"""{PREFIXES}
-SELECT ?parent WHERE {{
-    ?statement a rdf:Statement ; rdf:subject ?unit ; rdf:predicate org:subOrganizationOf ;
-        rdf:object ?parent ; time:hasTime ?during .
+
+def value_on(predicate: str) -> str:
+    """What ?unit's ``predicate`` was on ?day, from the dated ``rdf:Statement`` s of it."""
+    return f"""{PREFIXES}
+SELECT ?value WHERE {{
+    ?statement a rdf:Statement ; rdf:subject ?unit ; rdf:predicate {predicate} ;
+        rdf:object ?value ; time:hasTime ?during .
     {DURING}
 }}"""
 
-#: The name of ?unit on ?day.
-NAME_ON = f"""{PREFIXES}
-SELECT ?name WHERE {{
-    ?statement a rdf:Statement ; rdf:subject ?unit ; rdf:predicate skos:prefLabel ;
-        rdf:object ?name ; time:hasTime ?during .
-    {DURING}
-}}"""
+
+PARENT_ON = value_on("org:subOrganizationOf")
+NAME_ON = value_on("skos:prefLabel")
 
 
 #: Each query parsed once: rdflib takes longer to parse a query than to answer it on these graphs.
