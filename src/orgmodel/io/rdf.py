@@ -26,9 +26,10 @@ describes units, posts and memberships; `OWL-Time
 
 Intervals are ``time:Interval`` from a ``time:hasBeginning`` to a
 ``time:hasEnd`` ``time:Instant``, each ``time:inXSDDate`` a day: the first
-and the last day the fact held (no end while it holds; a fact known only to
-hold by some day begins ``time:before`` the day after it, with no date of
-its own).  ``docs/standards.md`` maps every term and shows the
+and the last day the fact held, at the earliest (no end while it holds).
+For a change dated by a window, the instant is also ``time:before`` the day
+after the window; a fact known only to hold by some day has a beginning
+with no date of its own.  ``docs/standards.md`` maps every term and shows the
 SPARQL that asks "who headed this unit on that day".
 
 >>> import orgmodel as om
@@ -76,6 +77,8 @@ NAMESPACES = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+
+_DAY = dt.timedelta(days=1)
 
 #: The lineage links that are changes of organizations (a function's transfer is not).
 _CHANGES = ("merged", "absorbed", "split", "spun-off", "partly-absorbed", "succeeded")
@@ -156,25 +159,36 @@ class _Writer:
     # --- dates -------------------------------------------------------------------------------------------------
 
     def interval(self, start: When, end: When | None) -> Node:
-        """A ``time:Interval`` from the first day to the last day a fact held (open ends left out)."""
+        """A ``time:Interval`` from the first day to the last day a fact held (no end while it holds).
+
+        Each bound is a ``time:Instant`` ``time:inXSDDate`` its earliest day — the day the charts apply the
+        change on — and, when the change is dated by a window, ``time:before`` the day after the window, by
+        which it had surely happened.  A beginning known only to be "by" some day has no date of its own.
+        """
         interval: Node = self.rdflib.BNode()
         self.add(interval, self.rdf.type, self.time.Interval)
-        if not start.has_open_start:
-            self.add(interval, self.time.hasBeginning, self.instant(start.earliest))
-        else:  # known only to have begun by a day: a beginning with no date, before the day after it
-            beginning = self.rdflib.BNode()
-            self.add(beginning, self.rdf.type, self.time.Instant)
-            self.add(beginning, self.time.before, self.instant(start.latest + dt.timedelta(days=1)))
-            self.add(interval, self.time.hasBeginning, beginning)
+        self.add(interval, self.time.hasBeginning, self.bound(start, start.earliest, 1))
         if end is not None and not end.has_open_start:
-            self.add(interval, self.time.hasEnd, self.instant(end.earliest - dt.timedelta(days=1)))
+            self.add(interval, self.time.hasEnd, self.bound(end, end.earliest - _DAY, 0))
         return interval
 
-    def instant(self, day: dt.date) -> Node:
+    def bound(self, when: When, day: dt.date, after: int) -> Node:
+        """The instant a fact began or ended: on ``day`` at the earliest; for a window, before the day
+        ``after`` days past its last."""
         instant: Node = self.rdflib.BNode()
         self.add(instant, self.rdf.type, self.time.Instant)
-        self.add(instant, self.time.inXSDDate, self.rdflib.Literal(day.isoformat(), datatype=self.xsd.date))
+        if not when.has_open_start:
+            self.add(instant, self.time.inXSDDate, self.date(day))
+        if not when.is_exact and not when.has_open_end:
+            before: Node = self.rdflib.BNode()
+            self.add(before, self.rdf.type, self.time.Instant)
+            self.add(before, self.time.inXSDDate, self.date(when.latest + dt.timedelta(days=after)))
+            self.add(instant, self.time.before, before)
         return instant
+
+    def date(self, day: dt.date) -> Node:
+        literal: Node = self.rdflib.Literal(day.isoformat(), datatype=self.xsd.date)
+        return literal
 
     def dated(self, subject: URIRef, predicate: URIRef, stretches: list[Stretch], key: str, value: Any) -> None:
         """Each stretch (joined where ``key`` stays the same) as a dated ``rdf:Statement`` of one triple."""
