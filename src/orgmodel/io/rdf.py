@@ -122,6 +122,19 @@ def serialize(timeline: Timeline, syntax: Literal["turtle", "json-ld"] = "turtle
     raise InvalidArgumentError(f"syntax must be 'turtle' or 'json-ld', got {syntax!r}")
 
 
+class _Vocabulary:
+    """A vocabulary's terms as IRIs, each made once (an ``rdflib.Namespace`` makes one per use, and that shows)."""
+
+    def __init__(self, make: Any, namespace: str) -> None:
+        self._make = make
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> Any:
+        term = self._make(self._namespace + name)
+        setattr(self, name, term)
+        return term
+
+
 class _Writer:
     """Adds a timeline's units, posts, people, memberships and change events to a graph."""
 
@@ -130,11 +143,11 @@ class _Writer:
         self.rdflib = rdflib
         self.base = base
         self.stretches = stretches
-        ns = {prefix: rdflib.Namespace(namespace) for prefix, namespace in NAMESPACES.items()}
+        ns = {prefix: _Vocabulary(rdflib.URIRef, namespace) for prefix, namespace in NAMESPACES.items()}
         self.org, self.skos, self.time, self.prov = ns["org"], ns["skos"], ns["time"], ns["prov"]
         self.rdf, self.rdfs, self.foaf, self.dcterms = ns["rdf"], ns["rdfs"], ns["foaf"], ns["dcterms"]
         self.opengov, self.xsd = ns["opengov"], ns["xsd"]
-        self.holders: dict[str, set[str]] = defaultdict(set)
+        self.concepts: set[URIRef] = set()
 
     def iri(self, sort: str, *ids: str | int) -> URIRef:
         iri: URIRef = self.rdflib.URIRef(self.base + sort + "/" + "/".join(quote(str(i), safe="") for i in ids))
@@ -206,6 +219,9 @@ class _Writer:
     def concept(self, sort: str, name: str, *types: Node) -> URIRef:
         """A kind or a role as a ``skos:Concept`` labelled with its name."""
         iri = self.iri(sort, name)
+        if iri in self.concepts:
+            return iri
+        self.concepts.add(iri)
         self.add(iri, self.rdf.type, self.skos.Concept)
         for kind in types:
             self.add(iri, self.rdf.type, kind)
