@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -238,6 +239,15 @@ class TestRoundTrip:
     def test_any_names(self, timeline):
         """Names with markup, quotes, emoji and Swedish letters survive JSON and back."""
         assert_same_charts(timeline, through_json(timeline))
+
+    @given(oms.revised_timelines(event_types=STRUCTURAL_EVENTS, max_events=15))
+    def test_a_revised_timeline_is_written_as_its_applied_changes(self, timeline):
+        """Cancelled changes and those a correction replaced are left out: the document is that of the rest."""
+        applied = om.Timeline(
+            [attrs.evolve(change, corrects=None) for change in timeline.applied_changes], categories=timeline.categories
+        )
+        assert popolo.to_popolo(timeline) == popolo.to_popolo(applied)
+        assert_same_facts(timeline, through_json(timeline))
 
     def test_a_head_post_that_moves_away(self):
         """A head post that stops heading its unit and moves to another reads back heading nothing."""

@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 import warnings
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -127,6 +128,25 @@ def change_days(timeline: om.Timeline) -> list[dt.date]:
     return sorted({change.on.earliest for change in timeline.changes} | ends)
 
 
+def change_events(graph: rdflib.Graph) -> set[tuple[frozenset[str], frozenset[str], object]]:
+    """Each ``org:ChangeEvent`` as (the units before, the units after, when it started)."""
+    org = rdflib.Namespace(rdf.NAMESPACES["org"])
+    return {
+        (
+            frozenset(str(unit) for unit in graph.objects(event, org.originalOrganization)),
+            frozenset(str(unit) for unit in graph.objects(event, org.resultingOrganization)),
+            graph.value(event, rdflib.PROV.startedAtTime),
+        )
+        for event in graph.subjects(rdflib.RDF.type, org.ChangeEvent)
+    }
+
+
+def applied_only(timeline: om.Timeline) -> om.Timeline:
+    """The timeline built from only the changes that apply (none of them corrects another then)."""
+    changes = [attrs.evolve(change, corrects=None) for change in timeline.applied_changes]
+    return om.Timeline(changes, categories=timeline.categories)
+
+
 @pytest.fixture(scope="module")
 def nacka() -> om.Timeline:
     return om.examples.nacka()
@@ -215,6 +235,74 @@ class TestGenerated:
             for unit_id, unit in timeline.at(timeline.last_day or dt.date(2013, 1, 1)).units.items():
                 labels = set(graph.objects(rdflib.URIRef(rdf.DEFAULT_BASE + "unit/" + unit_id), rdflib.SKOS.prefLabel))
                 assert labels == {rdflib.Literal(unit.name)}
+
+
+class TestKnowledge:
+    @pytest.fixture
+    def revised(self) -> om.Timeline:
+        """A merger first reported for 2015-01-01, then corrected to 2015-06-01; a second one, cancelled."""
+        report = om.Source("Statusrapport", dated="2014-11-24")
+        minutes = om.Source("KS protokoll", body="Kommunstyrelsen", dated="2015-02-10")
+        merger = om.Change("2015-01-01", [om.Merge(["a", "b"], om.Unit("ab", "AB"))], id="ab", source=report)
+        other = om.Change("2016-01-01", [om.Merge(["ab", "c"], om.Unit("abc", "ABC"))], id="abc", source=report)
+        return om.Timeline(
+            [
+                *(om.Establish(om.Unit(unit, unit.upper()), on="2013-01-01") for unit in "abc"),
+                merger,
+                other,
+                om.Change("2015-06-01", merger.events, corrects="ab", source=minutes),
+                om.Change.cancelling(other, known="2015-03-01"),
+            ]
+        )
+
+    def test_only_changes_that_apply_are_events(self, revised):
+        """A corrected merger is one ``org:ChangeEvent`` on its corrected day; a cancelled one is none."""
+        unit = rdf.DEFAULT_BASE + "unit/"
+        started = rdflib.Literal(dt.datetime(2015, 6, 1), datatype=rdflib.XSD.dateTime)
+        assert change_events(parsed(revised, "turtle")) == {
+            (frozenset({unit + "a", unit + "b"}), frozenset({unit + "ab"}), started)
+        }
+        assert local(ask(parsed(revised, "turtle"), UNITS_ON, day=dt.date(2016, 6, 1)), "unit") == {"ab", "c"}
+
+    @pytest.mark.parametrize("syntax", ["turtle", "json-ld"])
+    def test_a_dated_source_is_generated_at_its_day(self, revised, syntax):
+        """The document a change rests on is a ``prov:Entity`` ``prov:generatedAtTime`` its ``dated`` day."""
+        query = f"""{PREFIXES}
+        SELECT ?document ?generated WHERE {{
+            ?event a org:ChangeEvent ; prov:wasDerivedFrom ?source .
+            ?source a prov:Entity ; rdfs:label ?document ; prov:generatedAtTime ?generated .
+        }}"""
+        found = {(str(d), g.toPython()) for d, g in parsed(revised, syntax).query(prepared(query))}
+        assert found == {("KS protokoll", dt.datetime(2015, 2, 10))}
+
+    def test_a_dated_source_without_a_document(self):
+        """A source with only its date is still a ``prov:Entity`` with that date (a blank node)."""
+        dated = om.Source(body="Kommunstyrelsen", dated="2014-12-01")
+        org = om.Timeline(
+            [
+                *(om.Establish(om.Unit(unit, unit.upper()), on="2013-01-01") for unit in "ab"),
+                om.Change("2015-01-01", [om.Absorb(["a"], "b")], source=dated),
+            ]
+        )
+        graph = parsed(org, "turtle")
+        (document,) = graph.objects(predicate=rdflib.PROV.wasDerivedFrom)
+        assert isinstance(document, rdflib.BNode)
+        assert graph.value(document, rdflib.PROV.generatedAtTime).toPython() == dt.datetime(2014, 12, 1)
+        assert (document, rdflib.RDF.type, rdflib.PROV.Entity) in graph
+
+    @settings(max_examples=15)
+    @given(
+        oms.revised_timelines(
+            event_types=["establish", "dissolve", "rename", "move", "merge", "absorb", "split", "appoint", "head"],
+            max_events=15,
+            imprecise=False,
+        )
+    )
+    def test_revised_timelines_as_their_applied_changes(self, timeline):
+        """A timeline known in stages is written as the changes that apply: the same events, the same answers."""
+        graph = rdf.to_graph(timeline)
+        assert change_events(graph) == change_events(rdf.to_graph(applied_only(timeline)))
+        assert_answers_as_the_timeline(timeline, graph, change_days(timeline))
 
 
 class TestOptions:

@@ -22,7 +22,10 @@ describes units, posts and memberships; `OWL-Time
 * each merger, absorption, split, spin-off, partial absorption and
   succession is an ``org:ChangeEvent`` with ``org:originalOrganization`` and
   ``org:resultingOrganization``, ``prov:startedAtTime`` its day and
-  ``prov:wasDerivedFrom`` the document it rests on.
+  ``prov:wasDerivedFrom`` the document it rests on (a ``prov:Entity``,
+  ``prov:generatedAtTime`` the day its source is ``dated``).  Only the
+  changes that apply are exported: cancelled ones and those a correction
+  replaced are not (see ``Timeline.applied_changes``).
 
 Intervals are ``time:Interval`` from a ``time:hasBeginning`` to a
 ``time:hasEnd`` ``time:Instant``, each ``time:inXSDDate`` a day: the first
@@ -203,6 +206,11 @@ class _Writer:
         literal: Node = self.rdflib.Literal(day.isoformat(), datatype=self.xsd.date)
         return literal
 
+    def moment(self, day: dt.date) -> Node:
+        """The start of a day as an ``xsd:dateTime``, as PROV's times are."""
+        literal: Node = self.rdflib.Literal(dt.datetime.combine(day, dt.time()), datatype=self.xsd.dateTime)
+        return literal
+
     def dated(self, subject: URIRef, predicate: URIRef, stretches: list[Stretch], key: str, value: Any) -> None:
         """Each stretch (joined where ``key`` stays the same) as a dated ``rdf:Statement`` of one triple."""
         for number, span in enumerate(spans(stretches, key), start=1):
@@ -330,23 +338,36 @@ class _Writer:
                 self.add(event, self.dcterms.type, self.concept("change", link["kind"]))
             when = self.stretches.whens[number]
             if not when.has_open_start:
-                moment = dt.datetime.combine(when.earliest, dt.time())
-                self.add(event, self.prov.startedAtTime, self.rdflib.Literal(moment, datatype=self.xsd.dateTime))
-            self.source(event, event_row)
+                self.add(event, self.prov.startedAtTime, self.moment(when.earliest))
+            self.source(event, number)
 
-    def source(self, event: URIRef, row: dict[str, Any]) -> None:
-        """The document an event rests on (``prov:wasDerivedFrom``), its citation, and the quote it comes from."""
-        if row["document"]:
-            document = self.iri("document", row["document"])
-            self.add(document, self.rdf.type, self.prov.Entity)
-            self.add(document, self.rdf.type, self.foaf.Document)
-            self.add(document, self.rdfs.label, self.text(row["document"]))
-            self.add(event, self.prov.wasDerivedFrom, document)
-        if row["document"] or row["body"] or row["reference"]:
-            source = Source(row["document"] or "", body=row["body"], decided=row["decided"], reference=row["reference"])
-            cited = source.cite()
-            self.add(event, self.dcterms.bibliographicCitation, self.text(cited))
-        if row["quote"]:
-            self.add(event, self.prov.value, self.text(row["quote"]))
-        if row["note"]:
-            self.add(event, self.rdfs.comment, self.text(row["note"]))
+    def source(self, event: URIRef, number: int) -> None:
+        """The document an event rests on (``prov:wasDerivedFrom``), its citation, and the quote it comes from.
+
+        The document is a ``prov:Entity``, ``prov:generatedAtTime`` the day it is dated when its source says.
+        """
+        found = self.stretches.timeline.events[number]  # the events table numbers the timeline's events
+        source = found.source
+        if source is not None:
+            document = self.document(source)
+            if document is not None:
+                self.add(event, self.prov.wasDerivedFrom, document)
+            if source.document or source.body or source.reference:
+                self.add(event, self.dcterms.bibliographicCitation, self.text(source.cite()))
+            if source.quote:
+                self.add(event, self.prov.value, self.text(source.quote))
+        if found.note:
+            self.add(event, self.rdfs.comment, self.text(found.note))
+
+    def document(self, source: Source) -> Node | None:
+        """A named document as ``{base}document/NAME``; an unnamed one only when dated, as a blank node."""
+        if not source.document and source.dated is None:
+            return None
+        document: Node = self.iri("document", source.document) if source.document else self.rdflib.BNode()
+        self.add(document, self.rdf.type, self.prov.Entity)
+        self.add(document, self.rdf.type, self.foaf.Document)
+        if source.document:
+            self.add(document, self.rdfs.label, self.text(source.document))
+        if source.dated is not None:
+            self.add(document, self.prov.generatedAtTime, self.moment(source.dated))
+        return document
