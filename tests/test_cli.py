@@ -46,7 +46,7 @@ class TestText:
         result = run("chart", "--at", "2015-01-01")
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith("Organisation on 2015-01-01\n")
-        assert "Förnyelseenheten [unit]" in result.stdout
+        assert "Förnyelseenheten [support-unit]" in result.stdout
 
     def test_chart_of_one_unit(self):
         """``--root`` cuts the tree to one unit."""
