@@ -262,7 +262,10 @@ class TestCoverage:
     @pytest.mark.parametrize(
         ("arguments", "message"),
         [
-            ({"unit_kinds": "director", "relations": "supports"}, "unit_kinds: 'director' is not a unit kind but a post"),
+            (
+                {"unit_kinds": "director", "relations": "supports"},
+                "unit_kinds: 'director' is not a unit kind but a post",
+            ),
             ({"unit_kinds": "council", "relations": "board"}, "relations: 'board' is not a relation kind but a unit"),
             ({"unit_kinds": "council", "relations": "supports", "direction": "up"}, "direction must be 'in', 'out'"),
         ],
