@@ -60,6 +60,7 @@ from orgmodel._events import (
 )
 from orgmodel._files import dumps, json_schema, load, loads, save
 from orgmodel._history import Fact, History
+from orgmodel._limits import Limits
 from orgmodel._lineage import Lineage, LineageLink, LinkKind
 from orgmodel._plans import Conflict
 from orgmodel._timeline import Timeline
@@ -112,6 +113,7 @@ __all__ = [
     "FunctionKind",
     "History",
     "InvalidArgumentError",
+    "Limits",
     "Lineage",
     "LineageLink",
     "LinkKind",
