@@ -114,6 +114,10 @@ class _Place(Where):
         mark = self._mark()
         return None if mark is None else mark.line + 1
 
+    def fixed(self) -> Where:
+        mark = self._mark()  # once, not once for the line and once for the column
+        return Where(self.path, None, None) if mark is None else Where(self.path, mark.line + 1, mark.column + 1)
+
     @property
     def column(self) -> int | None:
         mark = self._mark()
@@ -123,10 +127,10 @@ class _Place(Where):
 class Map(dict[str, Any]):
     """A mapping read from a document, which can say where it, each of its keys and each of its values were."""
 
-    __slots__ = ("key", "marks", "up")
+    __slots__ = ("at", "marks")
 
-    up: Map | Seq | Entries | None
-    key: str | int | None
+    #: Where it sits: ``(where its container sits, its key or index)``; ``None`` at the top.
+    at: At
     #: For YAML: the mapping's own mark, then each key's and value's (``None`` for JSON).
     marks: list[Any] | None
 
@@ -145,16 +149,16 @@ class Map(dict[str, Any]):
 
     def path(self) -> str:
         """The path from the top of the document."""
-        return _path_of(self)
+        return path_of(self.at)
 
 
 class Seq(list[Any]):
     """A sequence read from a document, which can say where it and each of its items were."""
 
-    __slots__ = ("key", "marks", "up")
+    __slots__ = ("at", "marks")
 
-    up: Map | Seq | Entries | None
-    key: str | int | None
+    #: Where it sits: ``(where its container sits, its key or index)``; ``None`` at the top.
+    at: At
     #: For YAML: the list's own mark, then each item's (``None`` for JSON).
     marks: list[Any] | None
 
@@ -169,21 +173,25 @@ class Seq(list[Any]):
 
     def path(self) -> str:
         """The path from the top of the document."""
-        return _path_of(self)
+        return path_of(self.at)
 
 
 class Entries:
-    """The entries under ``events``, read one at a time: iterate once, getting ``(entry, where)`` pairs."""
+    """The entries under ``events``, read one at a time: iterate once, getting ``(entry, at, where)``.
+
+    From JSON an entry comes as the decoder made it (dicts and lists), which is all the quick way
+    through plain entries needs; :meth:`careful` makes it :class:`Map` and :class:`Seq` for the
+    careful way, which says where each problem is.
+    """
 
     marks = None
-    up: Map
-    key = "events"
+    at: At = (None, "events")
 
-    def __init__(self, top: Map) -> None:
-        self.up = top
-        self.items: Iterator[tuple[Any, Where]] = iter(())
+    def __init__(self) -> None:
+        self.items: Iterator[tuple[Any, At, Where]] = iter(())
+        self.careful: Callable[[Any, At], Any] = lambda entry, at: entry
 
-    def __iter__(self) -> Iterator[tuple[Any, Where]]:
+    def __iter__(self) -> Iterator[tuple[Any, At, Where]]:
         return self.items
 
     def path(self) -> str:
@@ -191,35 +199,35 @@ class Entries:
         return "events"
 
 
-def _path_of(container: Map | Seq) -> str:
-    parts: list[str] = []
-    node: Any = container
-    up = node.up
-    while up is not None:
-        key = node.key
-        if type(key) is int:
-            parts.append(f"[{key}]")
-        elif up.up is None and type(up) is Map:
-            parts.append(key)  # a top-level key: no dot before it
-        else:
-            parts.append(f".{key}")
-        if type(up) is Entries:
-            parts.append("events")
-            break
-        node, up = up, up.up
-    parts.reverse()
-    return "".join(parts)
+#: Where a value sits in a document: ``(where its container sits, its key or index)``, ``None`` for the top.
+#: A chain of tuples rather than pointers to the containers, so a document holds no reference cycles and
+#: an entry read and let go is freed at once, even while the collector is paused.
+At = tuple[Any, str | int] | None
 
 
-def new_map(up: Map | Seq | Entries | None, key: str | int | None, marks: list[Any] | None) -> Map:
+def path_of(at: At) -> str:
+    """The path of ``at``, such as ``events[3].into[0]``."""
+    keys: list[str | int] = []
+    while at is not None:
+        at, key = at
+        keys.append(key)
+    path = ""
+    for key in reversed(keys):
+        path = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else key)
+    return path
+
+
+def new_map(at: At, marks: list[Any] | None) -> Map:
+    """An empty :class:`Map` sitting at ``at``."""
     mapping = Map()
-    mapping.up, mapping.key, mapping.marks = up, key, marks
+    mapping.at, mapping.marks = at, marks
     return mapping
 
 
-def new_seq(up: Map | Seq | Entries | None, key: str | int | None, marks: list[Any] | None) -> Seq:
+def new_seq(at: At, marks: list[Any] | None) -> Seq:
+    """An empty :class:`Seq` sitting at ``at``."""
     sequence = Seq()
-    sequence.up, sequence.key, sequence.marks = up, key, marks
+    sequence.at, sequence.marks = at, marks
     return sequence
 
 

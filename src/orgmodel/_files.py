@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from orgmodel import _bounded, _progress
+from orgmodel._bulk import collector_paused
 from orgmodel._limits import DEFAULT as DEFAULT_LIMITS
 from orgmodel._limits import Limits, refusal
 from orgmodel._timeline import Timeline
@@ -88,11 +89,14 @@ def _read(data: str | bytes, chosen: Format, name: str, limits: Limits, wanted: 
     with _progress.for_reading(name, len(data), wanted) as progress:
         if isinstance(data, bytes) and (chosen == "json" or not _document.USE_LIBYAML):
             data = _bounded.decode(data, name)  # libyaml reads UTF-8 itself, and says where it is not
-        document = _document.parse(data, file=name, json_format=chosen == "json", limits=limits)
-        del data
-        document.report_progress(progress.update)
-        reader = _reader.Reader(name, limits)
-        entries = reader.read(document)
+        # Reading makes many small containers and no cycles (an entry read is freed at once): as a build does,
+        # it runs with the collector paused.
+        with collector_paused():
+            document = _document.parse(data, file=name, json_format=chosen == "json", limits=limits)
+            del data
+            document.report_progress(progress.update)
+            reader = _reader.Reader(name, limits)
+            entries = reader.read(document)
         if document.problems:
             # The shape of the file is wrong (a key twice, a tag, an alias): what the reader made of it would mislead.
             raise FormatError([message for _, message in sorted(document.problems, key=lambda item: item[0])])

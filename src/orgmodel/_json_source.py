@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from orgmodel._document import Document, Entries, Map, Seq, Where, located, new_map, too_deep
+from orgmodel._document import At, Document, Entries, Map, Seq, Where, located, new_map, too_deep
 from orgmodel._limits import Limits
 from orgmodel.errors import FormatError
 
@@ -23,6 +23,8 @@ _PROGRESS_EVERY = 256
 
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
+#: What follows an entry: a comma and the space before the next, or the closing bracket.
+_NEXT_ENTRY = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|\])")
 _LONG_NUMBER = re.compile(rf"-?[0-9]{{{_MAX_DIGITS + 1},}}")
 _JSON_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
@@ -99,9 +101,9 @@ class JsonSource:
         if self.text[position] != "{":
             value, end = self._decode(position)
             self._end(end)
-            document.other = self.wrap(value, None, None, 0, position)
+            document.other = self.wrap(value, None, 0, position)
             return document
-        document.top = new_map(None, None, None)
+        document.top = new_map(None, None)
         document._keys = self._top_keys(document.top, position + 1)
         return document
 
@@ -125,8 +127,9 @@ class JsonSource:
                 place = json.JSONDecodeError("", text, position)
                 self.document.problems.append((place.lineno, f"{self.file}: {key}: {key!r} is given twice"))
             if key == "events" and text.startswith("[", position):
-                entries = Entries(top)
-                entries.items = self._entries(entries, position + 1)
+                entries = Entries()
+                entries.items = self._entries(position + 1)
+                entries.careful = lambda entry, at: self.wrap(entry, at, 2, self.entry_offset)
                 top[key] = entries
                 yield key
                 for _ in entries:
@@ -134,7 +137,7 @@ class JsonSource:
                 position = self._after_entries
             else:
                 value, end = self._decode(position)
-                top[key] = self.wrap(value, top, key, 1, position)
+                top[key] = self.wrap(value, (None, key), 1, position)
                 position = end
                 yield key
             found, position = self._expect(position, ",}", "Expecting ',' delimiter")
@@ -142,7 +145,7 @@ class JsonSource:
                 self._end(position)
                 return
 
-    def _entries(self, owner: Entries, position: int) -> Iterator[tuple[Any, Where]]:
+    def _entries(self, position: int) -> Iterator[tuple[Any, At, Where]]:
         text = self.text
         progress = self.document._progress
         position = self._space(position)
@@ -150,54 +153,59 @@ class JsonSource:
         if text.startswith("]", position):
             self._after_entries = position + 1
             return
+        following = _NEXT_ENTRY.match
         while True:
             value, end = self._decode(position)
-            entry = self.wrap(value, owner, index, 2, position)
-            yield entry, Where(f"events[{index}]")
+            self.entry_offset = position
+            yield value, (Entries.at, index), Where(f"events[{index}]")
             index += 1
             if progress is not None and index % _PROGRESS_EVERY == 0:
                 progress(end)
-            found, position = self._expect(end, ",]", "Expecting ',' delimiter")
-            if found == "]":
+            found = following(text, end)
+            if found is None:
+                raise self._error(self._space(end), "Expecting ',' delimiter")
+            position = found.end()
+            if found.group(1) is None:  # the closing bracket
                 self._after_entries = position
                 return
-            position = self._space(position)
 
     _after_entries = 0
+    #: Where the entry last read starts, for a message about its nesting.
+    entry_offset = 0
 
-    def wrap(self, value: Any, up: Map | Seq | Entries | None, key: str | int | None, depth: int, at: int) -> Any:
+    def wrap(self, value: Any, at: At, depth: int, offset: int) -> Any:
         """``value`` as decoded, its dicts and lists made :class:`Map` and :class:`Seq` (iteratively)."""
         kind = type(value)
         if kind is not dict and kind is not list:
             return value
         limit = self.limits.depth
-        root = self._wrapped(value, up, key)
+        root = self._wrapped(value, at)
         stack: list[tuple[Map | Seq, int]] = [(root, depth)]
         while stack:
             container, level = stack.pop()
             if level >= limit:
-                raise self._too_deep_at(self._depth_offset(at))
+                raise self._too_deep_at(self._depth_offset(offset))
             if type(container) is Map:
                 for item_key, item in container.items():  # replacing values, not keys: safe while iterating
                     if type(item) is dict or type(item) is list:
-                        child = self._wrapped(item, container, item_key)
+                        child = self._wrapped(item, (container.at, item_key))
                         container[item_key] = child
                         stack.append((child, level + 1))
             else:
                 sequence: list[Any] = container  # type: ignore[assignment]  # a Seq, the other kind
                 for index, item in enumerate(sequence):
                     if type(item) is dict or type(item) is list:
-                        child = self._wrapped(item, container, index)
+                        child = self._wrapped(item, (container.at, index))
                         sequence[index] = child
                         stack.append((child, level + 1))
         return root
 
     @staticmethod
-    def _wrapped(value: dict[str, Any] | list[Any], up: Map | Seq | Entries | None, key: str | int | None) -> Map | Seq:
+    def _wrapped(value: dict[str, Any] | list[Any], at: At) -> Map | Seq:
         if type(value) is dict:
             mapping = Map(value)
-            mapping.up, mapping.key, mapping.marks = up, key, None
+            mapping.at, mapping.marks = at, None
             return mapping
         sequence = Seq(value)
-        sequence.up, sequence.key, sequence.marks = up, key, None
+        sequence.at, sequence.marks = at, None
         return sequence

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import attrs
 
 from orgmodel import _names
-from orgmodel._document import Document, Entries, Map, Seq, Where
+from orgmodel._document import At, Document, Entries, Map, Seq, Where, path_of
 from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit
 from orgmodel._events import (
     Absorb,
@@ -39,6 +39,7 @@ from orgmodel._events import (
     Transfer,
     Vacate,
 )
+from orgmodel._fast_entries import FastPath
 from orgmodel._limits import DEFAULT as DEFAULT_LIMITS
 from orgmodel._limits import Limits, refusal
 from orgmodel._wording import in_file_words
@@ -103,7 +104,7 @@ class _Deferred(Exception):  # noqa: N818 - control flow inside the reader, neve
 class Reader:
     """Reads one document; ``problems`` collects everything wrong with it."""
 
-    def __init__(self, file: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(self, file: str, limits: Limits = DEFAULT_LIMITS, *, fast: bool = True) -> None:
         self.file = file
         self.limits = limits
         #: Events read so far, each inside a change counted: refused at once past ``limits.events``.
@@ -119,6 +120,8 @@ class Reader:
         #: Sections not yet read while the events are (``sources``, ``entities``), and the entries waiting for them.
         self.waiting_for: set[str] = set()
         self.deferred: list[tuple[int, Any, Where]] = []
+        #: The quick way through plain entries (``None``: every entry the careful way, as tests compare).
+        self.fast = FastPath(self, COMMON_KEYS, EVENT_KEYS) if fast else None
 
     # --- reporting ------------------------------------------------------------------------
 
@@ -131,6 +134,14 @@ class Reader:
         if where.line is None:
             return Location(f"{self.file}: {where.path}", 0)
         return Location(self.file, where.line, where.column or 0)
+
+    def origin_at(self, mapping: dict[str, Any], at: At) -> Location:
+        """The :class:`Location` of an event or change read from ``mapping``, which sits at ``at``."""
+        marks = mapping.marks if isinstance(mapping, Map) else None
+        if marks is None:
+            return Location(f"{self.file}: {path_of(at)}", 0)
+        mark = marks[0]
+        return Location(self.file, mark.line + 1, mark.column + 1)
 
     def origin_of(self, mapping: Map) -> Location:
         """The :class:`Location` of an event or change read from ``mapping`` (what ``origin(mapping.where)`` gives)."""
@@ -366,7 +377,13 @@ class Reader:
                 items = self.sequence(sections[section], sections.place(section), f"entities.{section}")
             except _Invalid:
                 continue
+            fast = self.fast
             for index, item in enumerate(items):
+                entity = fast.entity(item, kind, fields) if fast is not None else None
+                if entity is not None:
+                    self.catalogue[entity.id] = (entity, items.place(index).fixed())
+                    self.kinds[entity.id] = kind
+                    continue
                 with contextlib.suppress(_Invalid):
                     self._entity(item, items.place(index), kind, fields, section)
 
@@ -434,7 +451,13 @@ class Reader:
             self.sequence(value, where, "events")  # records what it is instead; a list is always Entries
             return []
         entries: list[Event | Change | None] = []
-        for item, item_where in value:
+        fast = self.fast
+        for item, at, item_where in value:
+            quick = fast.entry(item, at) if fast is not None else None
+            if quick is not None:
+                entries.append(quick)
+                continue
+            item = value.careful(item, at)  # noqa: PLW2901 - the same entry, made ready for the careful way
             problems = len(self.problems)
             try:
                 entries.append(self.entry(item, item_where))

@@ -21,7 +21,7 @@ from typing import Any, Final
 import yaml
 from yaml import events as _yaml_events
 
-from orgmodel._document import Document, Entries, Map, Seq, Where, located, new_map, new_seq, too_deep
+from orgmodel._document import At, Document, Entries, Map, Seq, Where, located, new_map, new_seq, too_deep
 from orgmodel._limits import Limits
 from orgmodel.errors import FormatError
 
@@ -228,12 +228,12 @@ class YamlSource:
         mark = event.start_mark
         document.root = Where("", mark.line + 1, mark.column + 1)
         if isinstance(event, _MappingStart) and self._container_allowed(event, "map"):
-            document.top = new_map(None, None, [mark])
+            document.top = new_map(None, [mark])
             document._keys = self._top_keys(document.top)
         else:
-            document.other = self.value(event, None, None, 0)
+            document.other = self.value(event, None, 0)
             if document.other is None and not isinstance(event, _ScalarEvent):
-                document.other = new_seq(None, None, [mark])
+                document.other = new_seq(None, [mark])
             self._end_of_stream()
         return document
 
@@ -254,14 +254,14 @@ class YamlSource:
                     self._skip(value_event)
                     continue
                 top.marks += [event.start_mark, value_event.start_mark]
-                entries = Entries(top)
-                entries.items = self._entries(entries)
+                entries = Entries()
+                entries.items = self._entries()
                 top[key] = entries
                 yield key
                 for _ in entries:  # whatever the reader left unread
                     pass
                 continue
-            value = self.value(value_event, top, key, 1)
+            value = self.value(value_event, (None, key), 1)
             if value is _SKIP:
                 continue
             top.marks += [event.start_mark, value_event.start_mark]
@@ -277,7 +277,7 @@ class YamlSource:
             while not isinstance(self.next_event(), _yaml_events.StreamEndEvent):
                 pass
 
-    def _entries(self, owner: Entries) -> Iterator[tuple[Any, Where]]:
+    def _entries(self) -> Iterator[tuple[Any, At, Where]]:
         index = 0
         progress = self.document._progress
         while True:
@@ -286,9 +286,10 @@ class YamlSource:
                 return
             mark = event.start_mark
             where = Where(f"events[{index}]", mark.line + 1, mark.column + 1)
-            value = self.value(event, owner, index, 2)
+            at = (Entries.at, index)
+            value = self.value(event, at, 2)
             if value is not _SKIP:
-                yield value, where
+                yield value, at, where
             index += 1
             if progress is not None and index % _PROGRESS_EVERY == 0:
                 progress(mark.index)
@@ -357,7 +358,7 @@ class YamlSource:
             self.problem(event.start_mark, f"{event.value!r} is not a valid {shown}: {error}")
             return _SKIP
 
-    def value(self, event: Any, up: Map | Seq | Entries | None, key: str | int | None, depth: int) -> Any:
+    def value(self, event: Any, at: At, depth: int) -> Any:
         """The value that starts with ``event``: built in full, or ``_SKIP`` after recording why not."""
         kind = type(event)
         if kind is _ScalarEvent:
@@ -371,10 +372,10 @@ class YamlSource:
         if not self._container_allowed(event, "map" if kind is _MappingStart else "seq"):
             self._skip(event)
             return _SKIP
-        return self._container(event, up, key, depth)
+        return self._container(event, at, depth)
 
-    def _container(self, event: Any, up: Map | Seq | Entries | None, key: str | int | None, depth: int) -> Any:
-        root = self._open(event, up, key, depth)
+    def _container(self, event: Any, at: At, depth: int) -> Any:
+        root = self._open(event, at, depth)
         # The containers being filled, and for each mapping the key waiting for its value (with its mark).
         stack: list[Map | Seq] = [root]
         pending: list[Any] = [_NO_KEY]
@@ -408,7 +409,7 @@ class YamlSource:
                     text = event.value
                     value = (_plain(text) if text else None) if event.implicit[0] else text
                 else:
-                    value = self.value(event, container, slot, 0)
+                    value = self.value(event, None, 0)  # a scalar: where it sits is not kept
                     if value is _SKIP:
                         continue
             elif kind is _yaml_events.AliasEvent:
@@ -418,7 +419,7 @@ class YamlSource:
                 self._skip(event)
                 continue
             else:
-                value = self._open(event, container, slot, len(stack) + depth)
+                value = self._open(event, (container.at, slot), len(stack) + depth)
                 stack.append(value)
                 pending.append(_NO_KEY)
             if isinstance(container, Map):
@@ -429,9 +430,9 @@ class YamlSource:
             marks.append(event.start_mark)
         return root
 
-    def _open(self, event: Any, up: Map | Seq | Entries | None, key: str | int | None, depth: int) -> Map | Seq:
+    def _open(self, event: Any, at: At, depth: int) -> Map | Seq:
         if depth >= self.limits.depth:
             raise self._tootoo_deep(event.start_mark)
         if type(event) is _MappingStart:
-            return new_map(up, key, [event.start_mark])
-        return new_seq(up, key, [event.start_mark])
+            return new_map(at, [event.start_mark])
+        return new_seq(at, [event.start_mark])
