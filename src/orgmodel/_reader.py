@@ -115,6 +115,8 @@ class Reader:
         self.established: set[str] = set()
         #: Ids that entries dropped for a problem would have made: errors about them follow from that problem.
         self.unmade: set[str] = set()
+        #: Indexes of declared ids by the kinds asked for, and how many were declared then: for "did you mean".
+        self._matchers: dict[tuple[tuple[type[Entity], ...], int], _names.CloseMatcher] = {}
         #: What each id read so far is (a Unit, a Post ...): for hints such as swapped ids.
         self.kinds: dict[str, type[Entity]] = {}
         #: Sections not yet read while the events are (``sources``, ``entities``), and the entries waiting for them.
@@ -580,8 +582,10 @@ class Reader:
         if found is None and entity_id in self.unmade:
             raise _Invalid  # its declaration has a problem, reported there
         if found is None:
-            known = [key for key, (entity, _) in self.catalogue.items() if isinstance(entity, kinds)]
-            self.fail(where, f"{entity_id!r} is not declared under entities.{wanted}{_suggest(entity_id, known)}")
+            self.fail(
+                where,
+                f"{entity_id!r} is not declared under entities.{wanted}{self._suggest_declared(entity_id, kinds)}",
+            )
             raise _Invalid
         entity = found[0]
         if not isinstance(entity, kinds):
@@ -589,6 +593,16 @@ class Reader:
             raise _Invalid
         self.established.add(entity_id)
         return entity
+
+    def _suggest_declared(self, entity_id: str, kinds: tuple[type[Entity], ...]) -> str:
+        """`` — did you mean ...?`` for an id not declared; the index of declared ids is made once."""
+        key = (kinds, len(self.catalogue))
+        matcher = self._matchers.get(key)
+        if matcher is None:
+            ids = [key for key, (entity, _) in self.catalogue.items() if isinstance(entity, kinds)]
+            matcher = self._matchers[key] = _names.CloseMatcher(ids)
+        close = matcher.find(entity_id, limit=1)
+        return f" — did you mean {close[0]!r}?" if close else ""
 
     def _establish(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
         value = mapping["establish"]
