@@ -62,14 +62,26 @@ def decode(data: bytes, file: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        line_start = data.rfind(b"\n", 0, error.start) + 1
-        column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
-        byte = data[error.start]
-        raise FormatError(
-            [
-                f"{file}:{line}:{column}: the file is not UTF-8 text (byte 0x{byte:02x}: {error.reason}); "
-                "save it as UTF-8"
-            ]
-        ) from None
+        raise _not_utf8(data, file, error) from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def decoding_error(data: bytes, file: str) -> FormatError | None:
+    """The error :func:`decode` gives for ``data``, or ``None`` if it is UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return _not_utf8(data, file, error)
+    return None
+
+
+def _not_utf8(data: bytes, file: str, error: UnicodeDecodeError) -> FormatError:
+    line = data.count(b"\n", 0, error.start) + 1
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
+    return FormatError(
+        [
+            f"{file}:{line}:{column}: the file is not UTF-8 text "
+            f"(byte 0x{data[error.start]:02x}: {error.reason}); save it as UTF-8"
+        ]
+    )

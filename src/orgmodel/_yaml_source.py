@@ -21,6 +21,7 @@ from typing import Any, Final
 import yaml
 from yaml import events as _yaml_events
 
+from orgmodel import _bounded
 from orgmodel._document import At, Document, Entries, Map, Seq, Where, located, new_map, new_seq, too_deep
 from orgmodel._limits import Limits
 from orgmodel.errors import FormatError
@@ -165,7 +166,10 @@ class YamlSource:
         self.limits = limits
         self.libyaml = libyaml
         self.document = Document(file, len(text))
-        self.parser = _yaml_parser(text, libyaml)
+        try:
+            self.parser = _yaml_parser(text, libyaml)
+        except yaml.reader.ReaderError as error:  # PyYAML's reader checks the characters as it starts
+            raise self._reader_error(error) from None
         self.aliases_seen = False
 
     # --- errors -------------------------------------------------------------------------------
@@ -208,8 +212,10 @@ class YamlSource:
             character = error.character
             shown = f"#x{character:02x}" if isinstance(character, int) else repr(character)
             reason = f"the character {shown} is not allowed (YAML refuses control characters)"
-        elif "UTF-8" in reason or "utf-8" in reason:
-            return located(self.file, line, column, f"the file is not UTF-8 text ({reason}); save it as UTF-8")
+        elif isinstance(text, bytes) and ("UTF-8" in reason or "utf-8" in reason):
+            return _bounded.decoding_error(text, self.file) or located(
+                self.file, line, column, f"the file is not UTF-8 text ({reason}); save it as UTF-8"
+            )
         return located(self.file, line, column, f"not valid YAML: {reason}")
 
     def _tootoo_deep(self, mark: Any) -> FormatError:
