@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from orgmodel._document import At
-from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit
+from orgmodel._entities import Entity, Function, Holding, Person, Post, Relation, Unit
 from orgmodel._events import (
     Absorb,
     AddRelation,
@@ -56,8 +56,15 @@ Build = Callable[["FastPath", dict[str, Any], dict[str, Any]], Event]
 class FastPath:
     """Reads plain entries for a :class:`~orgmodel._reader.Reader`, sharing its catalogue, sources and counts."""
 
-    def __init__(self, reader: Reader, common_keys: tuple[str, ...], event_keys: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        reader: Reader,
+        common_keys: tuple[str, ...],
+        event_keys: dict[str, Any],
+        dated_fields: dict[type[Entity], tuple[str, ...]],
+    ) -> None:
         self.reader = reader
+        self.dated_fields = {kind: frozenset(fields) for kind, fields in dated_fields.items()}
         self.name_length = reader.limits.name_length
         self.change_keys = frozenset((*common_keys, "events"))
         # What this reads of each kind, never more than the format allows (the tables may change).
@@ -88,7 +95,9 @@ class FastPath:
                 found, count = change, len(change.events)
             else:
                 found, count = self._event(item, at, None, in_change=False), 1
-        except (_Slow, OrgModelError):
+        except (_Slow, OrgModelError, TypeError, ValueError):
+            # Not plain, or refused: the careful way says what is wrong.  (TypeError and ValueError too, so that
+            # a constructor changed under this module costs speed, never a wrong answer or a traceback.)
             return None
         reader = self.reader
         if reader.events_read + count > reader.limits.events:
@@ -245,27 +254,28 @@ class FastPath:
 
 # --- one reader for each kind, as the careful ones in _reader.py read them -------------------------
 
-_DATED_FIELDS: dict[type[Entity], frozenset[str]] = {
-    Unit: frozenset(("parent",)),
-    Post: frozenset(("unit", "heads", "reports_to", "holder")),
-    Person: frozenset(),
-    Function: frozenset(("owner",)),
-}
+#: The keys of an establish event the quick way reads ("holders" lists go the careful way).
 _ESTABLISH_FIELDS = ("parent", "unit", "heads", "reports_to", "holder", "owner")
 _SPLIT_ITEM_KEYS = frozenset(("id", "parent"))
 
 
 def _establish(fast: FastPath, mapping: dict[str, Any], common: dict[str, Any]) -> Event:
     entity = fast.catalogued(fast.ident(mapping, "establish"), (Unit, Post, Person, Function))
-    allowed = _DATED_FIELDS.get(type(entity))
+    allowed = fast.dated_fields.get(type(entity))
     if allowed is None:
         raise _Slow
     changes: dict[str, Any] = {}
     for key in _ESTABLISH_FIELDS:
         if key in mapping:
-            if key not in allowed:
+            field = "holders" if key == "holder" else key  # ``holder: id`` is one holding
+            if field not in allowed:
                 raise _Slow
-            changes[key] = fast.boolean(mapping, key) if key == "heads" else fast.maybe_ident(mapping, key)
+            if field == "holders":
+                changes[field] = (Holding(fast.ident(mapping, key)),)
+            elif key == "heads":
+                changes[key] = fast.boolean(mapping, key)
+            else:
+                changes[key] = fast.maybe_ident(mapping, key)
     if changes:
         entity = attrs.evolve(entity, **changes)
     return Establish(entity, **common)

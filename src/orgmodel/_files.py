@@ -102,7 +102,7 @@ def _read(data: str | bytes, chosen: Format, name: str, limits: Limits, wanted: 
             raise FormatError([message for _, message in sorted(document.problems, key=lambda item: item[0])])
         problems = list(reader.problems)
         progress.stage(f"checking {len(entries):,} changes")
-        timeline, errors = Timeline.lenient(entries)
+        timeline, errors = Timeline.lenient(entries, categories=reader.categories)
     consequences = 0
     for error in errors:
         if error.follows_from is not None or (error.missing is not None and error.missing in reader.unmade):
