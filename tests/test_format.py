@@ -20,6 +20,8 @@ def yaml_parser(request, monkeypatch):
         pytest.skip("PyYAML was built without libyaml")
     monkeypatch.setattr(_document, "USE_LIBYAML", request.param == "libyaml")
     return request.param
+
+
 from orgmodel import strategies as oms
 
 SMALL = textwrap.dedent(

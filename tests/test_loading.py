@@ -288,12 +288,23 @@ class TestYaml12Scalars:
         org = om.loads(f"events:\n  - {{on: 2015-01-01, establish: {{unit: {{id: {written}, name: {written}}}}}}}\n")
         assert org.at("2015-01-01")[written].name == written
 
+    def test_what_the_writer_writes_reads_back(self):
+        """Numbers and number-like text among a unit's own fields keep their types and spellings."""
+        fields = {"a": 1e20, "b": 1.5, "c": -3, "d": "0755", "e": "1e3", "f": "1_000", "g": "1:20", "h": "+5"}
+        timeline = om.Timeline([om.Establish(om.Unit("u", "U", attributes=fields), on="2015-01-01")])
+        again = om.loads(om.dumps(timeline))
+        assert again == timeline
+        assert dict(again.at("2015-01-01")["u"].attributes) == fields
+
     @pytest.mark.parametrize(
         ("written", "value"),
         [
             ("12", 12),
             ("-3", -3),
             ("1.5", 1.5),
+            ("1.0e+20", 1e20),
+            ("-.5", -0.5),
+            (".inf", float("inf")),
             ("true", True),
             ("False", False),
             ("null", None),

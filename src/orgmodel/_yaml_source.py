@@ -60,15 +60,20 @@ _MAX_DIGITS = 4300
 
 
 def _plain(value: str) -> Any:
-    """A plain (unquoted, untagged) scalar in the YAML 1.2 core schema, numbers only when spelt canonically."""
+    """A plain (unquoted, untagged) scalar in the YAML 1.2 core schema, keeping spellings ids and names use.
+
+    Whole numbers are numbers only as a number is written back (``12``, ``-3``), so an id such as ``0755``
+    or ``+5`` keeps its spelling; numbers with a fraction need their point (``1.5``, ``1.0e+20``), so
+    ``1e3`` stays text.  Everything the writer writes reads back as it was.
+    """
     found = _PLAIN_WORDS.get(value, _TEXT)
     if found is not _TEXT:
         return found
     if value[0] in _NUMBER_START:
-        if len(value) <= _MAX_DIGITS and _CANONICAL_INT.fullmatch(value):
-            return int(value)
-        if _CORE_FLOAT.fullmatch(value) and repr(number := float(value)) == value:
-            return number
+        if _CANONICAL_INT.fullmatch(value):
+            return int(value) if len(value) <= _MAX_DIGITS else value
+        if "." in value and _CORE_FLOAT.fullmatch(value) and len(value) <= _MAX_DIGITS:
+            return float(value)
     return value
 
 
