@@ -11,6 +11,7 @@ from hypothesis import given
 
 import orgmodel as om
 from orgmodel import _document
+from orgmodel import strategies as oms
 
 
 @pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
@@ -20,9 +21,6 @@ def yaml_parser(request, monkeypatch):
         pytest.skip("PyYAML was built without libyaml")
     monkeypatch.setattr(_document, "USE_LIBYAML", request.param == "libyaml")
     return request.param
-
-
-from orgmodel import strategies as oms
 
 SMALL = textwrap.dedent(
     """\
