@@ -22,6 +22,7 @@ def yaml_parser(request, monkeypatch):
     monkeypatch.setattr(_document, "USE_LIBYAML", request.param == "libyaml")
     return request.param
 
+
 SMALL = textwrap.dedent(
     """\
     orgmodel: 1
