@@ -20,6 +20,7 @@ import datetime as dt
 import gc
 import hashlib
 import importlib.metadata
+import json
 import math
 import os
 import platform
@@ -29,6 +30,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,6 +42,7 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 import networkx as nx  # noqa: E402
+import yaml  # noqa: E402
 
 import orgmodel as om  # noqa: E402
 from benchmarks import naive, raphtory_baseline, synthetic  # noqa: E402
@@ -347,6 +350,7 @@ class Bench:
     def run(self) -> SizeReport:
         """Every measure, in order; answers are checked before they are timed."""
         self.ingest()
+        self.load()
         self.setup_naive()
         self.setup_raphtory()
         self.chart()
@@ -403,6 +407,44 @@ class Bench:
         self.notes.append(
             "naive ingest only flattens and sorts the log (no validation); "
             "memory is what Python allocated during om.Timeline(events), the events themselves excluded"
+        )
+
+    def load(self) -> None:
+        """Loading the workload saved as JSON and as YAML, each against its floor measured in the same run.
+
+        The floor is parsing the file (``json.loads``; libyaml's C composer, which keeps every node's line
+        and column) plus ``Timeline(...)`` on the changes already built: what loading cannot do without.
+        """
+        changes = self.timeline.changes
+        events = len(self.timeline.events)
+        log(f"{self.name}: load ({events:,} events as JSON and YAML)")
+        build = measure(lambda: om.Timeline(changes), self.options.repeat)
+        with tempfile.TemporaryDirectory() as folder:
+            floors = (("json", json.loads, "json.loads", 2.0), ("yaml", _compose, "libyaml's compose", 1.5))
+            for chosen, parse, parser, target in floors:
+                path = Path(folder) / f"workload.{chosen}"
+                om.save(self.timeline, path)
+                text = path.read_text(encoding="utf-8")
+                floor = measure(lambda: parse(text), self.options.repeat) + build  # noqa: B023 - used at once
+                seconds = measure(
+                    lambda: om.load(path, progress=False),  # noqa: B023
+                    self.options.repeat,
+                    check=lambda loaded: same(f"load {chosen}", loaded, self.timeline),  # noqa: B023
+                )
+                ratio = seconds / floor
+                label = chosen.upper()
+                self.rows.append(
+                    Row(
+                        f"load a {label} file (om.load), {len(text) / 2**20:,.1f} MB",
+                        "ms",
+                        seconds,
+                        target=f"≤ {target:g} × floor: {ratio:.2f}× {_mark(ratio <= target)}",
+                    )
+                )
+                self.rows.append(Row(f"  its floor: {parser} + Timeline(changes)", "ms", floor))
+        self.notes.append(
+            f"load: {events:,} events; the floor of YAML composes with libyaml "
+            f"({'present' if yaml.__with_libyaml__ else 'missing: the pure-Python parser'})"
         )
 
     def setup_naive(self) -> None:
@@ -773,6 +815,12 @@ def _target_rate(rate: float) -> str:
 
 def _target_memory(name: str) -> str:
     return "< 2 GB at XL" if name != "XL" else "< 2 GB"
+
+
+def _compose(text: str) -> object:
+    """libyaml's composer (PyYAML's own, when it has no libyaml): nodes that keep their line and column."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.compose(text, Loader=loader)
 
 
 # --- main --------------------------------------------------------------------------------------------------

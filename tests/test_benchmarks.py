@@ -138,6 +138,8 @@ def test_the_runner_checks_and_reports_every_measure(workload: synthetic.Workloa
     assert "event on day 180" in measures
     assert "event on 30 days before the last" in measures
     assert "plan: with_events" in measures
+    assert "load a JSON file" in measures
+    assert "load a YAML file" in measures
     for markdown in (False, True):
         text = run.report([report], run.machine_info(), options, markdown=markdown)
         assert "Size tiny" in text

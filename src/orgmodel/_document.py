@@ -207,6 +207,8 @@ At = tuple[Any, str | int] | None
 
 def path_of(at: At) -> str:
     """The path of ``at``, such as ``events[3].into[0]``."""
+    if at is not None and at[0] is Entries.at:
+        return f"events[{at[1]}]"  # an entry: the common case, kept short
     keys: list[str | int] = []
     while at is not None:
         at, key = at

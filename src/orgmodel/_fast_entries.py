@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from orgmodel import _values
 from orgmodel._document import At
 from orgmodel._entities import Entity, Function, Holding, Person, Post, Relation, Unit
 from orgmodel._events import (
@@ -249,7 +250,7 @@ class FastPath:
     def new_unit(self, unit_id: str, parent: str | None) -> Unit:
         unit = self.catalogued(unit_id, Unit)
         assert isinstance(unit, Unit)
-        return attrs.evolve(unit, parent=parent)
+        return _values.replace(unit, parent=parent)  # the parent is an id checked as Unit's validator would
 
 
 # --- one reader for each kind, as the careful ones in _reader.py read them -------------------------
@@ -277,7 +278,8 @@ def _establish(fast: FastPath, mapping: dict[str, Any], common: dict[str, Any]) 
             else:
                 changes[key] = fast.maybe_ident(mapping, key)
     if changes:
-        entity = attrs.evolve(entity, **changes)
+        # Checked above as the entity's own validators would (ids, a boolean, a holding): copied unvalidated.
+        entity = _values.replace(entity, **changes)
     return Establish(entity, **common)
 
 
