@@ -383,6 +383,14 @@ class TestReaderDefects:
         (problem,) = problems(f"events:\n  - on: {date}\n    establish: {{unit: {{id: a, name: A}}}}\n")
         assert problem.startswith(message)
 
+    def test_a_list_under_holder(self):
+        """'holder' names one person; a list there is refused (found by fuzzing: it was a ValueError)."""
+        text = (
+            "events:\n  - on: 2015-01-01\n    establish: {unit: {id: u, name: U}}\n"
+            "  - on: 2015-01-01\n    establish: {post: {id: p, title: Chef, unit: u}}\n    holder: [a, b]\n"
+        )
+        assert problems(text)[0] == "f.yaml:6:13: 'holder' of event 'establish' must name people, got a list"
+
     def test_swapped_appoint_ids_get_a_hint(self):
         text = (
             "events:\n  - on: 2015-01-01\n    establish: {unit: {id: u, name: U}}\n"
@@ -537,3 +545,58 @@ class TestCommandLine:
         out = io.StringIO()
         assert main(["validate", "-", "--quiet"], out=out, err=io.StringIO()) == 0
         assert out.getvalue().startswith("-: valid")
+
+
+class TestMutatedFiles:
+    """Whatever a careless edit does to a file, loading gives a timeline or a FormatError, never a traceback."""
+
+    BASE = om.Timeline(
+        [
+            om.Establish(om.Unit("slk", "Stadsledningskontoret", kind="office"), on="2013-01-01"),
+            om.Establish(om.Unit("mex", "Mark- och exploatering", parent="slk"), on="2013-01-01"),
+            om.Establish(om.Post("dir", "Direktör", unit="slk", heads=True), on="2013-01-01"),
+            om.Establish(om.Person("anna", "Anna"), on="2013-01-01"),
+            om.Appoint("dir", "anna", on="våren 2014"),
+            om.Change(
+                "2015-01-01",
+                [om.Rename("mex", "Exploateringsenheten"), om.Split("mex", [om.Unit("a", "A"), om.Unit("b", "B")])],
+            ),
+        ]
+    )
+
+    @settings(max_examples=150)
+    @given(
+        st.sampled_from(["yaml", "json"]),
+        st.booleans(),
+        st.lists(
+            st.tuples(
+                st.floats(0, 1),
+                st.sampled_from(["delete", "insert", "replace"]),
+                st.sampled_from(
+                    list(" \n\t:-[]{},'\"!&*#|>%@`0123456789.~<?")
+                    + ["\x00", "\x1b", "é", "\ud800", "null", "true", "!!int"]
+                ),
+            ),
+            min_size=1,
+            max_size=6,
+        ),
+    )
+    def test_only_format_errors_escape(self, chosen, libyaml, edits):
+        text = om.dumps(self.BASE, format=chosen)
+        for where, edit, piece in edits:
+            position = int(where * len(text))
+            if edit == "delete":
+                text = text[:position] + text[position + len(piece) :]
+            elif edit == "insert":
+                text = text[:position] + piece + text[position:]
+            else:
+                text = text[:position] + piece + text[position + len(piece) :]
+        saved = _document.USE_LIBYAML
+        _document.USE_LIBYAML = libyaml and yaml.__with_libyaml__
+        try:
+            om.loads(text, format=chosen)
+        except om.FormatError as error:
+            for problem in error.problems:
+                assert problem.startswith("<string>")
+        finally:
+            _document.USE_LIBYAML = saved

@@ -488,12 +488,11 @@ class Reader:
     def holdings(self, mapping: Map, key: str, what: str) -> tuple[Holding, ...]:
         """``holder: id`` or ``holders: [id, {person: id, roles: [...], overlap: true}, …]``."""
         value = mapping[key]
-        items: list[Any] = [value] if key == "holder" or not isinstance(value, Seq) else list(value)
-        places = (
-            [mapping.place(key)] * len(items)
-            if not isinstance(value, Seq)
-            else [value.place(i) for i in range(len(value))]
-        )
+        items: list[Any]
+        if key == "holder" or not isinstance(value, Seq):
+            items, places = [value], [mapping.place(key)]  # one holder (a list under 'holder' is refused below)
+        else:
+            items, places = list(value), [value.place(index) for index in range(len(value))]
         found = []
         for item, where in zip(items, places, strict=True):
             if isinstance(item, Map):

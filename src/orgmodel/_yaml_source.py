@@ -175,6 +175,12 @@ class YamlSource:
             self.parser = _yaml_parser(text, libyaml)
         except yaml.reader.ReaderError as error:  # PyYAML's reader checks the characters as it starts
             raise self._reader_error(error) from None
+        except UnicodeEncodeError as error:  # text holding a lone surrogate, which libyaml is given as UTF-8
+            before = str(error.object)[: error.start]
+            line, column = before.count("\n") + 1, error.start - (before.rfind("\n") + 1) + 1
+            character = f"#x{ord(str(error.object)[error.start]):04x}"
+            message = f"not valid YAML: the character {character} is not allowed (a lone surrogate is not text)"
+            raise located(file, line, column, message) from None
         self.aliases_seen = False
 
     # --- errors -------------------------------------------------------------------------------
