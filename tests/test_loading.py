@@ -573,8 +573,7 @@ class TestMutatedFiles:
                 st.floats(0, 1),
                 st.sampled_from(["delete", "insert", "replace"]),
                 st.sampled_from(
-                    list(" \n\t:-[]{},'\"!&*#|>%@`0123456789.~<?")
-                    + ["\x00", "\x1b", "é", "\ud800", "null", "true", "!!int"]
+                    [*" \n\t:-[]{},'\"!&*#|>%@`0123456789.~<?", "\x00", "\x1b", "é", "\ud800", "null", "true", "!!int"]
                 ),
             ),
             min_size=1,
