@@ -124,20 +124,30 @@ class _Place(Where):
         return None if mark is None else mark.column + 1
 
 
-class Map(dict[str, Any]):
-    """A mapping read from a document, which can say where it, each of its keys and each of its values were."""
+class _Placed:
+    """What :class:`Map` and :class:`Seq` share: where they sit, and the marks of what they hold."""
 
-    __slots__ = ("at", "marks")
+    __slots__ = ()
 
     #: Where it sits: ``(where its container sits, its key or index)``; ``None`` at the top.
     at: At
-    #: For YAML: the mapping's own mark, then each key's and value's (``None`` for JSON).
+    #: For YAML: its own mark, then each key's and value's (a mapping) or each item's (a list); ``None`` for JSON.
     marks: list[Any] | None
 
     @property
     def where(self) -> Where:
-        """Where the mapping starts."""
-        return _Place(self, None, _SELF)
+        """Where it starts."""
+        return _Place(self, None, _SELF)  # type: ignore[arg-type]  # self is a Map or a Seq
+
+    def path(self) -> str:
+        """The path from the top of the document."""
+        return path_of(self.at)
+
+
+class Map(_Placed, dict[str, Any]):
+    """A mapping read from a document, which can say where it, each of its keys and each of its values were."""
+
+    __slots__ = ("at", "marks")
 
     def place(self, key: str) -> Where:
         """Where the value under ``key`` was, or where the mapping was if the key is absent."""
@@ -147,33 +157,15 @@ class Map(dict[str, Any]):
         """Where the key itself was written."""
         return _Place(self, key, _KEY if key in self else _SELF)
 
-    def path(self) -> str:
-        """The path from the top of the document."""
-        return path_of(self.at)
 
-
-class Seq(list[Any]):
+class Seq(_Placed, list[Any]):
     """A sequence read from a document, which can say where it and each of its items were."""
 
     __slots__ = ("at", "marks")
 
-    #: Where it sits: ``(where its container sits, its key or index)``; ``None`` at the top.
-    at: At
-    #: For YAML: the list's own mark, then each item's (``None`` for JSON).
-    marks: list[Any] | None
-
-    @property
-    def where(self) -> Where:
-        """Where the list starts."""
-        return _Place(self, None, _SELF)
-
     def place(self, index: int) -> Where:
         """Where item ``index`` was."""
         return _Place(self, index, _ITEM)
-
-    def path(self) -> str:
-        """The path from the top of the document."""
-        return path_of(self.at)
 
 
 class Entries:
