@@ -425,6 +425,12 @@ class TestReaderDefects:
         (problem,) = problems('{"events": [}')
         assert problem.startswith("f.yaml:1:13: not valid JSON")
 
+    def test_loads_reads_yaml_flow_style_too(self):
+        """YAML may start with { as well: what is not JSON is read as YAML, and its error shown if it fails."""
+        assert len(om.loads("{events: [{on: 2015-01-01, establish: {unit: {id: a, name: A}}}]}")) == 1
+        (problem,) = problems("{events: [}")
+        assert problem.startswith("f.yaml:1:11: not valid YAML")
+
 
 class TestMisspeltIds:
     """Suggestions stay right when there are many candidates and many misspellings."""

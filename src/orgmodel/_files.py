@@ -68,18 +68,34 @@ def loads(
       ...
     orgmodel.errors.FormatError: plan.yaml:2:5: event 'rename' needs 'name'
     """
-    chosen = _check_format(format) if format is not None else _sniff(text)
     limits = limits if limits is not None else DEFAULT_LIMITS
     if len(text) > limits.file_size:
         what = "bytes" if isinstance(text, bytes) else "characters"
         raise FormatError([refusal(limits, f"{name}: ", "the text is more than", "file_size", what)])
-    return _read(text, chosen, name, limits, progress)
+    if format is None:
+        return _read_either(text, name, limits, progress)
+    return _read(text, _check_format(format), name, limits, progress)
 
 
-def _sniff(text: str | bytes) -> Format:
-    """JSON when the text starts with ``{`` (a JSON file always does), else YAML."""
-    start = text.lstrip()[:1]
-    return "json" if start in ("{", b"{") else "yaml"
+def _read_either(data: str | bytes, name: str, limits: Limits, wanted: bool | None) -> Timeline:
+    """Text of no stated format: JSON when it starts with ``{`` (a JSON file always does), else YAML.
+
+    YAML's flow style starts with ``{`` too: text that is not JSON is then read as YAML, and if that fails
+    as well, the error shown is JSON's when the first key is quoted as JSON quotes it, else YAML's.
+    """
+    start = data.lstrip()
+    if start[:1] not in ("{", b"{"):
+        return _read(data, "yaml", name, limits, wanted)
+    try:
+        return _read(data, "json", name, limits, wanted)
+    except FormatError as json_error:
+        if not any(": not valid JSON: " in problem for problem in json_error.problems):
+            raise
+        try:
+            return _read(data, "yaml", name, limits, wanted)
+        except FormatError as yaml_error:
+            quoted = start[1:].lstrip()[:1] in ('"', b'"')
+            raise (json_error if quoted else yaml_error) from None
 
 
 def _read(data: str | bytes, chosen: Format, name: str, limits: Limits, wanted: bool | None) -> Timeline:
@@ -149,7 +165,9 @@ def load(
         file = getattr(path, "name", None) or "<stream>"
         file = file if isinstance(file, str) else "<stream>"
         data = _bounded.read(path, file, limits)
-        chosen = _check_format(format) if format is not None else _sniff(data)
+        if format is None:
+            return _read_either(data, file, limits, progress)
+        chosen = _check_format(format)
     return _read(data, chosen, file, limits, progress)
 
 
