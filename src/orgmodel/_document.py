@@ -199,8 +199,12 @@ At = tuple[Any, str | int] | None
 
 def path_of(at: At) -> str:
     """The path of ``at``, such as ``events[3].into[0]``."""
-    if at is not None and at[0] is Entries.at:
-        return f"events[{at[1]}]"  # an entry: the common case, kept short
+    if at is not None:  # an entry, or an event of a change: the common cases, kept short
+        up, key = at
+        if up is Entries.at:
+            return f"events[{key}]"
+        if up is not None and up[1] == "events" and up[0] is not None and up[0][0] is Entries.at:
+            return f"events[{up[0][1]}].events[{key}]"
     keys: list[str | int] = []
     while at is not None:
         at, key = at

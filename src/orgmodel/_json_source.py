@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from orgmodel._document import At, Document, Entries, Map, Seq, Where, located, new_map, too_deep
@@ -154,8 +154,13 @@ class JsonSource:
             self._after_entries = position + 1
             return
         following = _NEXT_ENTRY.match
+        # What raw_decode calls, without its checks (each entry starts at a value); raw_decode if it is not there.
+        decode: Callable[[str, int], tuple[Any, int]] = getattr(self.decoder, "scan_once", self.decoder.raw_decode)
         while True:
-            value, end = self._decode(position)
+            try:
+                value, end = decode(text, position)
+            except (StopIteration, ValueError, RecursionError):
+                value, end = self._decode(position)  # the same again, to say what is wrong and where
             self.entry_offset = position
             yield value, (Entries.at, index), Where(f"events[{index}]")
             index += 1

@@ -408,10 +408,14 @@ class Reader:
             except _Invalid:
                 continue
             fast = self.fast
+            marks = items.marks
             for index, item in enumerate(items):
                 entity = fast.entity(item, kind, fields) if fast is not None else None
                 if entity is not None:
-                    self.catalogue[entity.id] = (entity, items.place(index).fixed())
+                    # Where it was declared, for later messages: worked out now, cheaply (items.place(index).fixed()).
+                    mark = marks[index + 1] if marks is not None else None
+                    where = Where(f"entities.{section}[{index}]", *((mark.line + 1, mark.column + 1) if mark else ()))
+                    self.catalogue[entity.id] = (entity, where)
                     self.kinds[entity.id] = kind
                     continue
                 with contextlib.suppress(_Invalid):
