@@ -106,19 +106,20 @@ def _read(data: str | bytes, chosen: Format, name: str, limits: Limits, wanted: 
         if isinstance(data, bytes) and (chosen == "json" or not _document.USE_LIBYAML):
             data = _bounded.decode(data, name)  # libyaml reads UTF-8 itself, and says where it is not
         # Reading makes many small containers and no cycles (an entry read is freed at once): as a build does,
-        # it runs with the collector paused.
+        # it runs with the collector paused, and the pause lasts through the build, so that the collector does
+        # not walk everything read in between.
         with collector_paused():
             document = _document.parse(data, file=name, json_format=chosen == "json", limits=limits)
             del data
             document.report_progress(progress.update)
             reader = _reader.Reader(name, limits)
             entries = reader.read(document)
-        if document.problems:
-            # The shape of the file is wrong (a key twice, a tag, an alias): what the reader made of it would mislead.
-            raise FormatError([message for _, message in sorted(document.problems, key=lambda item: item[0])])
-        problems = list(reader.problems)
-        progress.stage(f"checking {len(entries):,} changes")
-        timeline, errors = Timeline.lenient(entries, categories=reader.categories)
+            if document.problems:
+                # The file's shape is wrong (a key twice, a tag, an alias): what the reader made of it would mislead.
+                raise FormatError([message for _, message in sorted(document.problems, key=lambda item: item[0])])
+            problems = list(reader.problems)
+            progress.stage(f"checking {len(entries):,} changes")
+            timeline, errors = Timeline.lenient(entries, categories=reader.categories)
     consequences = 0
     for error in errors:
         if error.follows_from is not None or (error.missing is not None and error.missing in reader.unmade):
