@@ -383,6 +383,11 @@ class TestReaderDefects:
         (problem,) = problems(f"events:\n  - on: {date}\n    establish: {{unit: {{id: a, name: A}}}}\n")
         assert problem.startswith(message)
 
+    def test_the_escape_of_a_lone_surrogate_reads_with_libyaml_too(self):
+        """libyaml refuses it, so such a file is read again through PyYAML's parser, which reads it as written."""
+        text = 'events:\n  - {on: 2015-01-01, establish: {unit: {id: a, name: "A\\ud800"}}}\n'
+        assert om.loads(text).at("2015-01-01")["a"].name == "A\ud800"
+
     def test_a_list_under_holder(self):
         """'holder' names one person; a list there is refused (found by fuzzing: it was a ValueError)."""
         text = (

@@ -263,8 +263,11 @@ class Document:
         self._progress = report
 
 
-def parse(text: str | bytes, *, file: str, json_format: bool, limits: Limits) -> Document:
-    """Start reading the document in ``text`` (text, or UTF-8 bytes for YAML); see :class:`Document`."""
+def parse(text: str | bytes, *, file: str, json_format: bool, limits: Limits, libyaml: bool | None = None) -> Document:
+    """Start reading the document in ``text`` (text, or UTF-8 bytes for libyaml); see :class:`Document`.
+
+    YAML goes through libyaml when ``libyaml`` says so (``None``: when :data:`USE_LIBYAML`).
+    """
     if json_format:
         from orgmodel._json_source import JsonSource
 
@@ -272,7 +275,7 @@ def parse(text: str | bytes, *, file: str, json_format: bool, limits: Limits) ->
         return JsonSource(text, file, limits).start()
     from orgmodel._yaml_source import YamlSource
 
-    return YamlSource(text, file, limits, libyaml=USE_LIBYAML).start()
+    return YamlSource(text, file, limits, libyaml=USE_LIBYAML if libyaml is None else libyaml).start()
 
 
 def located(file: str, line: int, column: int, message: str) -> FormatError:

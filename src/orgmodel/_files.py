@@ -99,16 +99,32 @@ def _read_either(data: str | bytes, name: str, limits: Limits, wanted: bool | No
 
 def _read(data: str | bytes, chosen: Format, name: str, limits: Limits, wanted: bool | None) -> Timeline:
     # The YAML machinery loads on first use, so `import orgmodel` (and Hypothesis, via its entry point) stays quick.
+    from orgmodel import _document
+
+    libyaml = _document.USE_LIBYAML and chosen == "yaml"
+    try:
+        return _read_with(data, chosen, name, limits, wanted, libyaml=libyaml)
+    except FormatError as error:
+        # libyaml refuses the escape of a lone surrogate ("\ud800"), which JSON text can bring in and saving
+        # keeps; PyYAML's own parser reads it.  Such files are rare: they are read again, the slow way.
+        if not libyaml or not any("invalid Unicode character escape code" in problem for problem in error.problems):
+            raise
+    return _read_with(data, chosen, name, limits, wanted, libyaml=False)
+
+
+def _read_with(
+    data: str | bytes, chosen: Format, name: str, limits: Limits, wanted: bool | None, *, libyaml: bool
+) -> Timeline:
     from orgmodel import _document, _reader
 
     with _progress.for_reading(name, len(data), wanted) as progress:
-        if isinstance(data, bytes) and (chosen == "json" or not _document.USE_LIBYAML):
+        if isinstance(data, bytes) and not libyaml:
             data = _bounded.decode(data, name)  # libyaml reads UTF-8 itself, and says where it is not
         # Reading makes many small containers and no cycles (an entry read is freed at once): as a build does,
         # it runs with the collector paused, and the pause lasts through the build, so that the collector does
         # not walk everything read in between.
         with collector_paused():
-            document = _document.parse(data, file=name, json_format=chosen == "json", limits=limits)
+            document = _document.parse(data, file=name, json_format=chosen == "json", limits=limits, libyaml=libyaml)
             del data
             document.report_progress(progress.update)
             reader = _reader.Reader(name, limits)
