@@ -89,6 +89,86 @@ class TestTwoWaysAgree:
         assert org.at("2015-07-01")["7"].name == "8"
 
 
+class TestWhatWasKnownWhen:
+    """Ids, known days, corrections and cancellations read alike every way (quick or careful, either parser)."""
+
+    TEXT = (
+        "events:\n"
+        "  - cancels: plan\n    known: 2015-06-01\n    source: ks\n"  # before the change it cancels
+        "  - {on: 2014-01-01, establish: {unit: {id: u, name: U}}, id: made, known: 2014-01-05}\n"
+        "  - {on: 2015-01-01, rename: u, name: V, id: r1, known: 2014-12-01}\n"
+        "  - {on: 2015-01-20, rename: u, name: V, corrects: r1, known: 2015-02-01, source: ks}\n"
+        "  - on: 2016-01-01\n    id: plan\n    known: 2015-03-01\n    status: planned\n"
+        "    events:\n      - {rename: u, name: W}\n"
+        "sources:\n  ks: {document: KS, dated: 2015-03-01}\n"  # after the entries that need it
+    )
+
+    def test_a_hand_written_file_reads_the_same_every_way(self):
+        first = read(self.TEXT)
+        assert first[3:] == ([], [])  # no problems, in the entries or the document
+        assert read(self.TEXT, fast=False) == first
+        assert read(self.TEXT, libyaml=False) == first
+        assert read(self.TEXT, libyaml=False, fast=False) == first
+        org = om.loads(self.TEXT)
+        assert [change.id for change in org.changes if change.corrects] == [None, None]
+        assert {change.corrects for change in org.changes} >= {"r1", "plan"}
+        assert om.loads(om.dumps(org, format="json")) == org
+        for fast in (True, False):
+            entries, *_ = read(om.dumps(org, format="json"), fast=fast, json_format=True)
+            assert om.Timeline(entries) == org
+
+    def test_the_quick_way_reads_them(self, monkeypatch):
+        """Only the cancellation (resolved against the whole file) goes the careful way."""
+        careful = []
+        entry = _reader.Reader.entry
+
+        def counted(self, item, where):
+            careful.append(where)
+            return entry(self, item, where)
+
+        monkeypatch.setattr(_reader.Reader, "entry", counted)
+        declared = "entities:\n  units:\n    - {id: u, name: U}\n"
+        text = declared + self.TEXT.replace(", source: ks}", "}").replace("    source: ks\n", "")
+        org = om.loads(text.replace("{unit: {id: u, name: U}}", "u"))
+        assert [where.path for where in careful] == ["events[0]"]
+        assert len(org.changes) == 5
+
+    @settings(max_examples=40)
+    @given(oms.revised_timelines(), st.sampled_from(["yaml", "json"]))
+    def test_generated_revisions_read_the_same_both_ways(self, timeline, chosen):
+        text = om.dumps(timeline, format=chosen)
+        json_format = chosen == "json"
+        quick = read(text, json_format=json_format)
+        assert quick == read(text, fast=False, json_format=json_format)
+        if not json_format:
+            assert quick == read(text, libyaml=False)
+
+    @pytest.mark.parametrize(
+        ("entry", "message"),
+        [
+            (
+                "{on: 2015-02-01, rename: u, name: V, corrects: [r1]}",
+                "f.yaml:3:52: 'corrects' of an event must be an id",
+            ),
+            (
+                "{on: 2015-02-01, corrects: ' r1', events: [{rename: u, name: V}]}",
+                "f.yaml:3:32: 'corrects' of a change",
+            ),
+            ("{on: 2015-02-01, rename: u, name: V, corrects: r2}", "f.yaml:3:5: rename 'u' to 'V' (2015-02-01): it co"),
+            ("{on: 2015-02-01, rename: u, name: V, known: våren 2015}", "f.yaml:3:49: 'known' of an event must be one"),
+            ("{cancels: r2, on: 2015-02-01}", "f.yaml:3:19: a cancellation does not take 'on'"),
+            ("{cancels: r2}", "f.yaml:3:15: it cancels change 'r2', but no change has that id"),
+        ],
+    )
+    def test_bad_knowledge_is_located(self, entry, message):
+        head = "events:\n  - {on: 2015-01-01, id: r1, establish: {unit: {id: u, name: U}}}\n"
+        text = head + f"  - {entry}\n"
+        for libyaml in (True, False):
+            assert read(text, libyaml=libyaml) == read(text, libyaml=libyaml, fast=False)
+        (problem,) = problems(text)
+        assert problem.startswith(message), problem
+
+
 class TestStreaming:
     """Entries are read as they come; an entry needing a section further down waits for it."""
 

@@ -37,6 +37,7 @@ from orgmodel._events import (
     SetReportingLine,
     Source,
     Split,
+    Status,
     Transfer,
     Vacate,
 )
@@ -62,12 +63,13 @@ class FastPath:
         reader: Reader,
         common_keys: tuple[str, ...],
         event_keys: dict[str, Any],
+        knowledge_keys: tuple[str, ...],
         dated_fields: dict[type[Entity], tuple[str, ...]],
     ) -> None:
         self.reader = reader
         self.dated_fields = {kind: frozenset(fields) for kind, fields in dated_fields.items()}
         self.name_length = reader.limits.name_length
-        self.change_keys = frozenset((*common_keys, "events"))
+        self.change_keys = frozenset((*common_keys, *knowledge_keys, "events"))
         # What this reads of each kind, never more than the format allows (the tables may change).
         self.allowed: dict[str, frozenset[str]] = {}
         self.required: dict[str, tuple[str, ...]] = {}
@@ -76,6 +78,8 @@ class FastPath:
                 extra, required = event_keys[kind]
                 self.allowed[kind] = frozenset((*common_keys, kind, *keys)) & frozenset((*common_keys, kind, *extra))
                 self.required[kind] = required
+        #: An event on its own is a log entry: it may also say what was known when (inside a change, the change does).
+        self.alone = {kind: keys | frozenset(knowledge_keys) for kind, keys in self.allowed.items()}
         self.builders: dict[str, Build] = {kind: build for kind, (_, build) in _KINDS.items()}
         #: Ids the entry being read establishes; the reader records them once it is read.
         self.established: list[str] = []
@@ -95,7 +99,7 @@ class FastPath:
                 change = self._change(item, at)
                 found, count = change, len(change.events)
             else:
-                found, count = self._event(item, at, None, in_change=False), 1
+                found, count = self._entry(item, at), 1
         except (_Slow, OrgModelError, TypeError, ValueError):
             # Not plain, or refused: the careful way says what is wrong.  (TypeError and ValueError too, so that
             # a constructor changed under this module costs speed, never a wrong answer or a traceback.)
@@ -140,7 +144,7 @@ class FastPath:
     def _change(self, mapping: dict[str, Any], at: At) -> Change:
         if not mapping.keys() <= self.change_keys:
             raise _Slow
-        common = self._common(mapping, None, in_change=False)
+        common = {**self._common(mapping, None, in_change=False), **self._knowledge(mapping)}
         items = mapping["events"]
         if not isinstance(items, list) or not items:
             raise _Slow
@@ -148,6 +152,36 @@ class FastPath:
         inside: At = (at, "events")
         events = [self._event(item, (inside, index), inherited, in_change=True) for index, item in enumerate(items)]
         return Change(events=events, origin=self.reader.origin_at(mapping, at), **common)
+
+    def _entry(self, mapping: dict[str, Any], at: At) -> Event | Change:
+        """An event on its own; with what was known when, a change of that one event (as the careful way makes)."""
+        if "cancels" in mapping:
+            raise _Slow  # resolved against the whole file: the careful way keeps it for the end
+        event = self._event(mapping, at, None, in_change=False)
+        knowledge = self._knowledge(mapping)
+        if not knowledge:
+            return event
+        assert event.on is not None  # an event on its own needs its date (checked in _common)
+        status = event.status or Status.DECIDED
+        return Change(event.on, [event], status=status, source=event.source, origin=event.origin, **knowledge)
+
+    def _knowledge(self, mapping: dict[str, Any]) -> dict[str, Any]:
+        """The ``id``, ``corrects`` and ``known`` a log entry has."""
+        found: dict[str, Any] = {}
+        for key in ("id", "corrects"):
+            if key in mapping:
+                found[key] = self.ident(mapping, key)
+        known = mapping.get("known")
+        if type(known) is str:
+            when = parse_when(known)
+            if not when.is_exact:
+                raise _Slow  # the careful way says it must be one day
+            found["known"] = when.earliest
+        elif type(known) is dt.date:
+            found["known"] = known
+        elif known is not None:
+            raise _Slow
+        return found
 
     def _event(self, mapping: Any, at: At, inherited: Source | None, *, in_change: bool) -> Event:
         if not isinstance(mapping, dict):
@@ -158,7 +192,7 @@ class FastPath:
                 if kind is not None:
                     raise _Slow
                 kind = key
-        if kind is None or not mapping.keys() <= self.allowed[kind]:
+        if kind is None or not mapping.keys() <= (self.allowed if in_change else self.alone)[kind]:
             raise _Slow
         for key in self.required[kind]:
             if key not in mapping:

@@ -39,6 +39,7 @@ from orgmodel._events import (
     Source,
     SpinOff,
     Split,
+    Status,
     Succeed,
     Transfer,
     Vacate,
@@ -54,7 +55,7 @@ from orgmodel.errors import FormatError, Location, OrgModelError
 FORMAT_VERSION = 1
 
 TOP_KEYS = ("orgmodel", "title", "description", "categories", "sources", "entities", "events")
-SOURCE_KEYS = ("document", "body", "decided", "reference", "quote")
+SOURCE_KEYS = ("document", "body", "decided", "reference", "quote", "dated")
 #: The fields of the user's own every entity may declare.
 OWN_FIELDS = ("attributes", "identifiers")
 ENTITY_SECTIONS: dict[str, tuple[type[Entity], tuple[str, ...]]] = {
@@ -65,6 +66,10 @@ ENTITY_SECTIONS: dict[str, tuple[type[Entity], tuple[str, ...]]] = {
 }
 #: Keys every event and change may have.
 COMMON_KEYS = ("on", "status", "source", "quote", "note")
+#: What was known when: keys of a log entry (a change, or an event on its own), not of an event in a change.
+KNOWLEDGE_KEYS = ("id", "known", "corrects")
+#: The keys of an entry that cancels an earlier change (``cancels: ID``).
+CANCEL_KEYS = ("cancels", "id", "known", "source", "quote", "note")
 #: For each event, the keys it takes besides its own and the common ones, and which of them it needs.
 EVENT_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "establish": (("parent", "unit", "heads", "reports_to", "holder", "holders", "owner"), ()),
@@ -134,7 +139,9 @@ class Reader:
         self.waiting_for: set[str] = set()
         self.deferred: list[tuple[int, Any, Where]] = []
         #: The quick way through plain entries (``None``: every entry the careful way, as tests compare).
-        self.fast = FastPath(self, COMMON_KEYS, EVENT_KEYS, DATED_FIELDS) if fast else None
+        self.fast = FastPath(self, COMMON_KEYS, EVENT_KEYS, KNOWLEDGE_KEYS, DATED_FIELDS) if fast else None
+        #: ``cancels:`` entries, resolved once every entry is read (each a placeholder, its mapping, its fields).
+        self.cancellations: list[tuple[Change, Map, dict[str, Any]]] = []
 
     # --- reporting ------------------------------------------------------------------------
 
@@ -276,6 +283,16 @@ class Reader:
         self.fail(where, f"{key!r} of {what} must be a date such as 2015-01-01 or 'våren 2015', got {_shown(value)}")
         raise _Invalid
 
+    def day(self, mapping: Map, key: str, what: str) -> dt.date | None:
+        """A date that must be one day (a document's date, the day something became known)."""
+        when = self.when(mapping, key, what)
+        if when is None:
+            return None
+        if not when.is_exact:
+            self.fail(mapping.place(key), f"{key!r} of {what} must be one day such as 2015-02-10, got {when}")
+            raise _Invalid
+        return when.earliest
+
     def _structured_when(self, value: Map, what: str) -> When:
         date_of = f"the date of {what}"
         if "not_before" in value:
@@ -355,6 +372,7 @@ class Reader:
         if "events" not in top:
             self.fail(document.root, "an orgmodel file needs 'events'")
         read = [entry for entry in (self.read_deferred(entries) if self.deferred else entries) if entry is not None]
+        read = self.resolve_cancellations(read)
         for entity_id, (entity, where) in self.catalogue.items():
             if entity_id not in self.established and entity_id not in self.unmade:
                 self.fail(where, f"{entity.entity_type.value} {entity_id!r} is declared but no event establishes it")
@@ -393,9 +411,10 @@ class Reader:
         if not self.keys(mapping, SOURCE_KEYS, "a source"):
             raise _Invalid
         decided = self.when(mapping, "decided", "a source")
+        dated = self.day(mapping, "dated", "a source")
         texts = {key: self.text(mapping, key, "a source") for key in ("body", "reference", "quote")}
         document = self.text(mapping, "document", "a source") or ""
-        return self.build(where, "a source", lambda: Source(document, decided=decided, **texts))
+        return self.build(where, "a source", lambda: Source(document, decided=decided, dated=dated, **texts))
 
     def read_entities(self, value: Any, where: Where) -> None:
         sections = self.mapping(value, where, "entities")
@@ -565,7 +584,74 @@ class Reader:
         mapping = self.mapping(item, where, "an event")
         if "events" in mapping:
             return self.change(mapping)
-        return self.event(mapping, in_change=False)
+        if "cancels" in mapping:
+            return self.cancellation(mapping)
+        event = self.event(mapping, in_change=False)
+        knowledge = self.knowledge(mapping, "an event")
+        if not knowledge:
+            return event
+        # What was known when belongs to a change: an event on its own that carries it is a change of one.
+        on = event.on
+        assert on is not None
+        origin = self.origin_of(mapping)
+        status = event.status or Status.DECIDED
+        return self.build(
+            mapping.where,
+            "an event",
+            lambda: Change(on, [event], status=status, source=event.source, origin=origin, **knowledge),
+        )
+
+    def knowledge(self, mapping: Map, what: str) -> dict[str, Any]:
+        """The ``id``, ``known`` and ``corrects`` of a log entry, those it has."""
+        found: dict[str, Any] = {}
+        for key in ("id", "corrects"):
+            if key in mapping:
+                found[key] = self.ident(mapping, key, what)
+        known = self.day(mapping, "known", what)
+        if known is not None:
+            found["known"] = known
+        return found
+
+    def cancellation(self, mapping: Map) -> Change:
+        """``cancels: ID``: a change that cancels an earlier one; it takes that one's date and events."""
+        what = "a cancellation"
+        if not self.keys(mapping, CANCEL_KEYS, what, ("cancels",)):
+            raise _Invalid
+        target = self.ident(mapping, "cancels", what)
+        common = self.common(mapping, what)
+        knowledge = self.knowledge(mapping, what)
+        origin = self.origin_of(mapping)
+        # Resolved once every entry is read: the change it cancels may come later in the file.
+        placeholder = Change("0001-01-01", [Dissolve(target)], status=Status.CANCELLED, corrects=target, origin=origin)
+        self.cancellations.append((placeholder, mapping, {**common, **knowledge}))
+        return placeholder
+
+    def resolve_cancellations(self, entries: list[Event | Change]) -> list[Event | Change]:
+        """Put in each cancellation the date and events of the change it cancels."""
+        if not self.cancellations:
+            return entries
+        by_id = {entry.id: entry for entry in entries if isinstance(entry, Change) and entry.id is not None}
+        made: dict[int, Change | None] = {}
+        for placeholder, mapping, fields in self.cancellations:
+            target_id = placeholder.corrects
+            assert target_id is not None
+            target = by_id.get(target_id)
+            if target is None:
+                hint = _suggest(target_id, list(by_id))
+                self.fail(mapping.place("cancels"), f"it cancels change {target_id!r}, but no change has that id{hint}")
+                made[id(placeholder)] = None
+                continue
+            cancellation = Change.cancelling(target, **fields)
+            made[id(placeholder)] = attrs.evolve(cancellation, origin=placeholder.origin)
+        resolved: list[Event | Change] = []
+        for entry in entries:
+            if id(entry) in made:
+                replacement = made[id(entry)]
+                if replacement is not None:
+                    resolved.append(replacement)
+            else:
+                resolved.append(entry)
+        return resolved
 
     def common(self, mapping: Map, what: str, inherited: Source | None = None) -> dict[str, Any]:
         """The date, status, source and note of an event or change.
@@ -603,8 +689,8 @@ class Reader:
 
     def change(self, mapping: Map) -> Change:
         what = "a change"
-        self.keys(mapping, (*COMMON_KEYS, "events"), what, ("on", "events"))
-        common = self.common(mapping, what)
+        self.keys(mapping, (*COMMON_KEYS, *KNOWLEDGE_KEYS, "events"), what, ("on", "events"))
+        common = {**self.common(mapping, what), **self.knowledge(mapping, what)}
         items = self.sequence(mapping["events"], mapping.place("events"), "a change's events")
         events = []
         for index, item in enumerate(items):
@@ -634,7 +720,7 @@ class Reader:
         if self.events_read > self.limits.events:
             prefix = mapping.where.prefix(self.file)
             raise FormatError([refusal(self.limits, prefix, "the file has more than", "events", "events")])
-        allowed, required, what = self._event_keys(kind)
+        allowed, required, what = self._event_keys(kind, in_change)
         fine = self.keys(mapping, allowed, what, required)
         if not in_change and "on" not in mapping:
             self.fail(mapping.where, f"{what} needs 'on' (its date), or must be inside a change that has one")
@@ -648,10 +734,15 @@ class Reader:
         return event
 
     @functools.cache  # noqa: B019 - a few kinds per reader; the cache goes with it
-    def _event_keys(self, kind: str) -> tuple[frozenset[str], tuple[str, ...], str]:
-        """The keys an event of ``kind`` takes, those it needs, and how messages name it."""
+    def _event_keys(self, kind: str, in_change: bool) -> tuple[frozenset[str], tuple[str, ...], str]:
+        """The keys an event of ``kind`` takes, those it needs, and how messages name it.
+
+        An event on its own is a log entry, so it may also say what was known when; inside a
+        change only the change does.
+        """
         extra, required = EVENT_KEYS[kind]
-        return frozenset((*COMMON_KEYS, kind, *extra)), required, f"event {kind!r}"
+        own = COMMON_KEYS if in_change else (*COMMON_KEYS, *KNOWLEDGE_KEYS)
+        return frozenset((*own, kind, *extra)), required, f"event {kind!r}"
 
     def _catalogued(self, entity_id: str, where: Where, kinds: tuple[type[Entity], ...]) -> Entity:
         found = self.catalogue.get(entity_id)
