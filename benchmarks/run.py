@@ -1,6 +1,6 @@
 """Benchmark orgmodel against a naive replay and Raphtory on synthetic organisations.
 
-    python benchmarks/run.py [--sizes S,M,L,XL] [--repeat N] [--seed 1] [--markdown]
+    python benchmarks/run.py [--sizes S,M,L,XL] [--repeat N] [--seed 1] [--markdown] [--only-load]
 
 For each size it generates a workload (:mod:`benchmarks.synthetic`), checks
 that every method gives the same answers, and prints the medians of: ingest
@@ -8,6 +8,8 @@ and validation, memory, the full chart on a day, building the same networkx
 graph from ready lists (the floor), the edge list on a day, point queries,
 diffs over windows of about 10, 1 000 and 100 000 events, lineage, and one
 retroactive insertion.  Progress goes to stderr, the report to stdout.
+Size ``10K`` (about 10,000 events) is there for the loading figures:
+``--sizes 10K --only-load`` measures loading files against their floor alone.
 """
 
 from __future__ import annotations
@@ -330,6 +332,8 @@ class Options:
     seed: int
     naive: str  # auto, always, never
     raphtory: bool
+    #: Only validated ingest and loading files (``--only-load``).
+    only_load: bool = False
 
 
 class Bench:
@@ -351,6 +355,8 @@ class Bench:
         """Every measure, in order; answers are checked before they are timed."""
         self.ingest()
         self.load()
+        if self.options.only_load:
+            return SizeReport(self.name, self.describe(), self.rows, self.notes)
         self.setup_naive()
         self.setup_raphtory()
         self.chart()
@@ -899,7 +905,7 @@ def _compose(text: str) -> object:
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--sizes", default="S,M", help="comma-separated sizes among S, M, L, XL (default S,M)")
+    parser.add_argument("--sizes", default="S,M", help="comma-separated sizes among S, 10K, M, L, XL (default S,M)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per measure; the median is reported (default 5)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic workload (default 1)")
     parser.add_argument("--markdown", action="store_true", help="print markdown (for docs/performance.md)")
@@ -907,6 +913,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--naive", choices=("auto", "always", "never"), default="auto", help="run the naive replay (auto: not at XL)"
     )
     parser.add_argument("--no-raphtory", action="store_true", help="skip Raphtory even if it is installed")
+    parser.add_argument(
+        "--only-load", action="store_true", help="measure only validated ingest and loading files (JSON and YAML)"
+    )
     parser.add_argument(
         "--renames",
         default=",".join(str(count) for count in RENAMES),
@@ -977,6 +986,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=arguments.seed,
         naive=arguments.naive,
         raphtory=not arguments.no_raphtory and raphtory_baseline.available(),
+        only_load=arguments.only_load,
     )
     reports = []
     for name in sizes:
