@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from orgmodel import _command, _names
 from orgmodel._bulk import collector_paused
@@ -27,6 +27,9 @@ from orgmodel.errors import (
     MalformedEventError,
     UnknownNameError,
 )
+
+if TYPE_CHECKING:
+    from orgmodel._explore import Explorer
 
 Entry = Event | Change
 T = TypeVar("T", Unit, Post, Person, Function)
@@ -292,6 +295,21 @@ class Timeline:
         ``heads``, ``reports_to``, ``holds``, ``owns`` and the relation kinds.
         """
         return _edges(self._log, parse_day(on), frozenset(kinds))
+
+    def explore(self, *, day: DayLike | None = None, title: str = "") -> Explorer:
+        """An explorer page: a time slider over the history, in one HTML file that works offline.
+
+        ``.save("org.html")`` writes it; in a notebook it shows itself.  ``day``
+        is the day it opens on; see :class:`orgmodel.Explorer` and ``docs/explorer.md``.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen", kind="board"), on="2015-01-01")])
+        >>> org.explore().data["days"]
+        ['2015-01-01']
+        """
+        from orgmodel._explore import Explorer
+
+        return Explorer(self, title=title, day=None if day is None else parse_day(day))
 
     def _entity_in(self, view: LogView, item: Entity | str) -> Entity:
         if isinstance(item, (Unit, Post, Person, Function)):

@@ -1,0 +1,392 @@
+"""The explorer's data: a timeline exported as plain JSON-ready values, from the public API only.
+
+This module is the one place that knows both the model and the page's data
+format, so a change to the model (several holders on a post, kinds of the
+user's own, possibly-true facts inside date windows) is adapted here and the
+page's script keeps reading the same shapes.  Everything comes from
+:meth:`Timeline.changes <orgmodel.Timeline.changes>`, ``events``, ``at``,
+``diff``, ``history`` and ``lineage``.
+
+The format (``"format": 1``), every day an index into ``days``:
+
+- ``days``: the slider's days — each day an event may begin (the first day of
+  its window) or is certain to have happened (the last day), in order.
+- ``entities``: by id, ``type`` (unit, post, person, function), ``states``
+  (``[day, state]`` pairs: the entity's value from that day on; ``null`` when
+  it is not there), ``flags`` (``[day, bits]``: 1 uncertain, 2 planned) and
+  ``names`` (every name and spelling it ever had, for search).
+- ``relations``: ``kind``, ``source``, ``target`` and the same ``states`` and ``flags``.
+- ``marks``: per day, what changed since the slider's previous day, as the
+  diff classifies it (``kind``, ``subject``, ``related``, ``text``, ``events``).
+- ``events``: each event once — what it does, when, its status and source.
+- ``history``: per entity, its facts, each pointing at the events that began and ended it.
+- ``links``, ``lineage``: lineage links once, and per entity the links before and after it.
+- ``tree``: the union of the period's hierarchy, which the page lays out once (see ``_union``).
+- ``style``: the static drawings' colours and badges, so both look alike.
+
+>>> import orgmodel as om
+>>> org = om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen", kind="board"), on="2015-01-01")])
+>>> data = build_payload(org)
+>>> data["days"], data["entities"]["ks"]["states"][0][1]["name"]
+(['2015-01-01'], 'Kommunstyrelsen')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from orgmodel._chart import OrgChart
+from orgmodel._diff import DiffEntry
+from orgmodel._entities import Entity, Function, Person, Post, Relation, RelationKey, Unit
+from orgmodel._events import Event
+from orgmodel._explore._union import union_tree
+from orgmodel._history import Fact
+from orgmodel._lineage import LineageLink
+from orgmodel._render import _style as style
+from orgmodel._timeline import Timeline
+
+__all__ = ["FORMAT", "build_payload", "slider_days"]
+
+#: The version of the data format; the page's script checks it.
+FORMAT = 1
+#: Flag bits of an entity or relation on a day.
+UNCERTAIN, PLANNED = 1, 2
+
+Json = Any  # the payload is plain JSON: dicts, lists, strings, numbers, booleans and None
+
+
+def slider_days(timeline: Timeline) -> tuple[dt.date, ...]:
+    """The days on which the organisation, or what is certain about it, can change.
+
+    An event dated in a window may have happened from its first day and has
+    surely happened on its last, so both are steps; open bounds ("by 2014",
+    "from 2015") name no day and give none.
+
+    >>> import orgmodel as om
+    >>> org = om.Timeline([om.Establish(om.Unit("u", "A"), on="i januari 2015")])
+    >>> [day.isoformat() for day in slider_days(org)]
+    ['2015-01-01', '2015-01-31']
+    """
+    days: set[dt.date] = set()
+    for event in timeline.events:
+        if event.on is None:
+            continue
+        if not event.on.has_open_start:
+            days.add(event.on.earliest)
+        if not event.on.has_open_end:
+            days.add(event.on.latest)
+    return tuple(sorted(days))
+
+
+def build_payload(timeline: Timeline, *, title: str = "", day: dt.date | None = None) -> dict[str, Json]:
+    """The whole timeline as the explorer page's data (see the module docs for the format).
+
+    ``day`` is the day the page opens on (default: the last slider day on or
+    before today, else the first).
+    """
+    days = slider_days(timeline)
+    export = _Export(timeline, days)
+    export.run()
+    return {
+        "format": FORMAT,
+        "title": title,
+        "days": [day.isoformat() for day in days],
+        "start": _start_index(days, day),
+        "entities": export.entities,
+        "relations": export.relations,
+        "marks": export.marks,
+        "events": export.events.rows,
+        "history": export.history(),
+        "links": export.links.rows,
+        "lineage": export.lineage(),
+        "tree": union_tree(export.entities, len(days)),
+        "style": _style(),
+    }
+
+
+def _start_index(days: tuple[dt.date, ...], day: dt.date | None) -> int:
+    if not days:
+        return 0
+    wanted = day if day is not None else dt.date.today()
+    before = [index for index, known in enumerate(days) if known <= wanted]
+    return before[-1] if before else 0
+
+
+class _Table:
+    """Values stored once and referred to by their position (events, lineage links)."""
+
+    def __init__(self) -> None:
+        self.rows: list[Json] = []
+        self._index: dict[object, int] = {}
+
+    def add(self, key: object, make: Any) -> int:
+        found = self._index.get(key)
+        if found is None:
+            found = self._index[key] = len(self.rows)
+            self.rows.append(make())
+        return found
+
+
+class _Export:
+    """Walks the slider's days once, turning each step's diff into states, flags and marks."""
+
+    def __init__(self, timeline: Timeline, days: tuple[dt.date, ...]) -> None:
+        self.timeline = timeline
+        self.days = days
+        self.entities: dict[str, dict[str, Json]] = {}
+        self.relations: list[dict[str, Json]] = []
+        self._relation_index: dict[RelationKey, int] = {}
+        self.marks: list[list[Json]] = []
+        self.events = _Table()
+        self.links = _Table()
+
+    def run(self) -> None:
+        flagged: dict[str | RelationKey, int] = {}
+        for index, day in enumerate(self.days):
+            # The first step compares with the day before, so what began on the first day is marked too;
+            # its states come from the whole chart (a diff leaves out what was there already).
+            previous = self.days[index - 1] if index else day - dt.timedelta(days=1)
+            diff = self.timeline.diff(previous, day)
+            if index == 0:
+                for key, entity in diff.after.entities.items():
+                    self._state(key, entity, index)
+                for relation in diff.after.relations:
+                    self._state(relation.key, relation, index)
+            else:
+                for changed, (_, after) in diff.changes.items():
+                    self._state(changed, after, index)
+            flagged = self._flags(diff.after, index, flagged)
+            self.marks.append([self._mark(entry) for entry in diff.entries])
+
+    # --- states ----------------------------------------------------------------------------------
+
+    def _state(self, key: str | RelationKey, value: Entity | Relation | None, index: int) -> None:
+        if isinstance(key, str):
+            record = self._entity(key, value)
+            state = None if value is None or isinstance(value, Relation) else entity_state(value)
+            if state is not None:
+                names = record["names"]
+                for name in (state["name"], *state.get("aliases", ())):
+                    if name not in names:
+                        names.append(name)
+        else:
+            record = self._relation(key)
+            state = {"note": value.note} if isinstance(value, Relation) else None
+        _append(record["states"], index, state)
+
+    def _entity(self, key: str, value: object) -> dict[str, Json]:
+        record = self.entities.get(key)
+        if record is None:
+            record = self.entities[key] = {"type": None, "states": [], "flags": [], "names": []}
+        if record["type"] is None and isinstance(value, (Unit, Post, Person, Function)):
+            record["type"] = value.entity_type.value
+        return record
+
+    def _relation(self, key: RelationKey) -> dict[str, Json]:
+        found = self._relation_index.get(key)
+        if found is None:
+            found = self._relation_index[key] = len(self.relations)
+            kind, source, target = key
+            self.relations.append({"kind": kind.value, "source": source, "target": target, "states": [], "flags": []})
+        return self.relations[found]
+
+    def _flags(
+        self, chart: OrgChart, index: int, before: Mapping[str | RelationKey, int]
+    ) -> dict[str | RelationKey, int]:
+        """Record the flags that changed on this day; only flagged things are visited, not the whole chart."""
+        now: dict[str | RelationKey, int] = {}
+        for entity_id in chart.uncertain:
+            now[entity_id] = UNCERTAIN
+        for entity_id in chart.planned:
+            now[entity_id] = now.get(entity_id, 0) | PLANNED
+        for relation in chart.relations:
+            bits = (UNCERTAIN if chart.is_uncertain(relation) else 0) | (PLANNED if chart.is_planned(relation) else 0)
+            if bits:
+                now[relation.key] = bits
+        for key in now.keys() | before.keys():
+            if now.get(key, 0) != before.get(key, 0):
+                record = self._entity(key, None) if isinstance(key, str) else self._relation(key)
+                _append(record["flags"], index, now.get(key, 0))
+        return now
+
+    # --- marks -----------------------------------------------------------------------------------
+
+    def _mark(self, entry: DiffEntry) -> dict[str, Json]:
+        subject: Json
+        if isinstance(entry.subject, Relation):
+            subject = self._relation_index.get(entry.subject.key)
+            if subject is None:
+                subject = len(self.relations)
+                self._relation(entry.subject.key)
+        else:
+            subject = entry.subject
+        mark: dict[str, Json] = {
+            "kind": entry.kind.value,
+            "subject": subject,
+            "text": entry.describe(),
+            "events": [self.event(event) for event in entry.events],
+        }
+        if entry.related:
+            mark["related"] = list(entry.related)
+        if entry.uncertain:
+            mark["uncertain"] = True
+        if entry.planned:
+            mark["planned"] = True
+        return mark
+
+    def event(self, event: Event) -> int:
+        """The event's row in the events table."""
+        return self.events.add(event, lambda: event_row(event))
+
+    # --- history and lineage ---------------------------------------------------------------------
+
+    def history(self) -> dict[str, list[Json]]:
+        return {key: [self._fact(fact) for fact in self.timeline.history(key)] for key in self.entities}
+
+    def _fact(self, fact: Fact) -> Json:
+        row: dict[str, Json] = {
+            "attribute": fact.attribute,
+            "label": fact.label,
+            "since": fact.since.label(),
+            "from": fact.since.earliest.isoformat(),
+            "began": self.event(fact.began),
+        }
+        if isinstance(fact.value, str) and fact.value in self.entities and fact.attribute not in _TEXT_ATTRIBUTES:
+            row["ref"] = fact.value
+        if fact.until is not None:
+            row["until"] = fact.until.label()
+            row["to"] = fact.until.earliest.isoformat()
+        if fact.ended is not None:
+            row["ended"] = self.event(fact.ended)
+        return row
+
+    def lineage(self) -> dict[str, Json]:
+        found: dict[str, Json] = {}
+        for key in self.entities:
+            lineage = self.timeline.lineage(key)
+            if lineage.predecessors or lineage.successors:
+                found[key] = {
+                    "before": [self._link(link) for link in lineage.predecessors],
+                    "after": [self._link(link) for link in lineage.successors],
+                }
+        return found
+
+    def _link(self, link: LineageLink) -> int:
+        return self.links.add(
+            link,
+            lambda: {
+                "kind": link.kind.value,
+                "from": link.predecessor,
+                "to": link.successor,
+                "fromName": link.predecessor_name,
+                "toName": link.successor_name,
+                "on": link.on.label(),
+                "day": link.on.earliest.isoformat(),
+                "event": self.event(link.event),
+                "function": link.function_name,
+            },
+        )
+
+
+# Facts whose value is text that may happen to equal an id (a unit named like an id); never a link.
+_TEXT_ATTRIBUTES = frozenset({"name", "kind", "exists", "heads"})
+
+
+def _append(runs: list[Json], index: int, value: Json) -> None:
+    """Add ``[index, value]`` to a run list; a second value on the same day replaces the first."""
+    if runs and runs[-1][0] == index:
+        runs[-1][1] = value
+    else:
+        runs.append([index, value])
+
+
+def entity_state(entity: Entity) -> dict[str, Json]:
+    """An entity's value on one day, as the page reads it.
+
+    A post lists its ``holders``, each with ``roles``: a post has one holder
+    today, and the shape is ready for several.
+
+    >>> import orgmodel as om
+    >>> entity_state(om.Post("p", "Enhetschef", kind="head", unit="u", heads=True, holder="kpb"))["holders"]
+    [{'person': 'kpb', 'roles': []}]
+    """
+    state: dict[str, Json]
+    if isinstance(entity, Unit):
+        group = style.Group.of(entity.kind)
+        look = style.box_style(entity.kind)
+        state = {
+            "name": entity.name,
+            "kind": str(entity.kind),
+            "group": group.value,
+            "look": _LOOKS[look.caption],
+            "parent": entity.parent,
+        }
+    elif isinstance(entity, Post):
+        state = {
+            "name": entity.title,
+            "kind": str(entity.kind),
+            "unit": entity.unit,
+            "heads": entity.heads,
+            "reportsTo": entity.reports_to,
+            "holders": _holders(entity),
+        }
+    elif isinstance(entity, Function):
+        state = {"name": entity.name, "kind": str(entity.kind), "owner": entity.owner}
+    else:
+        state = {"name": entity.name}
+    if entity.aliases:
+        state["aliases"] = list(entity.aliases)
+    return state
+
+
+_LOOKS = {
+    "Political body": "political",
+    "Administration": "administration",
+    "Company": "company",
+    "External body": "external",
+}
+
+
+def _holders(post: Post) -> list[Json]:
+    holdings: Iterable[Any] | None = getattr(post, "holders", None)
+    if holdings is not None:  # several seats, with roles (a later version of the model)
+        return [{"person": holding.person, "roles": [str(role) for role in holding.roles]} for holding in holdings]
+    return [{"person": post.holder, "roles": []}] if post.holder is not None else []
+
+
+def event_row(event: Event) -> dict[str, Json]:
+    """One event as the page shows it: what it does, when, its status, and its source with the quote."""
+    row: dict[str, Json] = {"text": event.describe()}
+    if event.on is not None:
+        row["on"] = event.on.label()
+    if event.status is not None:
+        row["status"] = event.status.value
+    if event.source is not None:
+        row["cite"] = event.source.cite()
+        if event.source.quote:
+            row["quote"] = event.source.quote
+    if event.note:
+        row["note"] = event.note
+    return row
+
+
+def _style() -> dict[str, Json]:
+    kinds = [kind for kind in style.CHANGE_PRIORITY if kind in style.CHANGE_COLOURS]
+    return {
+        "changes": {
+            kind.value: {
+                "colour": style.CHANGE_COLOURS[kind],
+                "badge": style.CHANGE_BADGES[kind],
+                "meaning": style.CHANGE_MEANINGS[kind],
+            }
+            for kind in kinds
+        },
+        "priority": [kind.value for kind in kinds],
+        "looks": {_LOOKS[look.caption]: {"fill": look.fill, "border": look.border} for look in style.BOX_STYLES},
+        "relations": {kind.value: colour for kind, colour in style.RELATION_COLOURS.items()},
+        "vacant": style.VACANT,
+        "ghost": style.GHOST,
+        "function": style.FUNCTION,
+    }
