@@ -300,7 +300,7 @@ class Timeline:
         """An explorer page: a time slider over the history, in one HTML file that works offline.
 
         ``.save("org.html")`` writes it; in a notebook it shows itself.  ``day``
-        is the day it opens on; see :class:`orgmodel.Explorer` and ``docs/explorer.md``.
+        is the day it opens on; see :class:`orgmodel.explorer.Explorer` and ``docs/explorer.md``.
 
         >>> import orgmodel as om
         >>> org = om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen", kind="board"), on="2015-01-01")])
