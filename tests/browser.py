@@ -42,7 +42,8 @@ def missing() -> str | None:
     except ImportError:
         return 'Playwright is not installed: pip install -e ".[browser]"'
     if chromium_path() is None:
-        return "no Chromium at /usr/bin/chromium (or $ORGMODEL_CHROMIUM): apt-get install chromium"
+        wanted = os.environ.get("ORGMODEL_CHROMIUM", "/usr/bin/chromium")
+        return f"no Chromium at {wanted} (set ORGMODEL_CHROMIUM, or apt-get install chromium)"
     return None
 
 

@@ -27,9 +27,14 @@ if str(ROOT) not in sys.path:
 
 from tests import browser  # noqa: E402 - the repository root comes first
 
+#: CI sets this: there, a missing browser is a failure, not a reason to skip.
+REQUIRED = os.environ.get("ORGMODEL_REQUIRE_BROWSER") == "1"
+
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(browser.missing() is not None, reason=f"browser tests skipped: {browser.missing()}"),
+    pytest.mark.skipif(
+        browser.missing() is not None and not REQUIRED, reason=f"browser tests skipped: {browser.missing()}"
+    ),
 ]
 
 BEFORE, AFTER = "2014-12-31", "2015-01-01"
@@ -39,6 +44,8 @@ VIEWPORT = {"width": 1280, "height": 760}
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    if browser.missing() is not None:
+        pytest.fail(f"ORGMODEL_REQUIRE_BROWSER=1 but {browser.missing()}")
     with browser.chromium() as launched:
         yield launched
 
