@@ -269,6 +269,8 @@ def test_screenshots_for_the_docs(page: Page, tmp_path: Path):
     folder = ROOT / "docs" / "images" if os.environ.get("ORGMODEL_SCREENSHOTS") == "1" else tmp_path
     page.open(f"#day={BEFORE}&select={RENAMED}")
     page.tab.click("#step-forward")
+    page.tab.click("#zoom-out")
+    page.tab.click("#zoom-out")
     page.tab.wait_for_timeout(200)
     shots = [folder / "explorer-2015.png"]
     page.tab.screenshot(path=str(shots[0]))
@@ -299,3 +301,13 @@ def test_redraw_time_at_1000_units(chromium: Any, tmp_path: Path, capsys: pytest
             f"{statistics.median(figures['frame']):.1f} ms to the painted frame; "
             f"page {path.stat().st_size / 1e6:.1f} MB"
         )
+
+
+def test_the_benchmark_runs(capsys: pytest.CaptureFixture[str]):
+    """benchmarks/explorer.py at a tiny size: it builds both pages and prints its redraw figures."""
+    from benchmarks import explorer
+
+    assert explorer.main(["--units", "30", "--changes", "60", "--steps", "3"]) == 0
+    printed = capsys.readouterr().out
+    assert "Nacka: page" in printed
+    assert "one slider step, to the painted frame: median" in printed

@@ -52,12 +52,14 @@ def render(dot_source: str, format: Format | str) -> bytes:  # noqa: A002  # the
 
 
 def layout(dot_source: str) -> dict[str, Any]:
-    """Where Graphviz puts everything in DOT text: its ``json`` output (nodes, edges, clusters, with positions).
+    """Where Graphviz puts everything in DOT text: its ``json0`` output (nodes, edges, clusters, with positions).
+
+    ``json0`` leaves out the drawing instructions, which Graphviz 14 cannot write for some labels (it crashes).
 
     >>> sorted(node["name"] for node in layout("digraph { a -> b }")["objects"])
     ['a', 'b']
     """
-    return dict(json.loads(_run(dot_source, "json")))
+    return dict(json.loads(_run(dot_source, "json0")))
 
 
 def _run(dot_source: str, format: str) -> bytes:  # noqa: A002
