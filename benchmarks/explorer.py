@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
@@ -39,7 +40,19 @@ def build(org: om.Timeline, path: Path, title: str) -> tuple[float, int]:
     return time.perf_counter() - started, path.stat().st_size
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def redraw_figures(chromium: Any, path: Path, steps: int) -> dict[str, Any]:
+    """Open the page in ``chromium`` (a Playwright browser), unfold everything and time ``steps`` slider steps."""
+    tab = chromium.new_page(viewport={"width": 1280, "height": 760})
+    try:
+        tab.goto(path.as_uri())
+        tab.wait_for_function("window.orgmodelExplorer !== undefined")
+        return browser.measure_steps(tab, steps)
+    finally:
+        tab.close()
+
+
+def main(argv: Sequence[str] | None = None, *, chromium: Any = None) -> int:
+    """Run the benchmark; ``chromium`` is a Playwright browser to use (default: launch one)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--units", type=int, default=1000, help="units at the start (default 1000)")
     parser.add_argument("--changes", type=int, default=1000, help="changes in the history (default 1000)")
@@ -63,11 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if missing is not None:
             print(f"no redraw figures: {missing}")
             return 1
-        with browser.chromium() as chromium:
-            tab = chromium.new_page(viewport={"width": 1280, "height": 760})
-            tab.goto(path.as_uri())
-            tab.wait_for_function("window.orgmodelExplorer !== undefined")
-            figures = browser.measure_steps(tab, options.steps)
+        if chromium is not None:
+            figures = redraw_figures(chromium, path, options.steps)
+        else:
+            with browser.chromium() as launched:
+                figures = redraw_figures(launched, path, options.steps)
     for what, key in (("script, style and layout", "script"), ("to the painted frame", "frame")):
         times = figures[key]
         print(

@@ -255,6 +255,20 @@ class TestNotebook:
 
         assert html_module.unescape(inner.group(1)) == page
 
+    def test_a_notebook_kernel_shows_the_page(self):
+        """Run in a real kernel, ``org.explore()`` on a cell's last line displays the page, a picture and text."""
+        nbformat = pytest.importorskip("nbformat", reason="the test extra is not installed")
+        nbclient = pytest.importorskip("nbclient", reason="the test extra is not installed")
+        pytest.importorskip("ipykernel", reason="the test extra is not installed")
+        code = 'import orgmodel as om\nom.examples.nacka().explore(day="2015-01-01")'
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+        nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+        (output,) = notebook.cells[0].outputs
+        assert output.output_type == "execute_result"
+        assert output.data["text/html"].startswith("<iframe srcdoc=")
+        assert output.data["image/svg+xml"].startswith("<?xml")
+        assert "The organisation on 2015-01-01" in output.data["text/plain"]
+
 
 class TestCommandLine:
     def test_explore_writes_the_page(self, tmp_path, capsys):

@@ -303,11 +303,11 @@ def test_redraw_time_at_1000_units(chromium: Any, tmp_path: Path, capsys: pytest
         )
 
 
-def test_the_benchmark_runs(capsys: pytest.CaptureFixture[str]):
+def test_the_benchmark_runs(chromium: Any, capsys: pytest.CaptureFixture[str]):
     """benchmarks/explorer.py at a tiny size: it builds both pages and prints its redraw figures."""
     from benchmarks import explorer
 
-    assert explorer.main(["--units", "30", "--changes", "60", "--steps", "3"]) == 0
+    assert explorer.main(["--units", "30", "--changes", "60", "--steps", "3"], chromium=chromium) == 0
     printed = capsys.readouterr().out
     assert "Nacka: page" in printed
     assert "one slider step, to the painted frame: median" in printed
