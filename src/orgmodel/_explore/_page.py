@@ -30,6 +30,8 @@ __all__ = ["Explorer"]
 
 #: How tall the page is inside a notebook, in pixels.
 NOTEBOOK_HEIGHT = 640
+#: The most units whose chart a notebook also gets as a picture (for front ends without HTML); above, text only.
+PICTURE_LIMIT = 300
 
 
 def _asset(name: str) -> str:
@@ -111,10 +113,11 @@ class Explorer:
         # The notebook shows the richest type it can; a display hook must never raise.
         bundle: dict[str, str] = {"text/plain": self._fallback_text()}
         day = self._start_day()
-        if day is not None:
+        chart = self.timeline.at(day) if day is not None else None
+        if chart is not None and len(chart.units) <= PICTURE_LIMIT:
             from orgmodel._render import chart_mimebundle
 
-            picture = chart_mimebundle(self.timeline.at(day)).get("image/svg+xml")
+            picture = chart_mimebundle(chart).get("image/svg+xml")
             if picture is not None:
                 bundle["image/svg+xml"] = picture
         bundle["text/html"] = notebook_html(self.html())

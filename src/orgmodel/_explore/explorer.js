@@ -525,7 +525,7 @@
     var e = data.events[eventIndex];
     if (!e) return "";
     return '<div class="source">' + (e.quote ? "<blockquote>" + esc(e.quote) + "</blockquote>" : "") +
-      '<div class="cite">' + esc(e.cite || "(no source given)") + (e.status ? " · " + esc(e.status) : "") +
+      '<div class="cite">' + esc([e.cite, e.status].filter(Boolean).join(" · ")) +
       (e.note ? " · " + esc(e.note) : "") + "</div></div>";
   }
   function holds(f, date) { return f.from <= date && (!f.to || f.to > date); }
@@ -687,8 +687,10 @@
     return best;
   }
 
+  // Every name and spelling an entity ever had, and its id (for whoever knows it by that).
   var searchIndex = Object.keys(entities).map(function (id) {
-    return { id: id, names: entities[id].names, folded: entities[id].names.map(fold) };
+    var names = entities[id].names.concat([id]);
+    return { id: id, names: names, folded: names.map(fold) };
   });
   var TYPE_ORDER = { unit: 0, function: 1, post: 2, person: 3 };
 
