@@ -30,6 +30,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from orgmodel._render._scene import closes_loop
+
 __all__ = ["union_tree"]
 
 _GROUP_ORDER = {"political": 0, "administration": 1, "external": 2}
@@ -86,21 +88,9 @@ def _preferences(record: Mapping[str, Any], day_count: int) -> list[str]:
 def _place(key: str, preferences: list[str], parents: Mapping[str, str | None]) -> str | None:
     """The first preferred parent that does not put ``key`` above itself, else ``None`` (a root)."""
     for parent in preferences:
-        if not _above(key, parent, parents):
+        if not closes_loop(key, parent, parents):
             return parent
     return None
-
-
-def _above(key: str, start: str, parents: Mapping[str, str | None]) -> bool:
-    """Whether ``key`` is ``start`` or one of its ancestors in the tree built so far."""
-    seen: set[str] = set()
-    node: str | None = start
-    while node is not None and node not in seen:
-        if node == key:
-            return True
-        seen.add(node)
-        node = parents.get(node)
-    return False
 
 
 def _order(record: Mapping[str, Any], key: str) -> tuple[int, str, str]:

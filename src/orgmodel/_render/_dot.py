@@ -23,6 +23,7 @@ from orgmodel._render._scene import (
     Scene,
     SceneWriter,
     Structure,
+    closes_loop,
     cluster_attributes,
     visible_units,
 )
@@ -351,20 +352,9 @@ def _structure(diff: Diff, shown: Mapping[str, tuple[str, ...]]) -> Structure:
             union.units[unit].parent,
             *(c.units[unit].parent for c in (diff.before, diff.after) if unit in c.units),
         ]
-        parents[unit] = next((p for p in candidates if p in wanted and not _above(unit, p, parents)), None)
+        parents[unit] = next((p for p in candidates if p in wanted and not closes_loop(unit, p, parents)), None)
     groups = {unit: style.Group.of(union.units[unit].kind) for unit in order}
     return Structure(tuple(order), parents, groups)
-
-
-def _above(unit: str, start: str | None, parents: Mapping[str, str | None]) -> bool:
-    """Whether ``unit`` is ``start`` or above it among the parents chosen so far (a choice that would loop)."""
-    seen: set[str] = set()
-    while start is not None and start not in seen:
-        if start == unit:
-            return True
-        seen.add(start)
-        start = parents.get(start)
-    return False
 
 
 def _ghosts(diff: Diff, marks: _DiffMarks, shown: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
