@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
@@ -78,9 +78,22 @@ class Recorder:
         """Record attributes of this graph or subgraph (as ``graphviz.Digraph.attr`` with no kind)."""
         self.attributes.update(attributes)
 
+    @overload
+    def subgraph(self, graph: Recorder) -> None: ...
+    @overload
+    def subgraph(self, graph: None = None, name: str | None = None) -> contextlib.AbstractContextManager[Recorder]: ...
+    def subgraph(
+        self, graph: Recorder | None = None, name: str | None = None
+    ) -> contextlib.AbstractContextManager[Recorder] | None:
+        """Record a subgraph, as ``graphviz.Digraph.subgraph``: add a recording made apart (``graph``), or
+        return a context manager giving a new one (named ``name``)."""
+        if graph is not None:
+            self.items.append(graph)
+            return None
+        return self._new_subgraph(name)
+
     @contextlib.contextmanager
-    def subgraph(self, name: str | None = None) -> Iterator[Recorder]:
-        """Record a subgraph (as ``graphviz.Digraph.subgraph`` used in a ``with``)."""
+    def _new_subgraph(self, name: str | None) -> Iterator[Recorder]:
         sub = Recorder(name)
         self.items.append(sub)
         yield sub

@@ -16,12 +16,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
+import graphviz
 
 from orgmodel._chart import OrgChart
 from orgmodel._diff import ChangeKind
 from orgmodel._entities import Function, Person, Post, Relation, RelationKey, RelationKind, Unit
 from orgmodel._render import _style as style
 from orgmodel._render._html import Cell, Span, html_label, wrap
+from orgmodel._render._record import Recorder
 from orgmodel.errors import InvalidArgumentError
 
 View = Literal["units", "people"]
@@ -655,10 +657,13 @@ class SceneWriter:
                         empty = all(self.boxes[k].placeholder for k in column[index:])
                         look = {"style": "invis"} if empty else {}
                         box.node(point, shape="point", width="0.03", color=style.LINE, label="", group=group, **look)
-                        with box.subgraph() as rank:
-                            rank.attr(rank="same")
-                            rank.node(point)
-                            rank.node(self.node(leaf))
+                        # A graph of its own, added whole (a graphviz.Digraph's subgraph() in a with-block
+                        # copies the column's body so far for each leaf: quadratic in the column's length).
+                        rank = Recorder() if isinstance(box, Recorder) else graphviz.Digraph()
+                        rank.attr(rank="same")
+                        rank.node(point)
+                        rank.node(self.node(leaf))
+                        box.subgraph(rank)
 
     def _spine(self, parent: str, column: int, index: int) -> str:
         return f"{self.node(parent)}/stack{column}/{index}"
