@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import orgmodel as om
-from orgmodel import examples
+from orgmodel import examples, strategies
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -311,3 +312,29 @@ def test_the_benchmark_runs(chromium: Any, capsys: pytest.CaptureFixture[str]):
     printed = capsys.readouterr().out
     assert "Nacka: page" in printed
     assert "one slider step, to the painted frame: median" in printed
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(strategies.timelines(names=strategies.names(unusual=True), max_events=20))
+def test_any_timeline_steps_and_selects_without_an_error(chromium: Any, tmp_path: Path, timeline: om.Timeline):
+    """Whatever the history and the names, the page steps through every day and shows every entity's panel
+    without a script error, and each day shows exactly that day's units."""
+    path = timeline.explore(title="test").save(tmp_path / "any.html")
+    data = timeline.explore().data
+    context = chromium.new_context(viewport=VIEWPORT)
+    tab = Page(context.new_page(), path.as_uri())
+    try:
+        tab.open(f"#day={data['days'][0]}" if data["days"] else "")
+        for number, day in enumerate(data["days"]):
+            shown = tab.tab.evaluate(
+                "() => [...document.querySelectorAll('#boxes .box:not([hidden]):not(.ghost)')].map((b) => b.dataset.id)"
+            )
+            assert sorted(shown) == sorted(timeline.at(day).units), day
+            for key in list(data["entities"])[:12]:
+                tab.tab.evaluate("(key) => window.orgmodelExplorer.select(key)", key)
+            if number + 1 < len(data["days"]):
+                tab.tab.click("#step-forward")
+        tab.search(next(iter(data["entities"]), "x")[:3])
+    finally:
+        context.close()
+    assert tab.errors == []
