@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from orgmodel._entities import Post, Unit
+from orgmodel._entities import Category, Post, Unit
 
 if TYPE_CHECKING:
     from orgmodel._chart import OrgChart
@@ -31,9 +31,16 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def _sort_key(unit: Unit) -> tuple[int, str]:
-    side = 0 if unit.kind.is_political else 2 if unit.kind.is_external else 1
-    return (side, unit.name.casefold())
+_SIDES = {Category.POLITICAL: 0, Category.ADMINISTRATIVE: 1, Category.COMPANY: 2, Category.EXTERNAL: 2}
+
+
+def _sorter(chart: OrgChart) -> Callable[[Unit], tuple[int, str]]:
+    """Political bodies first, then the administration, then companies and outside bodies; by name within."""
+
+    def key(unit: Unit) -> tuple[int, str]:
+        return (_SIDES[chart.category(unit.id)], unit.name.casefold())
+
+    return key
 
 
 def _flags(chart: OrgChart, entity_id: str) -> str:
@@ -46,15 +53,20 @@ def _flags(chart: OrgChart, entity_id: str) -> str:
 
 
 def post_label(chart: OrgChart, post: Post) -> str:
-    """``title: holder`` or ``title: vacant``, with certainty marks."""
-    holder = chart.holder(post.id)
-    who = holder.name if holder is not None else "vacant"
+    """``title: holders`` (each with their roles) or ``title: vacant``, with certainty marks."""
+    people = []
+    for holding in post.holders:
+        person = chart.get(holding.person)
+        name = person.name if person is not None else holding.person
+        roles = holding.describe()
+        people.append(f"{name} ({roles})" if roles else name)
+    who = ", ".join(people) if people else "vacant"
     return f"{post.title}: {who}{_flags(chart, post.id)}"
 
 
 def unit_label(chart: OrgChart, unit: Unit) -> str:
     """``name [kind]`` and its head, with certainty marks."""
-    label = f"{unit.name} [{unit.kind.value}]{_flags(chart, unit.id)}"
+    label = f"{unit.name} [{unit.kind!s}]{_flags(chart, unit.id)}"
     head = chart.head(unit.id)
     if head is not None:
         label += f" — {post_label(chart, head)}"
@@ -68,6 +80,7 @@ def chart_tree(chart: OrgChart, *, details: bool = True) -> str:
     functions (◦) follow under it, and the relations are listed at the end.
     """
     lines = [f"Organisation on {chart.day.isoformat()}"]
+    order = _sorter(chart)
 
     def walk(unit: Unit, prefix: str, last: bool, top: bool) -> None:
         branch = "" if top else ("└── " if last else "├── ")
@@ -80,8 +93,8 @@ def chart_tree(chart: OrgChart, *, details: bool = True) -> str:
                 if head is None or post.id != head.id:
                     items.append((f"• {post_label(chart, post)}", None))
             for function in chart.functions_of(unit.id):
-                items.append((f"◦ {function.name} [{function.kind.value}]{_flags(chart, function.id)}", None))
-        items.extend(("", child_unit) for child_unit in sorted(chart.children(unit.id), key=_sort_key))
+                items.append((f"◦ {function.name} [{function.kind!s}]{_flags(chart, function.id)}", None))
+        items.extend(("", child_unit) for child_unit in sorted(chart.children(unit.id), key=order))
         for number, (text, child) in enumerate(items):
             is_last = number == len(items) - 1
             if child is None:
@@ -89,7 +102,7 @@ def chart_tree(chart: OrgChart, *, details: bool = True) -> str:
             else:
                 walk(child, inner, is_last, top=False)
 
-    for root in sorted(chart.roots(), key=_sort_key):
+    for root in sorted(chart.roots(), key=order):
         walk(root, "", True, top=True)
     if details:
         loose_posts = [post for post in chart.posts.values() if post.unit is None]
@@ -121,5 +134,5 @@ def chart_tree(chart: OrgChart, *, details: bool = True) -> str:
                 if chart.is_planned(relation):
                     flags.append("planned")
                 flag_text = f" ({', '.join(flags)})" if flags else ""
-                lines.append(f"  {source.name} —{relation.kind.value}→ {target.name}{note}{flag_text}")
+                lines.append(f"  {source.name} —{relation.kind!s}→ {target.name}{note}{flag_text}")
     return "\n".join(lines)

@@ -34,12 +34,12 @@ The format (``"format": 1``), every day an index into ``days``:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from orgmodel._chart import OrgChart
 from orgmodel._diff import DiffEntry
-from orgmodel._entities import Entity, Function, Person, Post, Relation, RelationKey, Unit
+from orgmodel._entities import Category, Entity, Function, Person, Post, Relation, RelationKey, Unit, category_of
 from orgmodel._events import Event
 from orgmodel._explore._union import union_tree
 from orgmodel._history import Fact
@@ -149,23 +149,31 @@ class _Export:
             # its states come from the whole chart (a diff leaves out what was there already).
             previous = self.days[index - 1] if index else day - dt.timedelta(days=1)
             diff = self.timeline.diff(previous, day)
+            chart = diff.after
             if index == 0:
-                for key, entity in diff.after.entities.items():
-                    self._state(key, entity, index)
-                for relation in diff.after.relations:
-                    self._state(relation.key, relation, index)
+                for key, entity in chart.entities.items():
+                    self._state(key, entity, index, chart)
+                for relation in chart.relations:
+                    self._state(relation.key, relation, index, chart)
             else:
                 for changed, (_, after) in diff.changes.items():
-                    self._state(changed, after, index)
+                    self._state(changed, after, index, chart)
             flagged = self._flags(diff.after, index, flagged)
             self.marks.append([self._mark(entry) for entry in diff.entries])
+        for key, record in self.entities.items():
+            if record["type"] is None:
+                # Never on a chart, only flagged (a person whose coming is only planned): its history knows it.
+                subject = self.timeline.history(key).subject
+                record["type"] = subject.entity_type.value
+                record["names"] = [subject.name, *subject.aliases]
 
     # --- states ----------------------------------------------------------------------------------
 
-    def _state(self, key: str | RelationKey, value: Entity | Relation | None, index: int) -> None:
+    def _state(self, key: str | RelationKey, value: Entity | Relation | None, index: int, chart: OrgChart) -> None:
         if isinstance(key, str):
             record = self._entity(key, value)
-            state = None if value is None or isinstance(value, Relation) else entity_state(value)
+            category = chart.category(key) if isinstance(value, Unit) else None
+            state = None if value is None or isinstance(value, Relation) else entity_state(value, category)
             if state is not None:
                 names = record["names"]
                 for name in (state["name"], *state.get("aliases", ())):
@@ -189,7 +197,7 @@ class _Export:
         if found is None:
             found = self._relation_index[key] = len(self.relations)
             kind, source, target = key
-            self.relations.append({"kind": kind.value, "source": source, "target": target, "states": [], "flags": []})
+            self.relations.append({"kind": str(kind), "source": source, "target": target, "states": [], "flags": []})
         return self.relations[found]
 
     def _flags(
@@ -302,20 +310,26 @@ def _append(runs: list[Json], index: int, value: Json) -> None:
         runs.append([index, value])
 
 
-def entity_state(entity: Entity) -> dict[str, Json]:
+def entity_state(entity: Entity, category: Category | None = None) -> dict[str, Json]:
     """An entity's value on one day, as the page reads it.
 
-    A post lists its ``holders``, each with ``roles``: a post has one holder
-    today, and the shape is ready for several.
+    A post lists its ``holders``, each with ``roles``; a unit's ``category``
+    (political, administrative, company, external: how it is drawn) is the
+    timeline's for its kind, by default the built-in one.  Fields of the
+    user's own and identifiers come along when there are any.
 
     >>> import orgmodel as om
-    >>> entity_state(om.Post("p", "Enhetschef", kind="head", unit="u", heads=True, holder="kpb"))["holders"]
-    [{'person': 'kpb', 'roles': []}]
+    >>> post = om.Post(
+    ...     "p", "Enhetschef", kind="head", unit="u", heads=True, holders=[om.Holding("kpb", roles=["acting"])]
+    ... )
+    >>> entity_state(post)["holders"]
+    [{'person': 'kpb', 'roles': ['acting']}]
     """
     state: dict[str, Json]
     if isinstance(entity, Unit):
-        group = style.Group.of(entity.kind)
-        look = style.box_style(entity.kind)
+        category = category if category is not None else category_of(entity.kind)
+        group = style.Group.of(category)
+        look = style.box_style(category)
         state = {
             "name": entity.name,
             "kind": str(entity.kind),
@@ -330,15 +344,28 @@ def entity_state(entity: Entity) -> dict[str, Json]:
             "unit": entity.unit,
             "heads": entity.heads,
             "reportsTo": entity.reports_to,
-            "holders": _holders(entity),
+            "holders": [
+                {"person": holding.person, "roles": [str(role) for role in holding.roles]} for holding in entity.holders
+            ],
         }
+        if entity.seats != 1:
+            state["seats"] = entity.seats
     elif isinstance(entity, Function):
         state = {"name": entity.name, "kind": str(entity.kind), "owner": entity.owner}
     else:
         state = {"name": entity.name}
     if entity.aliases:
         state["aliases"] = list(entity.aliases)
+    if entity.attributes:
+        state["attributes"] = {name: _plain(value) for name, value in entity.attributes.items()}
+    if entity.identifiers:
+        state["identifiers"] = {name: _plain(value) for name, value in entity.identifiers.items()}
     return state
+
+
+def _plain(value: object) -> Json:
+    """A field's value as JSON has it: text, a number, a boolean (anything else as its text)."""
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
 
 
 _LOOKS = {
@@ -347,13 +374,6 @@ _LOOKS = {
     "Company": "company",
     "External body": "external",
 }
-
-
-def _holders(post: Post) -> list[Json]:
-    holdings: Iterable[Any] | None = getattr(post, "holders", None)
-    if holdings is not None:  # several seats, with roles (a later version of the model)
-        return [{"person": holding.person, "roles": [str(role) for role in holding.roles]} for holding in holdings]
-    return [{"person": post.holder, "roles": []}] if post.holder is not None else []
 
 
 def event_row(event: Event) -> dict[str, Json]:
@@ -385,7 +405,7 @@ def _style() -> dict[str, Json]:
         },
         "priority": [kind.value for kind in kinds],
         "looks": {_LOOKS[look.caption]: {"fill": look.fill, "border": look.border} for look in style.BOX_STYLES},
-        "relations": {kind.value: colour for kind, colour in style.RELATION_COLOURS.items()},
+        "relations": {str(kind): colour for kind, colour in style.RELATION_COLOURS.items()},
         "vacant": style.VACANT,
         "ghost": style.GHOST,
         "function": style.FUNCTION,

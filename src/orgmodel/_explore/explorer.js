@@ -538,7 +538,7 @@
       return;
     }
     var r = entities[id], i = view.index, s = stateOf(id, i), bits = flagsOf(id, i);
-    var html = "<h2>" + esc(s ? s.name : lastState(id).name) + '<span class="flag">' + esc(flagText(bits)) + "</span></h2>";
+    var html = "<h2>" + esc(nameOf(id, i)) + '<span class="flag">' + esc(flagText(bits)) + "</span></h2>";
     html += '<div class="meta">' + esc(r.type) + (s && s.kind && s.kind !== r.type ? " · " + esc(s.kind) : "") +
       " · id " + esc(id) + "</div>";
     if (!s) {
@@ -583,7 +583,13 @@
     } else if (type === "function") {
       rows.push(["Owner", s.owner ? ref(s.owner) : "no owner"]);
     }
+    if (type === "post" && s.seats !== undefined) {
+      rows.push(["Seats", s.holders.length + " held of " + (s.seats === null ? "any number" : s.seats)]);
+    }
     if (s.aliases) rows.push(["Also called", esc(s.aliases.join(", "))]);
+    [s.attributes, s.identifiers].forEach(function (fields) {
+      Object.keys(fields || {}).forEach(function (name) { rows.push([name, esc(fields[name])]); });
+    });
     data.relations.forEach(function (rel) {
       if ((rel.source !== id && rel.target !== id) || !runAt(rel.states, i)) return;
       var other = rel.source === id ? rel.target : rel.source;
@@ -717,7 +723,7 @@
     var list = $("results"), found = search($("search").value);
     if (!found.length) { list.hidden = !$("search").value.trim(); list.innerHTML = $("search").value.trim() ? '<li class="none">nothing found</li>' : ""; return; }
     list.innerHTML = found.map(function (f, k) {
-      var now = stateOf(f.id, view.index), last = lastState(f.id);
+      var now = stateOf(f.id, view.index), last = lastState(f.id) || { name: f.name };
       var other = now && now.name !== f.name ? " — now " + now.name : !now && last.name !== f.name ? " — later " + last.name : "";
       return '<li role="option" data-ref="' + esc(f.id) + '"' + (k === 0 ? ' class="active"' : "") + ">" +
         esc(f.name) + '<span class="muted"> ' + esc(entities[f.id].type + other + (now ? "" : " · not on this day")) +
