@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from orgmodel._log import AppliedLog
     from orgmodel._render import ChartOptions, Drawing
+    from orgmodel.io.tables import FactTables
 
 T = TypeVar("T", Unit, Post, Person, Function)
 #: What chart methods accept to name an entity: the entity itself, its id, or its name that day.
@@ -635,6 +636,26 @@ class OrgChart:
         )
         chart._log, chart._prefix = self._log, self._prefix
         return chart
+
+    def tables(self) -> FactTables:
+        """The chart as tables: units, posts, people, functions, holdings, reporting lines, owners, relations….
+
+        Rows have the columns of the timeline's fact tables (without their
+        dates) and the day's ``uncertain`` and ``planned`` marks; see
+        :mod:`orgmodel.io.tables`.
+        """
+        from orgmodel.io.tables import chart_tables
+
+        return chart_tables(self)
+
+    def to_frames(self) -> dict[str, Any]:
+        """The chart's :meth:`tables` as pandas DataFrames, by table (needs ``orgmodel[tables]``).
+
+        >>> import orgmodel as om
+        >>> frames = om.examples.nacka().at("2015-01-01").to_frames()  # doctest: +SKIP
+        >>> frames["holdings"].head()  # doctest: +SKIP
+        """
+        return self.tables().to_pandas()
 
     def draw(self, **options: Unpack[ChartOptions]) -> Drawing:
         """A drawing of the chart: Graphviz DOT, rendered to SVG, PNG or PDF on demand.

@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
@@ -250,6 +250,18 @@ class Diff(Sequence[DiffEntry]):
 
     def __repr__(self) -> str:
         return f"<Diff {self.start.isoformat()} → {self.end.isoformat()}: {len(self.entries)} changes>"
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The classified changes as rows (dicts), one per entry; see :func:`orgmodel.io.tables.diff_rows`."""
+        from orgmodel.io.tables import diff_rows
+
+        return diff_rows(self)
+
+    def to_frame(self) -> Any:
+        """The classified changes as a pandas DataFrame, one row per entry (needs ``orgmodel[tables]``)."""
+        from orgmodel.io.tables import frame
+
+        return frame(self.rows())
 
     def summary(self) -> str:
         """The changes as text: under each effective date and source, one line per change.

@@ -31,6 +31,7 @@ from orgmodel.errors import (
 
 if TYPE_CHECKING:
     from orgmodel._explore import Explorer
+    from orgmodel.io.tables import FactTables
 
 Entry = Event | Change
 T = TypeVar("T", Unit, Post, Person, Function)
@@ -229,6 +230,18 @@ class Timeline:
         if people not in ("tied", "all"):
             raise InvalidArgumentError(f"people must be 'tied' or 'all', got {people!r}")
         return self._log.chart(parse_day(day), tied_only=people == "tied")
+
+    def facts(self) -> FactTables:
+        """Every fact of the timeline as effective-dated tables (see :mod:`orgmodel.io.tables`).
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline([om.Establish(om.Unit("u", "A"), on="2014-01-01"), om.Rename("u", "B", on="2015-01-01")])
+        >>> [(row["name"], str(row["valid_from"])) for row in org.facts().rows("units")]
+        [('A', '2014-01-01'), ('B', '2015-01-01')]
+        """
+        from orgmodel.io import tables
+
+        return tables.facts(self)
 
     def diff(self, start: DayLike, end: DayLike) -> Diff:
         """What changed between the organisation on ``start`` and on ``end``, classified."""

@@ -9,6 +9,7 @@ The tree::
     │   ├── UnknownNameError (KeyError)      nothing by that name on that day
     │   └── AmbiguousNameError               several entities answer to that name
     ├── RenderError (RuntimeError)           a drawing with no Graphviz to render it, or Graphviz failed
+    ├── MissingDependencyError (ImportError) an optional outlet whose library is not installed
     ├── EventError (ValueError)              an event the timeline cannot apply
     │   ├── MalformedEventError              wrong on its own: no date, a merge of one unit
     │   ├── UnknownEntityError               refers to something that does not exist then
@@ -54,6 +55,7 @@ __all__ = [
     "InvalidArgumentError",
     "Location",
     "MalformedEventError",
+    "MissingDependencyError",
     "NameClashError",
     "NameLookupError",
     "NotEmptyError",
@@ -266,3 +268,11 @@ class FormatError(OrgModelError, ValueError):
         count = len(self.problems)
         heading = f"{count} problem{'s' if count != 1 else ''} found:\n" if count > 1 else ""
         super().__init__(heading + "\n".join(self.problems) + (f"\n{note}" if note else ""))
+
+
+class MissingDependencyError(OrgModelError, ImportError):
+    """An optional outlet (Arrow, pandas, DuckDB, Spark, rdflib…) whose library is not installed; says which extra.
+
+    >>> issubclass(MissingDependencyError, ImportError)
+    True
+    """
