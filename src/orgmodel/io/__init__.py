@@ -7,11 +7,11 @@ history) into something other tools read, or reads one from them:
   tables (Arrow, pandas, Parquet), and rows of a chart, a diff or a history;
 * :mod:`orgmodel.io.importing` — a validated timeline from tables of units,
   posts, people and appointments (CSV, XLSX, DataFrames);
-* :mod:`orgmodel.io.popolo` — Popolo JSON, the civic-tech standard for
+* ``orgmodel.io.popolo`` — Popolo JSON, the civic-tech standard for
   organizations, posts and memberships;
-* :mod:`orgmodel.io.rdf` — W3C ORG as RDF (Turtle, JSON-LD) with rdflib;
-* :mod:`orgmodel.io.duck` and :mod:`orgmodel.io.spark` — the same "as of a
-  day" questions as SQL over the Parquet fact tables, on DuckDB and Spark.
+* ``orgmodel.io.rdf`` — W3C ORG as RDF (Turtle, JSON-LD) with rdflib;
+* ``orgmodel.io.duck`` and ``orgmodel.io.spark`` — the same "as of a day"
+  questions as SQL over the Parquet fact tables, on DuckDB and Spark.
 
 The core never imports these modules, and each imports its optional
 dependency (pyarrow, pandas, duckdb, pyspark, rdflib, openpyxl) only when
