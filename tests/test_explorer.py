@@ -52,6 +52,14 @@ def assert_payload_matches(org: om.Timeline, data) -> None:
             for key in data["entities"]
         }
         assert flags == expected, day
+
+        def name_of(ref: str, chart: om.OrgChart = chart) -> str:
+            return repr(getattr(chart.get(ref), "name", ref))
+
+        for key in chart.uncertain:
+            uncertainty = chart.uncertainty(key)
+            words = uncertainty.describe(name_of) if uncertainty else ""
+            assert (run_at(data["entities"][key].get("notes", []), index) or "") == words, (day, key)
         relations = {
             (rel["kind"], rel["source"], rel["target"], run_at(rel["states"], index)["note"])
             for rel in data["relations"]

@@ -13,8 +13,9 @@ The format (``"format": 1``), every day an index into ``days``:
   its window) or is certain to have happened (the last day), in order.
 - ``entities``: by id, ``type`` (unit, post, person, function), ``states``
   (``[day, state]`` pairs: the entity's value from that day on; ``null`` when
-  it is not there), ``flags`` (``[day, bits]``: 1 uncertain, 2 planned) and
-  ``names`` (every name and spelling it ever had, for search).
+  it is not there), ``flags`` (``[day, bits]``: 1 uncertain, 2 planned),
+  ``notes`` (``[day, text]``, when uncertain: what may be otherwise that day)
+  and ``names`` (every name and spelling it ever had, for search).
 - ``relations``: ``kind``, ``source``, ``target`` and the same ``states`` and ``flags``.
 - ``marks``: per day, what changed since the slider's previous day, as the
   diff classifies it (``kind``, ``subject``, ``related``, ``text``, ``events``).
@@ -143,22 +144,33 @@ class _Export:
         self.links = _Table()
 
     def run(self) -> None:
-        flagged: dict[str | RelationKey, int] = {}
+        flagged: dict[str | RelationKey, tuple[int, str]] = {}
+        entities: Mapping[str, Entity] = {}
+        relations: dict[RelationKey, Relation] = {}
+        uncertain: frozenset[str] = frozenset()
         for index, day in enumerate(self.days):
-            # The first step compares with the day before, so what began on the first day is marked too;
-            # its states come from the whole chart (a diff leaves out what was there already).
+            # States come from the charts themselves (inside a date window a chart shows what is possibly
+            # true, which a diff of the log does not); the marks from the diff since the previous step (on
+            # the first, since the day before, so that what began on the first day is marked too).
+            chart = self.timeline.at(day)
             previous = self.days[index - 1] if index else day - dt.timedelta(days=1)
             diff = self.timeline.diff(previous, day)
-            chart = diff.after
-            if index == 0:
-                for key, entity in chart.entities.items():
-                    self._state(key, entity, index, chart)
-                for relation in chart.relations:
-                    self._state(relation.key, relation, index, chart)
-            else:
-                for changed, (_, after) in diff.changes.items():
-                    self._state(changed, after, index, chart)
-            flagged = self._flags(diff.after, index, flagged)
+            # What can differ from the last step: what came or went (a set difference, in C), what the log
+            # changed, and what is uncertain on either day (only there does a chart's "possibly true" differ
+            # from the log); on the first day, everything.
+            candidates = set(chart.entities) if index == 0 else {key for key in diff.changes if isinstance(key, str)}
+            candidates |= entities.keys() ^ chart.entities.keys()
+            candidates |= chart.uncertain | uncertain
+            for key in candidates:
+                old, new = entities.get(key), chart.entities.get(key)
+                if old is not new and old != new:
+                    self._state(key, new, index, chart)
+            now = {relation.key: relation for relation in chart.relations}
+            for relation_key in relations.keys() | now.keys():
+                if relations.get(relation_key) != now.get(relation_key):
+                    self._state(relation_key, now.get(relation_key), index, chart)
+            entities, relations, uncertain = chart.entities, now, chart.uncertain
+            flagged = self._flags(chart, index, flagged)
             self.marks.append([self._mark(entry) for entry in diff.entries])
         for key, record in self.entities.items():
             if record["type"] is None:
@@ -201,22 +213,37 @@ class _Export:
         return self.relations[found]
 
     def _flags(
-        self, chart: OrgChart, index: int, before: Mapping[str | RelationKey, int]
-    ) -> dict[str | RelationKey, int]:
-        """Record the flags that changed on this day; only flagged things are visited, not the whole chart."""
-        now: dict[str | RelationKey, int] = {}
+        self, chart: OrgChart, index: int, before: Mapping[str | RelationKey, tuple[int, str]]
+    ) -> dict[str | RelationKey, tuple[int, str]]:
+        """Record the flags and uncertainty notes that changed on this day; only flagged things are visited."""
+        now: dict[str | RelationKey, tuple[int, str]] = {}
+
+        def name_of(entity_id: str) -> str:
+            entity = chart.get(entity_id)
+            return repr(entity.name) if entity is not None else repr(entity_id)
+
+        def note(item: str | Relation) -> str:
+            found = chart.uncertainty(item)
+            return found.describe(name_of) if found is not None else ""
+
         for entity_id in chart.uncertain:
-            now[entity_id] = UNCERTAIN
+            now[entity_id] = (UNCERTAIN, note(entity_id))
         for entity_id in chart.planned:
-            now[entity_id] = now.get(entity_id, 0) | PLANNED
+            bits, words = now.get(entity_id, (0, ""))
+            now[entity_id] = (bits | PLANNED, words)
         for relation in chart.relations:
-            bits = (UNCERTAIN if chart.is_uncertain(relation) else 0) | (PLANNED if chart.is_planned(relation) else 0)
+            uncertain = chart.is_uncertain(relation)
+            bits = (UNCERTAIN if uncertain else 0) | (PLANNED if chart.is_planned(relation) else 0)
             if bits:
-                now[relation.key] = bits
+                now[relation.key] = (bits, note(relation) if uncertain else "")
         for key in now.keys() | before.keys():
-            if now.get(key, 0) != before.get(key, 0):
-                record = self._entity(key, None) if isinstance(key, str) else self._relation(key)
-                _append(record["flags"], index, now.get(key, 0))
+            (bits, words), (old_bits, old_words) = now.get(key, (0, "")), before.get(key, (0, ""))
+            record = self._entity(key, None) if isinstance(key, str) else self._relation(key)
+            if bits != old_bits:
+                _append(record["flags"], index, bits)
+            if words != old_words:
+                # What may be otherwise that day ("may have ended; may still be under 'Kommunstyrelsen'").
+                _append(record.setdefault("notes", []), index, words or None)
         return now
 
     # --- marks -----------------------------------------------------------------------------------

@@ -276,7 +276,8 @@
         return badge(k, markFlags(m));
       }).join("") + "</div>";
     }
-    html += '<div class="name" title="' + esc(s.name) + '">' + esc(s.name) +
+    var note = entities[id].notes ? runAt(entities[id].notes, ghost ? i - 1 : i) : null;
+    html += '<div class="name" title="' + esc(s.name + (note ? " — " + note : "")) + '">' + esc(s.name) +
       (bits ? '<span class="flag">' + esc(flagText(bits)) + "</span>" : "") + "</div>";
     var before = i > 0 ? stateOf(id, i - 1) : null;
     if (kinds.indexOf("renamed") >= 0 && before && before.name !== s.name) {
@@ -541,6 +542,8 @@
     var html = "<h2>" + esc(nameOf(id, i)) + '<span class="flag">' + esc(flagText(bits)) + "</span></h2>";
     html += '<div class="meta">' + esc(r.type) + (s && s.kind && s.kind !== r.type ? " · " + esc(s.kind) : "") +
       " · id " + esc(id) + "</div>";
+    var note = r.notes ? runAt(r.notes, i) : null;
+    if (note) html += '<p class="uncertain">Uncertain on ' + esc(view.date) + ": " + esc(note) + "</p>";
     if (!s) {
       html += '<p class="absent">Not there on ' + esc(view.date) + ". " + ref(id, "Go to a day it exists") + "</p>";
     } else {
