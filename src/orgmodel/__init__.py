@@ -26,6 +26,7 @@
 from orgmodel import dates, errors, examples
 from orgmodel._attributes import Attributes
 from orgmodel._chart import OrgChart
+from orgmodel._compare import Comparison, compare
 from orgmodel._diff import ChangeKind, Diff, DiffEntry
 from orgmodel._entities import (
     Category,
@@ -71,6 +72,7 @@ from orgmodel._files import dumps, json_schema, load, loads, save
 from orgmodel._history import Fact, History
 from orgmodel._lineage import Lineage, LineageLink
 from orgmodel._plans import Conflict
+from orgmodel._scenario import Scenario
 from orgmodel._timeline import Timeline
 from orgmodel.dates import Precision, When
 from orgmodel.errors import (
@@ -106,6 +108,7 @@ __all__ = [
     "Category",
     "Change",
     "ChangeKind",
+    "Comparison",
     "Conflict",
     "ConflictError",
     "CycleError",
@@ -149,6 +152,7 @@ __all__ = [
     "Rename",
     "RenderError",
     "Role",
+    "Scenario",
     "SetAttributes",
     "SetHead",
     "SetReportingLine",
@@ -167,6 +171,7 @@ __all__ = [
     "Vacate",
     "When",
     "__version__",
+    "compare",
     "dates",
     "dumps",
     "errors",

@@ -31,6 +31,7 @@ from orgmodel.errors import (
 
 if TYPE_CHECKING:
     from orgmodel._explore import Explorer
+    from orgmodel._scenario import Scenario
     from orgmodel.io.tables import FactTables
 
 Entry = Event | Change
@@ -156,6 +157,29 @@ class Timeline:
             later = sorted(pending, key=lambda index: pending[index].on.earliest)
             timeline._log = AppliedLog.replayed(base, prefix, [pending[index] for index in later], later)
         return timeline
+
+    def scenario(self, name: str, plan: Iterable[Entry]) -> Scenario:
+        """A named alternative: this timeline with ``plan`` added, validated against it.
+
+        The plan must apply; the timeline's own changes that no longer do once
+        it is in (a rename of a unit the plan dissolves, say) are left out and
+        listed in ``left_out``.  Compare two scenarios on a day with
+        :meth:`Scenario.compare <orgmodel.Scenario.compare>`.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("eko", "Ekonomienheten"), on="2014-01-01"),
+        ...         om.Rename("eko", "Ekonomi", on="2016-06-01"),
+        ...     ]
+        ... )
+        >>> cut = org.scenario("cut", [om.Dissolve("eko", on="2016-01-01")])
+        >>> [error.problem for error in cut.left_out]
+        ["unit 'Ekonomienheten' (eko) no longer exists on 2016-06-01: it ended 2016-01-01"]
+        """
+        from orgmodel._scenario import Scenario
+
+        return Scenario.branch(self, name, plan)
 
     def changes_between(self, start: DayLike | None = None, end: DayLike | None = None) -> tuple[Change, ...]:
         """The changes that take effect after ``start`` and on or before ``end`` (by earliest day).

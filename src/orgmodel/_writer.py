@@ -45,6 +45,7 @@ from orgmodel._events import (
 from orgmodel._reader import DATED_FIELDS, FORMAT_VERSION
 from orgmodel._timeline import Timeline
 from orgmodel.dates import Precision, When, parse_when
+from orgmodel.errors import InvalidArgumentError
 
 _SECTIONS = {Unit: "units", Post: "posts", Person: "people", Function: "functions"}
 
@@ -67,8 +68,27 @@ def to_yaml(structure: dict[str, Any]) -> str:
 
 
 def to_json(structure: dict[str, Any]) -> str:
-    """JSON text for a document structure, in a stable form."""
-    return json.dumps(structure, ensure_ascii=False, indent=2) + "\n"
+    """JSON text for a document structure, in a stable form.
+
+    Text is written as itself, except lone surrogates (which Python strings
+    may hold, e.g. from JSON's ``"\\ud800"``, but UTF-8 cannot): they are
+    written as ``\\uXXXX`` escapes, which read back as the same string.
+    """
+    text = json.dumps(structure, ensure_ascii=False, indent=2) + "\n"
+    if _SURROGATE.search(text) is None:
+        return text
+    if pair := _SURROGATE_PAIR.search(text):
+        raise InvalidArgumentError(
+            f"cannot write {pair.group()!r} as JSON: a high and a low surrogate side by side read back as "
+            f"one character ({pair.group().encode('utf-16', 'surrogatepass').decode('utf-16')!r}); "
+            "join them into that character, or save as YAML"
+        )
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+# Code points that are half of a UTF-16 pair: not characters, and not encodable as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
 class _Dumper(Dumper):

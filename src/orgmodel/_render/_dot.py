@@ -10,7 +10,7 @@ import attrs
 import graphviz
 
 from orgmodel._chart import OrgChart
-from orgmodel._diff import ChangeKind, Diff, DiffEntry
+from orgmodel._diff import ChangeKind, DiffEntry, DiffLike
 from orgmodel._entities import Function, Post, Relation, RelationKey, RelationKind, Unit
 from orgmodel._render import _style as style
 from orgmodel._render._engine import RenderError
@@ -103,7 +103,7 @@ def to_dot(
 
 
 def diff_to_dot(
-    diff: Diff,
+    diff: DiffLike,
     *,
     layout: Layout = "stacked",
     root: str | None = None,
@@ -157,7 +157,7 @@ def diff_to_dot(
     if root is not None:
         _check_root_somewhere(diff, root)
     marks = _DiffMarks(diff, options.relations)
-    caption = f"Changes from {diff.start.isoformat()} to {diff.end.isoformat()}: {len(diff)}"
+    caption = diff.caption
     graph = _new_graph(caption)
     notes = style.Legend(left_out_words="relations" if unchanged_relations else "changed relations")
     settings = _DiffSettings(root, depth, changed_only, only_changed_relations=not unchanged_relations)
@@ -218,7 +218,7 @@ def _root_id(chart: OrgChart, root: str | None) -> str | None:
     return entity.id
 
 
-def _check_root_somewhere(diff: Diff, root: str) -> None:
+def _check_root_somewhere(diff: DiffLike, root: str) -> None:
     """A diff's root must be a unit on one of its two days (it may be new, or gone)."""
     try:
         _root_id(diff.after, root)
@@ -305,7 +305,7 @@ class _Day:
 
 
 def _two_days(
-    diff: Diff, marks: _DiffMarks, options: Options, notes: style.Legend, settings: _DiffSettings
+    diff: DiffLike, marks: _DiffMarks, options: Options, notes: style.Legend, settings: _DiffSettings
 ) -> dict[str, _Day]:
     """The two days, written with one shared structure (so each unit has one place), "before" first.
 
@@ -313,16 +313,16 @@ def _two_days(
     from dashed outlines where the old units were.
     """
     sides = (
-        ("before", diff.before, marks.before, marks.relations_before),
-        ("after", diff.after, marks.after, marks.relations_after),
+        ("before", diff.before, marks.before, marks.relations_before, diff.titles[0]),
+        ("after", diff.after, marks.after, marks.relations_after, diff.titles[1]),
     )
-    keeps = {side: marks.touched(chart, side) if settings.changed_only else None for side, chart, _, _ in sides}
-    shown = {side: _units_on(chart, settings, keeps[side])[0] for side, chart, _, _ in sides}
+    keeps = {side: marks.touched(chart, side) if settings.changed_only else None for side, chart, *_ in sides}
+    shown = {side: _units_on(chart, settings, keeps[side])[0] for side, chart, *_ in sides}
     shared = _structure(diff, shown)
     ghosts = _ghosts(diff, marks, shown)
     days: dict[str, _Day] = {}
     writers: dict[str, SceneWriter] = {}
-    for side, chart, side_marks, relation_marks in sides:
+    for side, chart, side_marks, relation_marks, title in sides:
         structure = attrs.evolve(shared, ghosts=ghosts if side == "after" else {})
         scene = _scene(chart, side, side_marks, relation_marks, settings, keep=keeps[side], structure=structure)
         recording = Recorder()
@@ -333,14 +333,14 @@ def _two_days(
             empty = f"{side}/~empty"
             tops, lowest = [empty], empty
             recording.node(empty, label=html_label([Cell.of(Span("nothing to show"))]), shape="plain")
-        days[side] = _Day(f"{side} {chart.day.isoformat()}", recording, tops[0], lowest)
+        days[side] = _Day(title, recording, tops[0], lowest)
     after = writers["after"]
     _write_lineage(after.graph, marks, after, after, notes)
     _write_ghosts(after.graph, marks, diff.before, after, notes)
     return days
 
 
-def _structure(diff: Diff, shown: Mapping[str, tuple[str, ...]]) -> Structure:
+def _structure(diff: DiffLike, shown: Mapping[str, tuple[str, ...]]) -> Structure:
     """Every unit drawn on either day, in drawing order, each under the parent it has after (or had, if gone)."""
     union = overlay_chart(diff.before, diff.after)
     wanted = set(shown["before"]) | set(shown["after"])
@@ -359,7 +359,7 @@ def _structure(diff: Diff, shown: Mapping[str, tuple[str, ...]]) -> Structure:
     return Structure(tuple(order), parents, groups)
 
 
-def _ghosts(diff: Diff, marks: _DiffMarks, shown: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+def _ghosts(diff: DiffLike, marks: _DiffMarks, shown: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     """Units gone on the second day that a merge, split or move line starts from: drawn there as outlines."""
     starts = {source for source, _, _ in marks.lineage}
     starts.update(
@@ -402,7 +402,7 @@ def _stack(graph: Any, *, lowest: str, top: str) -> None:
 
 def _overlay(
     graph: Any,
-    diff: Diff,
+    diff: DiffLike,
     marks: _DiffMarks,
     options: Options,
     notes: style.Legend,
@@ -480,7 +480,7 @@ def _write_ghosts(graph: Any, marks: _DiffMarks, before: OrgChart, writer: Scene
 class _DiffMarks:
     """The marks a diff puts on each side: per entity, per relation, and the lineage and ghost lines."""
 
-    def __init__(self, diff: Diff, kinds: frozenset[RelationKind | str] = frozenset(RelationKind)) -> None:
+    def __init__(self, diff: DiffLike, kinds: frozenset[RelationKind | str] = frozenset(RelationKind)) -> None:
         self.diff = diff
         # The relation kinds drawn: changes to others neither draw nor pull their ends into changed_only.
         self.kinds = kinds
