@@ -70,6 +70,7 @@ from orgmodel._events import (
 )
 from orgmodel._files import dumps, json_schema, load, loads, save
 from orgmodel._history import Fact, History
+from orgmodel._knowledge import Revision, RevisionKind, Revisions
 from orgmodel._lineage import Lineage, LineageLink
 from orgmodel._plans import Conflict
 from orgmodel._scenario import Scenario
@@ -78,6 +79,7 @@ from orgmodel.dates import Precision, When
 from orgmodel.errors import (
     AmbiguousNameError,
     ConflictError,
+    CorrectionError,
     CycleError,
     DateError,
     DuplicateIdError,
@@ -111,6 +113,7 @@ __all__ = [
     "Comparison",
     "Conflict",
     "ConflictError",
+    "CorrectionError",
     "CycleError",
     "DateError",
     "Diff",
@@ -151,6 +154,9 @@ __all__ = [
     "RemoveRelation",
     "Rename",
     "RenderError",
+    "Revision",
+    "RevisionKind",
+    "Revisions",
     "Role",
     "Scenario",
     "SetAttributes",
