@@ -20,7 +20,7 @@ import orgmodel as om
 from orgmodel import examples, strategies
 from orgmodel._cli import main
 from orgmodel._explore._page import notebook_html
-from orgmodel._explore._payload import PLANNED, UNCERTAIN, build_payload, entity_state
+from orgmodel._explore._payload import PLANNED, UNCERTAIN, build_payload, entity_state, event_row
 from orgmodel.explorer import Explorer, slider_days
 
 
@@ -115,6 +115,79 @@ class TestSliderDays:
         """Nothing recorded, nothing to step through; the page still writes."""
         assert slider_days(om.Timeline()) == ()
         assert "<!DOCTYPE html>" in om.Timeline().explore().html()
+
+
+    def test_what_was_cancelled_or_replaced_gives_no_day(self):
+        """A change set aside never happens: neither its day nor the replaced date is a step."""
+        org = revised_it()
+        assert slider_days(org) == (dt.date(2013, 1, 1), dt.date(2015, 6, 1), dt.date(2016, 3, 1))
+
+
+def revised_it() -> om.Timeline:
+    """IT-enheten's end first reported for 2015-01-01, then corrected to 2015-06-01; a unit whose plan was cancelled."""
+    report = om.Source("Statusrapport", dated="2014-11-24", quote="IT-enheten upphör vid årsskiftet")
+    minutes = om.Source("KS protokoll", dated="2015-02-10")
+    return om.Timeline(
+        [
+            om.Establish(om.Unit("it", "IT-enheten"), on="2013-01-01"),
+            om.Change("2015-01-01", [om.Dissolve("it")], id="it-ends", source=report),
+            om.Change("2015-06-01", [om.Dissolve("it")], corrects="it-ends", source=minutes),
+            om.Change("2016-01-01", [om.Rename("it", "Digitaliseringsenheten")], status="cancelled"),
+            om.Establish(om.Unit("va", "VA-bolag", kind="company"), on="2016-03-01", status="planned"),
+        ]
+    )
+
+
+class TestKnowledge:
+    def test_set_aside_changes_are_listed_apart_never_as_facts(self):
+        """The corrected date is the fact; the first report and the cancelled rename are only listed as set aside."""
+        org = revised_it()
+        data = build_payload(org)
+        assert [fact["label"] for fact in data["history"]["it"]] == [fact.label for fact in org.history("it")]
+        assert {fact.get("to") for fact in data["history"]["it"]} == {"2015-06-01"}
+        corrected, cancelled = data["setAside"]["it"]
+        assert "2015-01-01" in corrected and "replacing Statusrapport" in corrected
+        assert "cancelled" in cancelled and "Digitaliseringsenheten" in cancelled
+        assert "Digitaliseringsenheten" not in data["entities"]["it"]["names"]
+        assert_payload_matches(org, data)
+
+    def test_planned_facts_and_lineage_say_so(self):
+        """A planned unit is flagged planned on its days, and each fact it rests on is marked planned."""
+        org = revised_it()
+        data = build_payload(org)
+        assert data["entities"]["va"]["flags"] == [[data["days"].index("2016-03-01"), PLANNED]]
+        assert [fact.get("planned", False) for fact in data["history"]["va"]] == [
+            fact.status is om.Status.PLANNED for fact in org.history("va")
+        ]
+        assert all(fact.get("planned") for fact in data["history"]["va"])
+        assert not any(fact.get("planned") for fact in data["history"]["it"])
+
+    def test_a_cancelled_succession_is_no_mark(self):
+        """A succession first reported then cancelled: the step shows the new unit, and no succession."""
+        org = om.Timeline(
+            [
+                om.Establish(om.Unit("a", "A"), on="2013-01-01"),
+                om.Establish(om.Unit("b", "B"), on="2013-01-31"),
+                om.Change("2013-01-31", [om.Succeed("a", "b")], id="link"),
+                om.Change("2013-01-31", [om.Succeed("a", "b")], corrects="link", status="cancelled"),
+            ]
+        )
+        marks = build_payload(org)["marks"][1]
+        assert [mark["kind"] for mark in marks] == ["established"]
+        assert not org.lineage("b").predecessors
+
+    @settings(max_examples=30, deadline=None)
+    @given(strategies.revised_timelines(max_events=15))
+    def test_any_revised_timeline_shows_only_what_applies(self, org):
+        """Known in stages: the payload is still every day's chart; every event it shows is one that applies."""
+        data = build_payload(org)
+        assert_payload_matches(org, data)
+        applied = [json.dumps(event_row(event)) for change in org.applied_changes for event in change.events]
+        assert all(json.dumps(row) in applied for row in data["events"])
+        for key, lines in data["setAside"].items():
+            history = org.history(key)
+            assert lines and len(lines) == len(history.set_aside)
+            assert all(line in str(history) for line in lines)
 
 
 class TestPayload:

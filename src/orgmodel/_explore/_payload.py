@@ -9,8 +9,9 @@ page's script keeps reading the same shapes.  Everything comes from
 
 The format (``"format": 1``), every day an index into ``days``:
 
-- ``days``: the slider's days — each day an event may begin (the first day of
-  its window) or is certain to have happened (the last day), in order.
+- ``days``: the slider's days — each day an event that applies may begin (the
+  first day of its window) or is certain to have happened (the last day), in
+  order; a cancelled or replaced change gives no day.
 - ``entities``: by id, ``type`` (unit, post, person, function), ``states``
   (``[day, state]`` pairs: the entity's value from that day on; ``null`` when
   it is not there), ``flags`` (``[day, bits]``: 1 uncertain, 2 planned),
@@ -20,7 +21,11 @@ The format (``"format": 1``), every day an index into ``days``:
 - ``marks``: per day, what changed since the slider's previous day, as the
   diff classifies it (``kind``, ``subject``, ``related``, ``text``, ``events``).
 - ``events``: each event once — what it does, when, its status and source.
-- ``history``: per entity, its facts, each pointing at the events that began and ended it.
+- ``history``: per entity, its facts, each pointing at the events that began and ended it
+  (``planned`` when the event that began it is only planned).
+- ``setAside``: per entity, the changes about it that are kept but never applied (cancelled, or
+  replaced by a correction), each a line saying when it became known and its sources; never facts,
+  so the page lists them apart.
 - ``links``, ``lineage``: lineage links once, and per entity the links before and after it.
 - ``tree``: the union of the period's hierarchy, which the page lays out once (see ``_union``).
 - ``style``: the static drawings' colours and badges, so both look alike.
@@ -41,9 +46,9 @@ from typing import Any
 from orgmodel._chart import OrgChart
 from orgmodel._diff import DiffEntry
 from orgmodel._entities import Category, Entity, Function, Person, Post, Relation, RelationKey, Unit, category_of
-from orgmodel._events import Event
+from orgmodel._events import Event, Status
 from orgmodel._explore._union import union_tree
-from orgmodel._history import Fact
+from orgmodel._history import Fact, _cited
 from orgmodel._lineage import LineageLink
 from orgmodel._render import _style as style
 from orgmodel._timeline import Timeline
@@ -71,13 +76,14 @@ def slider_days(timeline: Timeline) -> tuple[dt.date, ...]:
     ['2015-01-01', '2015-01-31']
     """
     days: set[dt.date] = set()
-    for event in timeline.events:
-        if event.on is None:
-            continue
-        if not event.on.has_open_start:
-            days.add(event.on.earliest)
-        if not event.on.has_open_end:
-            days.add(event.on.latest)
+    for change in timeline.applied_changes:  # what was cancelled or replaced never happens on any day
+        for event in change.events:
+            if event.on is None:
+                continue
+            if not event.on.has_open_start:
+                days.add(event.on.earliest)
+            if not event.on.has_open_end:
+                days.add(event.on.latest)
     return tuple(sorted(days))
 
 
@@ -100,6 +106,7 @@ def build_payload(timeline: Timeline, *, title: str = "", day: dt.date | None = 
         "marks": export.marks,
         "events": export.events.rows,
         "history": export.history(),
+        "setAside": export.set_aside(),
         "links": export.links.rows,
         "lineage": export.lineage(),
         "tree": union_tree(export.entities, len(days)),
@@ -280,6 +287,15 @@ class _Export:
     def history(self) -> dict[str, list[Json]]:
         return {key: [self._fact(fact) for fact in self.timeline.history(key)] for key in self.entities}
 
+    def set_aside(self) -> dict[str, list[str]]:
+        found: dict[str, list[Json]] = {}
+        for key in self.entities:
+            # The history's own lines: when it became known, what was set aside, with both sources.
+            rows = [revision.describe() + _cited(revision) for revision in self.timeline.history(key).set_aside]
+            if rows:
+                found[key] = rows
+        return found
+
     def _fact(self, fact: Fact) -> Json:
         row: dict[str, Json] = {
             "attribute": fact.attribute,
@@ -295,6 +311,8 @@ class _Export:
             row["to"] = fact.until.earliest.isoformat()
         if fact.ended is not None:
             row["ended"] = self.event(fact.ended)
+        if fact.status is Status.PLANNED:
+            row["planned"] = True
         return row
 
     def lineage(self) -> dict[str, Json]:
@@ -321,6 +339,7 @@ class _Export:
                 "day": link.on.earliest.isoformat(),
                 "event": self.event(link.event),
                 "function": link.function_name,
+                **({"planned": True} if link.status is Status.PLANNED else {}),
             },
         )
 

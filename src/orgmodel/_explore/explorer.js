@@ -307,7 +307,7 @@
         (shut ? "+" + countBelow(id) : "−") + "</button>";
     }
     var cls = "box look-" + s.look + (top ? " ch ch-" + top : "") + (bits ? " tentative" : "") +
-      (ghost ? " ghost" : "") + (view.selected === id ? " selected" : "");
+      (bits & 2 ? " planned" : "") + (ghost ? " ghost" : "") + (view.selected === id ? " selected" : "");
     return { html: html, cls: cls };
   }
 
@@ -544,6 +544,10 @@
       " · id " + esc(id) + "</div>";
     var note = r.notes ? runAt(r.notes, i) : null;
     if (note) html += '<p class="uncertain">Uncertain on ' + esc(view.date) + ": " + esc(note) + "</p>";
+    if (bits & 2) {
+      html += '<p class="planned">Planned on ' + esc(view.date) + ": what is shown rests on an event only " +
+        "planned, not decided.</p>";
+    }
     if (!s) {
       html += '<p class="absent">Not there on ' + esc(view.date) + ". " + ref(id, "Go to a day it exists") + "</p>";
     } else {
@@ -615,7 +619,8 @@
     var item = function (k) {
       var l = data.links[k];
       return "<li>" + ref(l.from, l.fromName) + " → " + ref(l.to, l.toName) + ' <span class="muted">(' +
-        esc(l.kind + (l.function ? ": " + l.function : "") + ", " + l.on) + ")</span></li>";
+        esc(l.kind + (l.function ? ": " + l.function : "") + ", " + l.on + (l.planned ? ", planned" : "")) +
+        ")</span></li>";
     };
     var html = "<h3>Lineage</h3>";
     if (found.before.length) html += "<h4>Came from</h4><ul>" + found.before.map(item).join("") + "</ul>";
@@ -652,12 +657,21 @@
 
   function historyHtml(id) {
     var facts = data.history[id] || [];
-    if (!facts.length) return "";
+    if (!facts.length) return setAsideHtml(id);
     return '<h3>History</h3><ol class="history">' + facts.map(function (f) {
       return '<li class="' + (holds(f, view.date) ? "now" : "") + '"><span class="when">' + factWhen(f) + "</span> " +
         '<span class="attr">' + esc(f.attribute) + "</span> " + (f.ref ? ref(f.ref, f.label) : esc(f.label)) +
-        source(f.began) + "</li>";
-    }).join("") + "</ol>";
+        (f.planned ? ' <span class="flag">(planned)</span>' : "") + source(f.began) + "</li>";
+    }).join("") + "</ol>" + setAsideHtml(id);
+  }
+
+  /** Changes kept in the record but never applied (cancelled, or replaced by a correction): not facts. */
+  function setAsideHtml(id) {
+    var lines = (data.setAside || {})[id] || [];
+    if (!lines.length) return "";
+    return '<h3>Set aside</h3><p class="muted">Cancelled or replaced: never applied, so not on any day.</p>' +
+      '<ul class="set-aside">' + lines.map(function (line) { return "<li>" + esc(line) + "</li>"; }).join("") +
+      "</ul>";
   }
 
   function legendHtml() {
@@ -665,7 +679,7 @@
       return "<li>" + badge(k) + " " + esc(style.changes[k].meaning) + "</li>";
     });
     rows.push('<li><span class="badge plain">?</span> uncertain that day: its date is a window around the day (dashed)</li>');
-    rows.push('<li><span class="badge plain">(planned)</span> only planned, not decided (dashed)</li>');
+    rows.push('<li><span class="badge plain">(planned)</span> only planned, not decided (dashed, hatched)</li>');
     rows.push('<li><span class="vacant">vacant</span> a post nobody holds</li>');
     return '<h3>Legend</h3><ul class="legend">' + rows.join("") + "</ul>";
   }
