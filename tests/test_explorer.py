@@ -116,7 +116,6 @@ class TestSliderDays:
         assert slider_days(om.Timeline()) == ()
         assert "<!DOCTYPE html>" in om.Timeline().explore().html()
 
-
     def test_what_was_cancelled_or_replaced_gives_no_day(self):
         """A change set aside never happens: neither its day nor the replaced date is a step."""
         org = revised_it()
@@ -146,8 +145,10 @@ class TestKnowledge:
         assert [fact["label"] for fact in data["history"]["it"]] == [fact.label for fact in org.history("it")]
         assert {fact.get("to") for fact in data["history"]["it"]} == {"2015-06-01"}
         corrected, cancelled = data["setAside"]["it"]
-        assert "2015-01-01" in corrected and "replacing Statusrapport" in corrected
-        assert "cancelled" in cancelled and "Digitaliseringsenheten" in cancelled
+        assert "2015-01-01" in corrected
+        assert "replacing Statusrapport" in corrected
+        assert "cancelled" in cancelled
+        assert "Digitaliseringsenheten" in cancelled
         assert "Digitaliseringsenheten" not in data["entities"]["it"]["names"]
         assert_payload_matches(org, data)
 
@@ -186,7 +187,8 @@ class TestKnowledge:
         assert all(json.dumps(row) in applied for row in data["events"])
         for key, lines in data["setAside"].items():
             history = org.history(key)
-            assert lines and len(lines) == len(history.set_aside)
+            assert lines
+            assert len(lines) == len(history.set_aside)
             assert all(line in str(history) for line in lines)
 
 

@@ -27,6 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests import browser  # noqa: E402 - the repository root comes first
+from tests.test_explorer import revised_it  # noqa: E402
 
 #: CI sets this: there, a missing browser is a failure, not a reason to skip.
 REQUIRED = os.environ.get("ORGMODEL_REQUIRE_BROWSER") == "1"
@@ -244,6 +245,46 @@ class TestSearchAndPanel:
         assert page.tab.inner_text('.fold[data-fold="slk"]').startswith("+")
         page.tab.click('.fold[data-fold="slk"]')
         assert all(page.box(unit).is_visible() for unit in below)
+
+
+class TestPlansAndKnowledge:
+    @pytest.fixture
+    def revised(self, chromium: Any, tmp_path: Path) -> Iterator[Page]:
+        """A page of IT-enheten's end first reported for 2015-01-01 then corrected, a cancelled rename, a plan."""
+        path = revised_it().explore(title="revised").save(tmp_path / "revised.html")
+        context = chromium.new_context(viewport=VIEWPORT)
+        tab = Page(context.new_page(), path.as_uri())
+        yield tab
+        context.close()
+        assert tab.errors == [], "the page logged errors"
+
+    def test_a_planned_unit_is_hatched_and_says_so(self, revised: Page):
+        """On the day the plan would take effect the box is dashed and hatched; the panel and each fact say planned."""
+        revised.open("#day=2016-03-01&select=va")
+        assert {"tentative", "planned"} <= set(revised.box("va").get_attribute("class").split())
+        assert "(planned)" in revised.tab.inner_text("#panel h2")
+        assert "only planned, not decided" in revised.tab.inner_text("#panel p.planned")
+        facts = revised.tab.locator("#panel ol.history > li")
+        assert facts.count() == len(revised_it().history("va"))
+        assert all("(planned)" in text for text in facts.all_inner_texts())
+        revised.open("#day=2013-01-01")
+        assert "planned" not in revised.box("it").get_attribute("class").split()
+
+    def test_what_was_set_aside_is_no_day_and_no_fact(self, revised: Page):
+        """The slider steps from 2013 to the corrected end; the first report and the cancelled rename are
+        listed apart under Set aside, never in the history."""
+        revised.open("#day=2013-01-01&select=it")
+        revised.tab.click("#step-forward")
+        assert revised.date() == "2015-06-01"
+        revised.open("#day=2015-03-01&select=it")
+        assert revised.name_in_box("it") == "IT-enheten"
+        history = revised.tab.inner_text("#panel ol.history")
+        assert "2015-06-01" in history
+        assert "Digitaliseringsenheten" not in history
+        set_aside = revised.tab.locator("#panel ul.set-aside > li").all_inner_texts()
+        assert len(set_aside) == 2
+        assert "replacing Statusrapport" in set_aside[0]
+        assert "Digitaliseringsenheten" in set_aside[1]
 
 
 class TestNotebookAndFallback:
