@@ -247,6 +247,37 @@ class TestSearchAndPanel:
         assert all(page.box(unit).is_visible() for unit in below)
 
 
+    def test_the_wheel_zooms_a_drag_pans_and_0_fits(self, page: Page):
+        """Zoom about the pointer, pan by dragging (without selecting what the drag began on), fit with 0."""
+        page.open(f"#day={AFTER}")
+
+        def zoom() -> dict[str, float]:
+            return dict(page.tab.evaluate("() => ({...window.orgmodelExplorer.view.zoom})"))
+
+        page.tab.keyboard.press("0")
+        fitted = zoom()
+        box = page.box(RENAMED).bounding_box()
+        assert box is not None
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.tab.mouse.move(x, y)
+        page.tab.mouse.wheel(0, -400)
+        page.tab.wait_for_function(f"window.orgmodelExplorer.view.zoom.k > {fitted['k']}")
+        after = page.box(RENAMED).bounding_box()
+        assert after is not None
+        assert after["width"] > box["width"]
+        # The point under the pointer stays under it.
+        assert after["x"] <= x <= after["x"] + after["width"]
+        zoomed = zoom()
+        page.tab.mouse.down()
+        page.tab.mouse.move(x + 120, y + 60, steps=5)
+        page.tab.mouse.up()
+        panned = zoom()
+        assert (panned["x"] - zoomed["x"], panned["y"] - zoomed["y"]) == (120, 60)
+        assert "selected" not in (page.box(RENAMED).get_attribute("class") or "").split()
+        page.tab.keyboard.press("0")
+        assert zoom() == fitted
+
+
 class TestPlansAndKnowledge:
     @pytest.fixture
     def revised(self, chromium: Any, tmp_path: Path) -> Iterator[Page]:
