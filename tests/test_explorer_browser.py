@@ -246,7 +246,6 @@ class TestSearchAndPanel:
         page.tab.click('.fold[data-fold="slk"]')
         assert all(page.box(unit).is_visible() for unit in below)
 
-
     def test_the_wheel_zooms_a_drag_pans_and_0_fits(self, page: Page):
         """Zoom about the pointer, pan by dragging (without selecting what the drag began on), fit with 0."""
         page.open(f"#day={AFTER}")
