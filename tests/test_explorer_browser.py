@@ -225,6 +225,17 @@ class TestSearchAndPanel:
         assert page.tab.inner_text("#panel h2").startswith(str(name))
         assert page.date() == "2014-07-01"
 
+    def test_who_held_a_post_links_to_the_person_and_back(self, page: Page, nacka: om.Timeline):
+        """A post's panel lists who held it over the period; the holder's panel lists the posts she held."""
+        page.open(f"#day={AFTER}&select=stadsdirektor")
+        held = page.tab.locator("#panel ul.held > li")
+        holders = [fact for fact in nacka.history("stadsdirektor") if fact.attribute == "holder"]
+        assert held.count() == len(holders)
+        assert "Lena Dahlstedt" in held.first.inner_text()
+        held.first.locator('a[data-ref="lena-dahlstedt"]').click()
+        assert page.tab.inner_text("#panel h2").startswith("Lena Dahlstedt")
+        assert "Stadsdirektör" in page.tab.inner_text("#panel ul.held")
+
     def test_the_url_keeps_the_day_and_the_selection(self, page: Page, chromium: Any):
         """The fragment follows the view; opening the link again gives the same view."""
         page.open(f"#day={BEFORE}")
