@@ -153,6 +153,19 @@ class TestSlider:
         page.tab.keyboard.press("End")
         assert page.date() == days[-1]
 
+    def test_play_steps_through_the_days_until_paused(self, page: Page):
+        """Play steps forward on its own, day after day; pause stops it where it is."""
+        days = om.examples.nacka().explore().data["days"]
+        page.open(f"#day={BEFORE}")
+        page.tab.click("#play")
+        page.tab.wait_for_function(f"document.querySelector('#date').value === '{AFTER}'", timeout=5000)
+        page.tab.click("#play")
+        stopped = page.date()
+        page.tab.wait_for_timeout(1500)
+        assert page.date() == stopped
+        assert days.index(stopped) >= days.index(AFTER)
+        assert page.tab.inner_text("#play") == "play"
+
     def test_any_day_from_the_date_box(self, page: Page, nacka: om.Timeline):
         """A day between two steps shows the organisation as on the step before, with no change marked."""
         page.open(f"#day={AFTER}")
