@@ -24,6 +24,8 @@ PUBLIC_MODULES = (
     "orgmodel.examples",
     "orgmodel.explorer",
     "orgmodel.invariants",
+    "orgmodel.io.popolo",
+    "orgmodel.io.rdf",
     "orgmodel.render",
     "orgmodel.strategies",
     "orgmodel.testing",
