@@ -246,6 +246,28 @@ events:
                 if subject in org.ids:
                     assert revision in org.history(subject).set_aside
 
+    @given(oms.revised_timelines())
+    def test_the_events_table_says_which_events_apply_and_when_they_were_known(self, org):
+        """Tables carry the record: a row per event of every change, those set aside with ``applies`` false."""
+        rows = list(org.facts().rows("events"))
+        applied = set(map(id, org.applied_changes))
+        by_change = {}
+        for row in rows:
+            by_change.setdefault(row["change"], []).append(row)
+        assert sum(len(change.events) for change in org.changes) == len(rows)
+        for change in org.changes:
+            matching = [
+                group for group in by_change.values() if group[0]["change_id"] == change.id and change.id is not None
+            ]
+            for group in matching:
+                assert {row["applies"] for row in group} == {id(change) in applied}
+                assert {row["known"] for row in group} == {change.known_on}
+                assert {row["corrects"] for row in group} == {change.corrects}
+        assert {row["applies"] for row in rows if row["status"] == "cancelled"} <= {
+            False
+        }  # a cancellation applies nothing
+        assert sum(1 for group in by_change.values() if not group[0]["applies"]) == len(org.changes) - len(applied)
+
     @given(oms.revised_timelines(), st.data())
     def test_a_revised_record_survives_files_and_one_by_one_building(self, org, data):
         assert om.loads(om.dumps(org)) == org
