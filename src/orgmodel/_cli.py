@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples(
             f"{PROGRAM} diff --from 2014-12-31 --to 2015-01-01 -o nacka-2015.svg",
             f"{PROGRAM} chart --at 2015-01-01",
+            f"{PROGRAM} explore -o nacka.html",
             f"{PROGRAM} history förnyelseenheten",
             f"{PROGRAM} validate my-municipality.yaml",
         ),
@@ -93,6 +94,17 @@ def _parser() -> argparse.ArgumentParser:
         help="how to draw the two days: the first above the second (the default), beside it, or in one picture",
     )
     diff.set_defaults(run=_diff)
+
+    explore = command(
+        "explore",
+        "Write the explorer: one HTML page with a time slider over the whole history, which works offline.",
+        f"{PROGRAM} explore -o nacka.html",
+        f"{PROGRAM} explore --data my-municipality.yaml -o org.html --at 2015-01-01",
+    )
+    explore.add_argument("-o", "--output", required=True, metavar="FILE", help="the page to write (.html)")
+    explore.add_argument("--at", metavar="DAY", help="the day the page opens on (default: the last change up to today)")
+    explore.add_argument("--title", help="the page's title (default: the file's name, or the data set's)")
+    explore.set_defaults(run=_explore)
 
     history = command(
         "history",
@@ -211,6 +223,14 @@ def _diff(arguments: argparse.Namespace, out: TextIO) -> int:
         return _save(drawing.save, arguments.output, out)
     print(diff.summary(), file=out)
     return EXIT_OK
+
+
+def _explore(arguments: argparse.Namespace, out: TextIO) -> int:
+    if Path(arguments.output).suffix.lower() not in (".html", ".htm"):
+        raise InvalidArgumentError(f"the explorer is an HTML page: -o must end in .html, got {arguments.output!r}")
+    title = arguments.title or (Path(arguments.data).stem if arguments.data else examples.NACKA_TITLE)
+    page = _timeline(arguments).explore(day=arguments.at, title=title)
+    return _save(page.save, arguments.output, out)
 
 
 def _save(save: Callable[[str], Path], path: str, out: TextIO) -> int:
