@@ -1,8 +1,10 @@
-"""Settings for every test of the repository: the Spark tests, and the examples of orgmodel.io.spark.
+"""Settings for every test of the repository: the Spark tests, and examples that need an optional extra.
 
 Tests marked ``spark`` (and the docstring examples of ``orgmodel/io/spark.py``,
 marked here) need pyspark and Java; where either is missing they are skipped
 with the reason.  CI runs them as a step of their own: ``pytest -m spark``.
+The doctests of an outlet whose library is an extra (rdflib for W3C ORG) run
+where it is installed, as in CI, and are skipped elsewhere.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import os
 import shutil
 
 import pytest
+
+#: Files whose examples need an optional library: file name → (module, extra).
+NEEDS = {"rdf.py": ("rdflib", "rdf"), "standards.md": ("rdflib", "rdf")}
 
 
 def spark_missing() -> str | None:
@@ -30,3 +35,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.spark)
         if missing is not None and item.get_closest_marker("spark") is not None:
             item.add_marker(pytest.mark.skip(reason=missing))
+        need = NEEDS.get(item.path.name)
+        if need is not None and importlib.util.find_spec(need[0]) is None:
+            module, extra = need
+            item.add_marker(pytest.mark.skip(reason=f"needs {module}: pip install 'orgmodel[{extra}]'"))
