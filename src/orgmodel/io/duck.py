@@ -180,8 +180,8 @@ def changes(connection: duckdb.DuckDBPyConnection, start: DayLike, end: DayLike)
     >>> units = changes(db, "2014-12-31", "2015-01-01")["units"]
     >>> for row in units.project("change, id, name, valid_from, valid_to, event").fetchall()[1:3]:
     ...     print(row)
-    ('ended', 'byggenheten', 'Byggenheten', datetime.date(1, 1, 1), datetime.date(2015, 1, 1), 139)
-    ('began', 'byggenheten', 'Enheten för fastighetsutveckling', datetime.date(2015, 1, 1), None, 139)
+    ('ended', 'byggenheten', 'Byggenheten', datetime.date(1, 1, 1), datetime.date(2015, 1, 1), 151)
+    ('began', 'byggenheten', 'Enheten för fastighetsutveckling', datetime.date(2015, 1, 1), None, 151)
     """
     corpus = _corpus(connection)
     return {table: query(connection, sql.changes(table, start, end, corpus=corpus)) for table in sql.DATED_TABLES}

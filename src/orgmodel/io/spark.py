@@ -278,7 +278,7 @@ def build_corpus(
     >>> _ = open(broken, "w").write("orgmodel: 1\\nevents:\\n  - rename: {id: nowhere, name: X, on: 2015-01-01}\\n")
     >>> results = build_corpus(local_session(), {"nacka": nacka, "broken": broken}, tempfile.mkdtemp())
     >>> [(result.org, result.ok, result.rows.get("units")) for result in results]
-    [('broken', False, None), ('nacka', True, 72)]
+    [('broken', False, None), ('nacka', True, 50)]
     >>> print(results[0].error)  # doctest: +ELLIPSIS
     UnknownEntityError: ...nowhere...
     """
