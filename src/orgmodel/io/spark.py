@@ -107,7 +107,7 @@ def register(session: SparkSession, source: str | os.PathLike[str], *, org: str 
     >>> session.sql("SELECT name FROM units WHERE id = 'slk' AND valid_to IS NULL").collect()
     [Row(name='Stadsledningskontoret')]
     """
-    folder = Path(source)
+    folder = Path(source).absolute()  # Spark's JVM resolves a relative path from its own folder, not ours
     if not any((folder / f"{name}.parquet").is_file() or (folder / name).is_dir() for name in SCHEMA):
         raise InvalidArgumentError(
             f"no fact tables in {str(folder)!r}: write them with timeline.facts().write_parquet(folder), "
@@ -275,12 +275,12 @@ def build_corpus(
     >>> import orgmodel as om
     >>> nacka = om.examples.nacka()
     >>> broken = tempfile.mktemp(suffix=".yaml")
-    >>> _ = open(broken, "w").write("orgmodel: 1\\nevents:\\n  - rename: {id: nowhere, name: X, on: 2015-01-01}\\n")
+    >>> _ = Path(broken).write_text("orgmodel: 1\\nevents:\\n  - {rename: nowhere, name: X, on: 2015-01-01}\\n")
     >>> results = build_corpus(local_session(), {"nacka": nacka, "broken": broken}, tempfile.mkdtemp())
     >>> [(result.org, result.ok, result.rows.get("units")) for result in results]
     [('broken', False, None), ('nacka', True, 50)]
     >>> print(results[0].error)  # doctest: +ELLIPSIS
-    UnknownEntityError: ...nowhere...
+    FormatError: ...unknown entity 'nowhere'...
     """
     items = _items(organisations)
     if not items:
@@ -289,7 +289,7 @@ def build_corpus(
     slices = partitions if partitions is not None else min(len(items), 4 * context.defaultParallelism)
     built = context.parallelize(items, max(1, slices)).map(_build).persist()
     try:
-        folder = Path(directory)
+        folder = Path(directory).absolute()  # Spark's JVM resolves a relative path from its own folder, not ours
         for table in SCHEMA:
             rows = built.flatMap(functools.partial(_rows, table))
             frame = session.createDataFrame(rows, _ddl(table, org=True), verifySchema=False)
@@ -330,7 +330,10 @@ def _items(
             # A timeline does not pickle; its changes do, and the task builds (and so validates) it again.
             items.append((org, "timeline", (source.changes, dict(source.categories))))
         elif isinstance(source, (str, os.PathLike)):
-            items.append((org, "file", os.fspath(source)))
+            # A task may run in another folder (a worker started before a chdir, or on another machine with the
+            # same mount): it gets the path as given, for messages, and as the driver resolves it, to read.
+            given = os.fspath(source)
+            items.append((org, "file", (given, os.path.abspath(given))))
         else:
             raise InvalidArgumentError(
                 f"organisation {org!r} must be a file's path or an orgmodel.Timeline, got {type(source).__name__}"
@@ -347,17 +350,21 @@ def _build(item: _Item) -> _Built:
     import orgmodel as om
 
     org, kind, payload = item
-    source = payload if kind == "file" else "<timeline>"
+    source = payload[0] if kind == "file" else "<timeline>"
     start = time.perf_counter()
     try:
         if kind == "file":
-            timeline = om.load(payload)
+            given, absolute = payload
+            timeline = om.load(given if os.path.abspath(given) == absolute else absolute)
         else:
             changes, categories = payload
             timeline = om.Timeline(changes, categories=categories)
         facts = timeline.facts()
     except Exception as error:
-        return (org, source, f"{type(error).__name__}: {error}", 0, {}, time.perf_counter() - start)
+        message = f"{type(error).__name__}: {error}"
+        if kind == "file":  # say the path as the caller gave it, wherever the task read it
+            message = message.replace(payload[1], payload[0])
+        return (org, source, message, 0, {}, time.perf_counter() - start)
     rows = {name: list(zip(*facts.columns[name].values(), strict=True)) for name in facts.names}
     return (org, source, None, len(timeline.events), rows, time.perf_counter() - start)
 
