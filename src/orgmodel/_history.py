@@ -9,7 +9,7 @@ import attrs
 
 from orgmodel._entities import INVERSE_FACTS, Entity, Function, Person, Post, Relation, Unit
 from orgmodel._events import Event, Source
-from orgmodel._text import table
+from orgmodel._text import table, visible
 from orgmodel.dates import DayLike, When, parse_day
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ class History(Sequence[Fact]):
             for fact in self.facts
         ]
         heading = f"History of {self.subject.entity_type.value} {self.subject.name!r} ({self.subject.id})"
-        return heading + "\n" + table(["since", "until", "fact", "value", "event"], rows)
+        return visible(heading) + "\n" + table(["since", "until", "fact", "value", "event"], rows)
 
 
 _OWN_FIELDS: dict[type[Entity], tuple[str, ...]] = {

@@ -20,7 +20,7 @@ import attrs
 from orgmodel._entities import Entity, Function
 from orgmodel._events import Event
 from orgmodel._history import Fact, name_facts
-from orgmodel._text import table
+from orgmodel._text import table, visible
 from orgmodel.dates import When
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ class Lineage:
                     for link in links
                 ]
                 lines.extend("  " + line for line in table(["on", "how", "from", "to", "function"], rows).splitlines())
-        return "\n".join(lines)
+        return "\n".join(visible(line) for line in lines)  # names from a file may hold control characters
 
 
 def _ends(links: Iterable[LineageLink], get: Callable[[LineageLink], str], *, exclude: str) -> tuple[str, ...]:

@@ -26,14 +26,19 @@ _SPECIAL = re.compile("[&<>\"']")
 
 
 def escape(text: str) -> str:
-    """Text made safe inside an HTML-like label: markup characters escaped, letters kept.
+    r"""Text made safe inside an HTML-like label: markup characters escaped, letters kept.
 
     Line breaks and tabs become spaces (a label line is one line), and
-    characters XML cannot hold become U+FFFD, which Graphviz draws.
+    characters XML cannot hold become U+FFFD, which Graphviz draws.  A
+    backslash is doubled: in label text Graphviz reads ``\N``, ``\G``, ``\L``
+    … as the node's name, the graph's name …, and ``\\`` as one backslash.
 
     >>> escape('Miljö & "Park" <ny>')
     'Miljö &amp; &quot;Park&quot; &lt;ny&gt;'
+    >>> print(escape(r"A\N"))
+    A\\N
     """
+    text = text.replace("\\", "\\\\")
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
     text = _NOT_XML.sub(_REPLACEMENT, text)
     return _SPECIAL.sub(lambda match: _ENTITIES[match.group()], text)
