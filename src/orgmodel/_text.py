@@ -122,9 +122,8 @@ def chart_tree(chart: OrgChart, *, details: bool = True) -> str:
     # A stack of what is still to write, each with the indentation it hangs from, rather than a
     # recursive walk: a hierarchy may be deeper than Python's recursion limit.  The indentation is
     # the bars of at most MAX_INDENT levels above, and how many levels there are in all.
-    pending: list[tuple[str, int, str, Unit | str]] = [
-        ("", 0, "", root) for root in reversed(sorted(chart.roots(), key=_sort_key))
-    ]
+    roots = sorted(chart.roots(), key=_sort_key)
+    pending: list[tuple[str, int, str, Unit | str]] = [("", 0, "", root) for root in roots[::-1]]
     while pending:
         bars, level, branch, item = pending.pop()
         shown = f"[+{level - MAX_INDENT}] {bars}" if level > MAX_INDENT else bars
@@ -143,7 +142,8 @@ def chart_tree(chart: OrgChart, *, details: bool = True) -> str:
                     items.append(f"• {post_label(chart, post)}")
             for function in chart.functions_of(item.id):
                 items.append(f"◦ {function.name} [{function.kind.value}]{_flags(chart, function.id)}")
-        items.extend(sorted(chart.children(item.id), key=_sort_key))
+        children: list[Unit] = sorted(chart.children(item.id), key=_sort_key)
+        items.extend(children)
         for number in reversed(range(len(items))):
             pending.append((bars, level, "└── " if number == len(items) - 1 else "├── ", items[number]))
     if details:

@@ -1,22 +1,39 @@
-"""Turning DOT text into SVG, PNG or PDF, in-process when it can.
+"""Turning DOT text into SVG, PNG or PDF, in a Graphviz process that Ctrl-C can stop.
 
-Graphviz runs inside Python through ``pygraphviz``, whose wheels bundle
-Graphviz, so ``pip install`` is all a user needs.  Without ``pygraphviz`` a
-``dot`` executable on ``PATH`` (a system Graphviz) does the same job.  With
+Graphviz runs through ``pygraphviz``, whose wheels bundle Graphviz, so
+``pip install`` is all a user needs.  It runs in a child process (the script
+``_graphviz_worker.py``), started on the first drawing and kept for the next:
+a layout in C cannot be interrupted in the process that runs it, but a child
+process can be ended.  So a Ctrl-C (or a notebook's "interrupt the kernel")
+during a long render stops it within a fraction of a second, the child is
+ended and nothing is written; the next drawing starts a new child.  A crash
+in Graphviz ends the child with a :class:`RenderError`, not the user's
+Python.  The cost is a copy of the DOT text and of the picture through a
+pipe, about a millisecond for an ordinary chart (see ``docs/drawing.md``).
+
+Where no child process can be started (no ``sys.executable``), Graphviz runs
+in this process as before, and cannot be interrupted.  Without ``pygraphviz``
+a ``dot`` executable on ``PATH`` (a system Graphviz) does the job.  With
 neither, :class:`RenderError` says what to install.  The DOT text is the same
 either way.
 """
 
 from __future__ import annotations
 
+import atexit
+import importlib.util
+import json
 import os
 import shutil
+import struct
 import subprocess
+import sys
 import threading
 import uuid
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
+from orgmodel._progress import Progress
 from orgmodel.errors import InvalidArgumentError, RenderError
 
 __all__ = ["FORMATS", "Format", "RenderError", "render", "write"]
@@ -29,16 +46,23 @@ _INSTALL_HINT = (
     "install pygraphviz (`pip install pygraphviz`: its wheels include Graphviz) "
     "or a system Graphviz that puts `dot` on PATH (e.g. `apt install graphviz`, `brew install graphviz`)"
 )
-# Graphviz keeps global state while it lays out a graph: one drawing at a time per process.
+# One drawing at a time: Graphviz keeps global state while it lays out a graph, and there is one worker.
 _GRAPHVIZ_LOCK = threading.Lock()
+# How often the waiting thread looks up from waiting: the most an interrupt waits to be noticed where
+# signals do not cut a wait short (Windows), and how often the progress line can change.
+_POLL_SECONDS = 0.1
+# A worker that drew something this large (DOT text, in bytes) is ended afterwards, to give its memory back.
+_RETIRE_AFTER = 4_000_000
 
 
 def render(dot_source: str, format: Format | str) -> bytes:  # noqa: A002  # the word users know, as in pygraphviz
     """DOT text rendered as ``"svg"``, ``"png"``, ``"pdf"`` or ``"dot"`` (the text itself), as bytes.
 
-    Uses ``pygraphviz`` in-process, or a ``dot`` executable on ``PATH`` when
-    ``pygraphviz`` is not installed; raises :class:`RenderError` when neither
-    is there or Graphviz fails.
+    Uses ``pygraphviz`` in a child process that Ctrl-C stops (see the module
+    notes), or a ``dot`` executable on ``PATH`` when ``pygraphviz`` is not
+    installed; raises :class:`RenderError` when neither is there or Graphviz
+    fails.  On a terminal, a render that takes more than a second says so on
+    standard error until it ends.
 
     >>> render("digraph { a -> b }", "svg").startswith(b"<?xml")
     True
@@ -46,11 +70,13 @@ def render(dot_source: str, format: Format | str) -> bytes:  # noqa: A002  # the
     checked = _check_format(format)
     if checked == "dot":
         return dot_source.encode()
-    try:
-        import pygraphviz
-    except ImportError:
+    if importlib.util.find_spec("pygraphviz") is None:
         return _render_with_executable(dot_source, checked)
-    return _render_in_process(pygraphviz, dot_source, checked)
+    with _GRAPHVIZ_LOCK:
+        worker = _Worker.current()
+        if worker is None:
+            return _render_in_process(dot_source, checked)
+        return worker.render(dot_source, checked)
 
 
 def _check_format(format: str) -> Format:  # noqa: A002
@@ -60,17 +86,175 @@ def _check_format(format: str) -> Format:  # noqa: A002
     raise InvalidArgumentError(f"format must be one of {list(FORMATS)}, got {format!r}")
 
 
-def _render_in_process(pygraphviz: Any, dot_source: str, format: Format) -> bytes:  # noqa: A002
-    with _GRAPHVIZ_LOCK:
-        try:
-            graph = pygraphviz.AGraph(string=dot_source)
-            # prog="dot" always: pygraphviz's default layout is neato, which ignores the hierarchy.
-            data = graph.draw(format=format, prog="dot")
-        except Exception as error:  # pygraphviz raises DotError, ValueError, OSError…: all mean "Graphviz failed"
-            raise RenderError(f"Graphviz could not render this drawing as {format}: {error}") from error
+def _render_in_process(dot_source: str, format: Format) -> bytes:  # noqa: A002
+    import pygraphviz
+
+    try:
+        graph = pygraphviz.AGraph(string=dot_source)
+        # prog="dot" always: pygraphviz's default layout is neato, which ignores the hierarchy.
+        data = graph.draw(format=format, prog="dot")
+    except Exception as error:  # pygraphviz raises DotError, ValueError, OSError…: all mean "Graphviz failed"
+        raise RenderError(f"Graphviz could not render this drawing as {format}: {error}") from error
     if not isinstance(data, bytes):
         raise RenderError(f"Graphviz returned no {format} data")
     return data
+
+
+class _Worker:
+    """The Graphviz child process: started on first use, kept for the next drawing, ended to stop one.
+
+    Only the thread holding ``_GRAPHVIZ_LOCK`` touches it.
+    """
+
+    _current: ClassVar[_Worker | None] = None
+    # Set once a worker could not start: this process then renders in-process, without trying again.
+    _unavailable: ClassVar[bool] = False
+    # Workers inherited through os.fork(): kept referenced (and untouched), as they belong to the parent.
+    _inherited: ClassVar[list[_Worker]] = []
+
+    def __init__(self) -> None:
+        self.owner = os.getpid()
+        script = Path(__file__).with_name("_graphviz_worker.py")
+        if not sys.executable or not script.is_file():
+            raise OSError("no Python executable or worker script to start Graphviz with")
+        self.process = subprocess.Popen(
+            [sys.executable, str(script), json.dumps(sys.path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+        )
+        self.ready = False
+
+    @classmethod
+    def current(cls) -> _Worker | None:
+        """The worker to use, started if need be; ``None`` when Graphviz must run in this process."""
+        worker = cls._current
+        if worker is not None and (worker.owner != os.getpid() or worker.process.poll() is not None):
+            if worker.owner != os.getpid():
+                cls._inherited.append(worker)
+            cls._current = worker = None
+        if worker is None and not cls._unavailable:
+            try:
+                worker = cls._current = cls()
+            except OSError:
+                cls._unavailable = True
+        return worker
+
+    def render(self, dot_source: str, format: Format) -> bytes:  # noqa: A002
+        """Send one drawing and wait for the picture, interruptibly; any interruption ends the worker."""
+        source = dot_source.encode()
+        exchange = _Exchange(self, struct.pack("!4sQ", format.encode().ljust(4), len(source)) + source)
+        try:
+            with Progress("drawing with Graphviz") as progress:
+                exchange.start()
+                while exchange.is_alive():
+                    exchange.join(_POLL_SECONDS)
+                    progress.tick()
+        except BaseException:
+            # A KeyboardInterrupt, most likely: the layout is abandoned and the worker with it.
+            self.stop()
+            exchange.join(1)
+            raise
+        if exchange.unavailable is not None:
+            self.stop()
+            _Worker._unavailable = True
+            return _render_in_process(dot_source, format)
+        if exchange.reply is None:
+            status = self.stop()
+            raise RenderError(
+                f"Graphviz stopped while rendering this drawing as {format} (exit status {status}); "
+                "try a smaller drawing (root=, depth=)"
+            )
+        failed, data = exchange.reply
+        if failed:
+            raise RenderError(f"Graphviz could not render this drawing as {format}: {data.decode(errors='replace')}")
+        if len(source) > _RETIRE_AFTER:
+            self.close()
+        return data
+
+    def stop(self) -> int | None:
+        """End the worker now; returns its exit status."""
+        if _Worker._current is self:
+            _Worker._current = None
+        self.process.kill()
+        status = self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                pipe.close()
+        return status
+
+    def close(self) -> None:
+        """Let the worker end on its own (its input ends), and wait a moment for it."""
+        if _Worker._current is self:
+            _Worker._current = None
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+class _Exchange(threading.Thread):
+    """Writes one request to the worker and reads its reply, so that the calling thread can wait interruptibly.
+
+    ``reply`` is ``(failed, data)``, or ``None`` when the worker went away;
+    ``unavailable`` is the worker's message when it could not import pygraphviz.
+    """
+
+    def __init__(self, worker: _Worker, request: bytes) -> None:
+        super().__init__(name="orgmodel-graphviz", daemon=True)
+        self.worker = worker
+        self.request = request
+        self.reply: tuple[bool, bytes] | None = None
+        self.unavailable: str | None = None
+
+    def run(self) -> None:
+        process = self.worker.process
+        assert process.stdin is not None
+        assert process.stdout is not None
+        try:
+            if not self.worker.ready:
+                greeting = _read_exactly(process.stdout, 1)
+                if greeting != b"R":
+                    message = b""
+                    length = _read_exactly(process.stdout, 8) if greeting == b"E" else None
+                    if length is not None:
+                        message = _read_exactly(process.stdout, struct.unpack("!Q", length)[0]) or b""
+                    self.unavailable = message.decode(errors="replace") or "the Graphviz worker did not start"
+                    return
+                self.worker.ready = True
+            process.stdin.write(self.request)
+            header = _read_exactly(process.stdout, 9)
+            if header is None:
+                return
+            status, size = struct.unpack("!BQ", header)
+            data = _read_exactly(process.stdout, size)
+            if data is not None:
+                self.reply = (status != 0, data)
+        except (OSError, ValueError):  # the worker was ended (a broken pipe, a closed file): no reply
+            return
+
+
+def _read_exactly(stream: Any, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+@atexit.register
+def _close_worker() -> None:
+    worker = _Worker._current
+    if worker is not None and worker.owner == os.getpid():
+        worker.close()
 
 
 def _render_with_executable(dot_source: str, format: Format) -> bytes:  # noqa: A002

@@ -1,0 +1,94 @@
+"""The process that runs Graphviz for orgmodel: a script, run by path, that imports nothing of orgmodel.
+
+Graphviz lays a graph out in C, for minutes on a large one, and does not
+return to Python until it is done: a Ctrl-C cannot stop it in the process
+that called it.  So orgmodel sends each drawing to this process, waits for
+the answer in a way Ctrl-C can interrupt, and stops it by ending the process
+(see ``_engine.py``).  A crash inside Graphviz ends this process, not the
+user's Python or notebook kernel.
+
+The protocol, over standard input and output, all integers big-endian:
+
+- the worker sends ``b"R"`` once pygraphviz is imported, or ``b"E"``, a
+  length (8 bytes) and a message when it cannot be;
+- then for each request ``format`` (4 bytes, space-padded ASCII), a length
+  (8 bytes) and the DOT text in UTF-8, it answers a status (1 byte: ``0``
+  for data, ``1`` for an error message), a length (8 bytes) and the bytes.
+
+The worker ends when its input ends.  The first argument is the parent's
+``sys.path`` as JSON, so that it imports the same pygraphviz.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import struct
+import sys
+from typing import BinaryIO
+
+_REQUEST = struct.Struct("!4sQ")
+_REPLY = struct.Struct("!BQ")
+
+
+def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _send(channel: BinaryIO, status: int, payload: bytes) -> None:
+    channel.write(_REPLY.pack(status, len(payload)))
+    channel.write(payload)
+    channel.flush()
+
+
+def main() -> None:
+    """Serve render requests until standard input ends."""
+    # The parent stops a render by ending this process; a Ctrl-C at the terminal reaches this process
+    # too (it shares the terminal's process group) and must not print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    requests = sys.stdin.buffer
+    # The answers go through a copy of file descriptor 1; descriptor 1 itself is pointed at standard
+    # error, so that nothing Graphviz prints can get into an answer.
+    channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.path[:] = json.loads(sys.argv[1])
+    try:
+        import pygraphviz
+    except Exception as error:  # an ImportError, or a broken install failing in its own way
+        message = f"cannot import pygraphviz: {error}".encode()
+        channel.write(b"E" + struct.pack("!Q", len(message)) + message)
+        channel.flush()
+        return
+    channel.write(b"R")
+    channel.flush()
+    while True:
+        header = _read_exactly(requests, _REQUEST.size)
+        if header is None:
+            return
+        format_, size = _REQUEST.unpack(header)
+        source = _read_exactly(requests, size)
+        if source is None:
+            return
+        try:
+            graph = pygraphviz.AGraph(string=source.decode())
+            # prog="dot" always: pygraphviz's default layout is neato, which ignores the hierarchy.
+            data = graph.draw(format=format_.decode().strip(), prog="dot")
+        except Exception as error:  # pygraphviz raises DotError, ValueError, OSError…: all mean "Graphviz failed"
+            _send(channel, 1, str(error).encode())
+            continue
+        if not isinstance(data, bytes):
+            _send(channel, 1, b"Graphviz returned no data")
+            continue
+        _send(channel, 0, data)
+
+
+if __name__ == "__main__":
+    main()
