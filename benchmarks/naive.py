@@ -27,7 +27,7 @@ _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from tests.reference import APPLY, comparable  # noqa: E402 - the repository root must be importable first
+from tests.reference import APPLY, comparable, drop_untied  # noqa: E402 - the repository root must be importable first
 
 __all__ = ["NaiveLog", "changed_ids", "comparable", "dated_events"]
 
@@ -72,6 +72,7 @@ class NaiveLog:
         graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         for event in self.events[: self.count(day)]:
             APPLY[type(event)](graph, event)  # type: ignore[no-untyped-call]  # tests/reference.py is untyped
+        drop_untied(graph)  # type: ignore[no-untyped-call]
         return graph
 
     def with_event(self, day: dt.date, event: om.Event) -> NaiveLog:

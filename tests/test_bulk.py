@@ -48,6 +48,10 @@ class Spy(dict):
         self.collecting.append(gc.isenabled())
         return super().__getitem__(key)
 
+    def get(self, key, default=None):
+        self.collecting.append(gc.isenabled())
+        return super().get(key, default)
+
 
 def test_the_collector_is_paused_while_the_graph_is_built(collector, monkeypatch):
     """The graph build reads the texts of kinds as it goes: the collector must be off at every read."""

@@ -141,7 +141,8 @@ def problems_of(text: str, *, name: str = "plan.yaml", format: str = "yaml") -> 
             "events:\n  - on: 2015-01-01\n    renam: fu\n",
             [
                 "plan.yaml:2:5: an event needs exactly one of establish, dissolve, rename, move, merge, absorb, split, "
-                "transfer, appoint, vacate, report, head, relate, unrelate (found none) — did you mean 'rename'?"
+                "spin-off, succeed, transfer, appoint, vacate, set-roles, set, report, head, relate, unrelate "
+                "(found none) — did you mean 'rename'?"
             ],
         ),
         (
@@ -327,7 +328,14 @@ class TestJsonSchema:
             schema = definitions[f"event-{name}"]
             assert set(schema["properties"]) == {*_reader.COMMON_KEYS, name, *extra}
             assert set(schema["required"]) == {name, *required}
-        kinds = definitions["event-relate"]["properties"]["relate"]["enum"]
+        kinds = definitions["event-relate"]["properties"]["relate"]["examples"]
         assert kinds == [kind.value for kind in om.RelationKind]
-        units = om.json_schema()["properties"]["entities"]["properties"]["units"]["items"]["properties"]["kind"]["enum"]
-        assert units == [kind.value for kind in om.UnitKind]
+        units = om.json_schema()["properties"]["entities"]["properties"]["units"]["items"]["properties"]["kind"]
+        assert units["examples"] == [kind.value for kind in om.UnitKind]
+        assert units["type"] == "string", "kinds are open: a name of your own is a kind too"
+
+    def test_the_shipped_file_is_the_one_built_from_the_reader(self):
+        """The schema file is written by ``python -m orgmodel._schema``; it must not drift from the reader."""
+        from orgmodel import _schema
+
+        assert om.json_schema() == _schema.build(), "run: python -m orgmodel._schema > src/orgmodel/schema/..."

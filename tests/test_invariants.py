@@ -81,11 +81,11 @@ class TestStructure:
                 ],
             ),
             (
-                inv.one_holder_per_post,
+                inv.holders_within_seats,
                 {**POSTS, **PEOPLE},
                 [("h", "p", "holds"), ("k", "p", "holds"), ("h", "q", "holds")],
                 [
-                    "2015-01-01: one-holder-per-post: post 'Chef' (p) is held by 2 people: "
+                    "2015-01-01: holders-within-seats: post 'Chef' (p) has 1 seat but is held by 2: "
                     "person 'Anna' (h), person 'Bo' (k)"
                 ],
             ),

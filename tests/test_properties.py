@@ -70,17 +70,39 @@ def graph_through_public_methods(chart: om.OrgChart) -> nx.MultiDiGraph:
     def flags(item: object) -> dict[str, bool]:
         return {"uncertain": chart.is_uncertain(item), "planned": chart.is_planned(item)}
 
+    def own(entity: om.Unit | om.Post | om.Person | om.Function) -> dict[str, object]:
+        fields = dict(entity.attributes)
+        fields.update({f"identifier:{scheme}": value for scheme, value in entity.identifiers.items()})
+        return fields
+
     for unit in chart.units.values():
-        graph.add_node(unit.id, type="unit", name=unit.name, kind=unit.kind.value, **flags(unit))
-    for post in chart.posts.values():
-        vacant = post.holder is None
+        category = chart.category(unit).value
         graph.add_node(
-            post.id, type="post", name=post.title, kind=post.kind.value, heads=post.heads, vacant=vacant, **flags(post)
+            unit.id, type="unit", name=unit.name, kind=str(unit.kind), category=category, **flags(unit), **own(unit)
+        )
+    for post in chart.posts.values():
+        graph.add_node(
+            post.id,
+            type="post",
+            name=post.title,
+            kind=str(post.kind),
+            heads=post.heads,
+            vacant=not post.holders,
+            seats=post.seats or 0,
+            **flags(post),
+            **own(post),
         )
     for person in chart.people.values():
-        graph.add_node(person.id, type="person", name=person.name, kind="person", **flags(person))
+        graph.add_node(person.id, type="person", name=person.name, kind="person", **flags(person), **own(person))
     for function in chart.functions.values():
-        graph.add_node(function.id, type="function", name=function.name, kind=function.kind.value, **flags(function))
+        graph.add_node(
+            function.id,
+            type="function",
+            name=function.name,
+            kind=str(function.kind),
+            **flags(function),
+            **own(function),
+        )
     for unit in chart.units.values():
         if unit.parent is not None:
             graph.add_edge(unit.parent, unit.id, key="contains", kind="contains")
@@ -91,15 +113,16 @@ def graph_through_public_methods(chart: om.OrgChart) -> nx.MultiDiGraph:
                 graph.add_edge(post.id, post.unit, key="heads", kind="heads")
         if post.reports_to is not None:
             graph.add_edge(post.id, post.reports_to, key="reports_to", kind="reports_to")
-        if post.holder is not None:
-            graph.add_edge(post.holder, post.id, key="holds", kind="holds")
+        for holding in post.holders:
+            roles = ",".join(holding.roles)
+            graph.add_edge(holding.person, post.id, key="holds", kind="holds", roles=roles, overlap=holding.overlap)
     for function in chart.functions.values():
         if function.owner is not None:
             graph.add_edge(function.owner, function.id, key="owns", kind="owns")
     for relation in sorted(
-        chart.relations, key=lambda relation: (relation.kind.value, relation.source, relation.target)
+        chart.relations, key=lambda relation: (str(relation.kind), relation.source, relation.target)
     ):
-        kind = relation.kind.value
+        kind = str(relation.kind)
         graph.add_edge(relation.source, relation.target, key=kind, kind=kind, note=relation.note, **flags(relation))
     return graph
 
@@ -185,8 +208,9 @@ def bad_events(chart: om.OrgChart) -> list[om.Event]:
             found.append(om.Move(unit.id, child.id))
         found.append(om.Establish(om.Unit(unit.id, "Same id")))
     for post in chart.posts.values():
-        if post.holder is not None and chart.people:
-            found.append(om.Appoint(post.id, sorted(chart.people)[0]))
+        outsiders = sorted(set(chart.people) - set(post.holder_ids))
+        if post.is_full and outsiders:
+            found.append(om.Appoint(post.id, outsiders[0]))
     return found
 
 
@@ -257,7 +281,7 @@ def test_point_queries_agree_with_the_chart(timeline, data):
         assert timeline.parent(unit, on=day) == chart.parent(unit)
         assert timeline.chain_of_command(unit, on=day) == chart.chain_of_command(unit)
     for post in chart.posts:
-        assert timeline.holder(post, on=day) == chart.holder(post)
+        assert timeline.holders(post, on=day) == chart.holders(post)
         assert timeline.chain_of_command(post, on=day) == chart.chain_of_command(post)
     for function in chart.functions:
         assert timeline.owner_of(function, on=day) == chart.owner_of(function)

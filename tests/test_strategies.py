@@ -132,6 +132,9 @@ class TestKnobs:
 
 def buggy_absorb(graph, event):
     """A planted bug: the absorbed units' posts are lost with them (their child units and functions move)."""
+    if event.parts is not None:
+        reference._absorb(graph, event)  # the bug is in absorbing whole units
+        return
     for unit in event.units:
         for key in ("contains", "owns"):
             for _, item, _ in reference._edges(graph, unit, key, out=True):

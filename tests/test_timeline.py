@@ -155,7 +155,8 @@ class TestDissolve:
             om.Change(LATER, [om.SetReportingLine("ekchef", None), om.Dissolve("sd")]),
         )
         chart = later.at(LATER)
-        assert chart.posts_held_by("anna") == ()
+        assert "anna" not in chart, "a person with no post or relation left is not on the chart"
+        assert later.at(LATER, people="all").posts_held_by("anna") == ()
         assert chart.relations == frozenset()
 
     def test_refuses_a_post_others_report_to(self, org):
@@ -174,13 +175,14 @@ class TestDissolve:
 
 
 class TestRename:
-    def test_keeps_identity_and_the_old_name_as_alias(self, org):
-        """A renamed unit is the same entity; its old name still finds it."""
+    def test_keeps_identity_and_finds_it_by_its_old_name(self, org):
+        """A renamed unit is the same entity; its old name still finds it, and is a former name, not an alias."""
         later = org.with_events(om.Rename("bygg", "Enheten för fastighetsutveckling", reformed=True, on=LATER))
         chart = later.at(LATER)
         unit = chart.find("byggenheten")
         assert (unit.id, unit.name) == ("bygg", "Enheten för fastighetsutveckling")
-        assert "Byggenheten" in unit.aliases
+        assert unit.aliases == ()
+        assert chart.former_names(unit) == ("Byggenheten",)
 
     def test_can_change_kind(self, org):
         """A rename may change the kind (a unit becomes a staff)."""
@@ -198,7 +200,7 @@ class TestRename:
             org,
             om.Rename("bygg", "X", kind="director"),
             error=om.MalformedEventError,
-            message="'director' is not a unit kind",
+            message="'director' is not a unit kind but a post kind",
         )
 
     def test_refuses_a_change_that_changes_nothing(self, org):
@@ -273,13 +275,23 @@ class TestMerge:
         later = org.with_events(om.Merge(["mex", "bygg"], om.Unit("fast", "Byggenheten", parent="slk"), on=LATER))
         assert later.at(LATER).find("byggenheten").id == "fast"
 
-    def test_refuses_one_unit(self, org):
-        """A merge needs two units."""
+    def test_of_one_unit_re_forms_it_as_a_new_one(self, org):
+        """A merge of one unit re-forms it under a new identity: its contents move, and it is succeeded."""
+        later = org.with_events(om.Merge(["mex"], om.Unit("x", "Exploatering", parent="slk"), on=LATER))
+        chart = later.at(LATER)
+        assert "mex" not in chart
+        assert chart.owner_of("markfrågor").id == "x"
+        assert later.lineage("mex").descendants == ("x",)
+        (link,) = [link for link in later.lineage("mex").successors if link.kind is not om.LinkKind.TRANSFERRED]
+        assert (link.kind, link.successor) == (om.LinkKind.SUCCEEDED, "x")
+
+    def test_refuses_no_unit(self, org):
+        """A merge needs a unit to merge."""
         rejected(
             org,
-            om.Merge(["mex"], om.Unit("x", "X")),
+            om.Merge([], om.Unit("x", "X")),
             error=om.MalformedEventError,
-            message="a merge needs at least 2 units, got 1",
+            message="a merge needs a unit, got 0",
         )
 
     def test_refuses_two_heads(self, org):
@@ -372,7 +384,7 @@ class TestAppointAndVacate:
             org,
             om.Appoint("sd", "bo"),
             error=om.PostOccupiedError,
-            message="post 'Stadsdirektör' (sd) is held by person 'Anna Andersson' (anna)",
+            message="post 'Stadsdirektör' (sd) has one seat, held by 'Anna Andersson' (anna)",
         )
         assert "Vacate('sd')" in error.hint
 

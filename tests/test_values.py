@@ -15,13 +15,22 @@ from orgmodel._values import replace
         (lambda: om.Unit("", "X"), "id must be a non-empty string without surrounding spaces, got ''"),
         (lambda: om.Unit(" u1", "X"), "id must be a non-empty string without surrounding spaces, got ' u1'"),
         (lambda: om.Unit("u1", "  "), "name must be a non-empty string, got '  '"),
-        (lambda: om.Unit("u1", "X", kind="department"), "UnitKind must be one of 'assembly', 'board'"),
+        (lambda: om.Unit("u1", "X", kind=" department"), "a unit kind must be a non-empty name"),
+        (lambda: om.Unit("u1", "X", kind="head"), "'head' is not a unit kind but a post kind"),
         (lambda: om.Unit("u1", "X", parent=""), "parent must be a non-empty string"),
         (lambda: om.Unit("u1", "X", aliases=["ok", ""]), "every name must be a non-empty string, got ''"),
-        (lambda: om.Post("p1", "Chef", kind="boss"), "PostKind must be one of"),
+        (lambda: om.Post("p1", "Chef", kind=""), "a post kind must be a non-empty name"),
+        (lambda: om.Post("p1", "Chef", seats=0), "seats must be a whole number of 1 or more"),
+        (lambda: om.Post("p1", "Chef", holders=["a", "a"]), "holders must name each person once"),
+        (lambda: om.Post("p1", "Chef", holder="a", holders=["b"]), "give holder or holders, not both"),
         (lambda: om.Post("p1", "Chef", heads="yes"), "heads must be True or False, got 'yes'"),
-        (lambda: om.Function("f1", "Markfrågor", kind="duty"), "FunctionKind must be one of"),
-        (lambda: om.Relation("likes", "a", "b"), "RelationKind must be one of"),
+        (lambda: om.Function("f1", "Markfrågor", kind="board"), "'board' is not a function kind but a unit kind"),
+        (lambda: om.Relation(5, "a", "b"), "kind must be a relation kind's name"),
+        (lambda: om.Unit("u1", "X", attributes={"name": "Y"}), "attribute 'name' would hide the entity's own field"),
+        (lambda: om.Unit("u1", "X", attributes={"fte": [1]}), "attribute 'fte' must be text, a number"),
+        (lambda: om.Unit("u1", "X", attributes={"fte": float("nan")}), "attribute 'fte' must be a finite number"),
+        (lambda: om.Unit("u1", "X", identifiers={"wikidata": ""}), "identifier 'wikidata' must be non-empty text"),
+        (lambda: om.Holding("anna", roles=[" acting"]), "a role kind must be a non-empty name"),
         (lambda: om.Relation("supports", "a", "a"), "a relation must join two different entities, got 'a' to itself"),
         (lambda: om.Rename("u1", ""), "name must be a non-empty string"),
         (lambda: om.Merge("ab", om.Unit("c", "C")), None),
@@ -135,8 +144,8 @@ class TestFastCopies:
 
     def test_a_copy_changes_what_it_is_given_and_keeps_the_rest(self):
         post = om.Post("p1", "Enhetschef", unit="u1", heads=True, holder="bo")
-        copy = replace(post, holder=None)
-        assert copy == attrs.evolve(post, holder=None)
+        copy = replace(post, holders=())
+        assert copy == attrs.evolve(post, holders=())
         assert post.holder == "bo", "the original is untouched"
 
     def test_fields_of_a_base_class_are_copied_too(self):

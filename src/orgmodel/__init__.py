@@ -24,17 +24,21 @@
 """
 
 from orgmodel import dates, errors, examples
+from orgmodel._attributes import Attributes
 from orgmodel._chart import OrgChart
 from orgmodel._diff import ChangeKind, Diff, DiffEntry
 from orgmodel._entities import (
+    Category,
     EntityType,
     Function,
     FunctionKind,
+    Holding,
     Person,
     Post,
     PostKind,
     Relation,
     RelationKind,
+    Role,
     Unit,
     UnitKind,
 )
@@ -46,21 +50,26 @@ from orgmodel._events import (
     Dissolve,
     Establish,
     Event,
+    LinkKind,
     Merge,
     Move,
     RemoveRelation,
     Rename,
+    SetAttributes,
     SetHead,
     SetReportingLine,
+    SetRoles,
     Source,
+    SpinOff,
     Split,
     Status,
+    Succeed,
     Transfer,
     Vacate,
 )
 from orgmodel._files import dumps, json_schema, load, loads, save
 from orgmodel._history import Fact, History
-from orgmodel._lineage import Lineage, LineageLink, LinkKind
+from orgmodel._lineage import Lineage, LineageLink
 from orgmodel._plans import Conflict
 from orgmodel._timeline import Timeline
 from orgmodel.dates import Precision, When
@@ -92,6 +101,8 @@ __all__ = [
     "AddRelation",
     "AmbiguousNameError",
     "Appoint",
+    "Attributes",
+    "Category",
     "Change",
     "ChangeKind",
     "Conflict",
@@ -111,6 +122,7 @@ __all__ = [
     "Function",
     "FunctionKind",
     "History",
+    "Holding",
     "InvalidArgumentError",
     "Lineage",
     "LineageLink",
@@ -134,11 +146,16 @@ __all__ = [
     "RemoveRelation",
     "Rename",
     "RenderError",
+    "Role",
+    "SetAttributes",
     "SetHead",
     "SetReportingLine",
+    "SetRoles",
     "Source",
+    "SpinOff",
     "Split",
     "Status",
+    "Succeed",
     "Timeline",
     "Transfer",
     "Unit",

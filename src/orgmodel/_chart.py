@@ -14,9 +14,11 @@ import attrs
 from orgmodel import _command, _names
 from orgmodel._bulk import collector_paused
 from orgmodel._entities import (
+    Category,
     Entity,
     Function,
     FunctionKind,
+    Holding,
     Person,
     Post,
     PostKind,
@@ -25,6 +27,7 @@ from orgmodel._entities import (
     RelationKind,
     Unit,
     UnitKind,
+    category_of,
 )
 from orgmodel.errors import AmbiguousNameError, InvalidArgumentError, UnknownNameError
 
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     import networkx as nx
     from typing_extensions import Unpack  # only for type checkers: no runtime dependency
 
+    from orgmodel._log import AppliedLog
     from orgmodel._render import ChartOptions, Drawing
 
 T = TypeVar("T", Unit, Post, Person, Function)
@@ -66,8 +70,8 @@ class _Index:
                     self.posts_in[entity.unit].append(entity_id)
                     if entity.heads:
                         self.head[entity.unit] = entity_id
-                if entity.holder is not None:
-                    self.held[entity.holder].append(entity_id)
+                for holding in entity.holders:
+                    self.held[holding.person].append(entity_id)
                 if entity.reports_to is not None:
                     self.subordinates[entity.reports_to].append(entity_id)
             elif isinstance(entity, Function) and entity.owner is not None:
@@ -78,7 +82,7 @@ class _Index:
 
 
 def _relation_sort_key(relation: Relation) -> tuple[str, str, str]:
-    return (relation.kind.value, relation.source, relation.target)
+    return (str(relation.kind), relation.source, relation.target)
 
 
 class OrgChart:
@@ -102,7 +106,17 @@ class OrgChart:
     ('fu', 'Stadsledningskontoret')
     """
 
-    __slots__ = ("__dict__", "_entities", "_planned", "_relations", "_uncertain", "day")
+    __slots__ = (
+        "__dict__",
+        "_categories",
+        "_entities",
+        "_log",
+        "_planned",
+        "_prefix",
+        "_relations",
+        "_uncertain",
+        "day",
+    )
 
     def __init__(
         self,
@@ -112,12 +126,17 @@ class OrgChart:
         *,
         uncertain: Iterable[str | RelationKey] = (),
         planned: Iterable[str | RelationKey] = (),
+        categories: Mapping[str, Category] | None = None,
     ) -> None:
         self.day = day
         self._entities = types.MappingProxyType(dict(entities))
         self._relations = frozenset(relations)
         self._uncertain = frozenset(uncertain)
         self._planned = frozenset(planned)
+        self._categories: Mapping[str, Category] = categories if categories is not None else {}
+        # The log a chart of a timeline comes from, and how far into it: for former names.
+        self._log: AppliedLog | None = None
+        self._prefix = 0
 
     @classmethod
     def assemble(
@@ -131,6 +150,9 @@ class OrgChart:
         *,
         uncertain: Iterable[str | RelationKey] = (),
         planned: Iterable[str | RelationKey] = (),
+        categories: Mapping[str, Category] | None = None,
+        log: AppliedLog | None = None,
+        prefix: int = 0,
     ) -> OrgChart:
         """A chart from dicts by sort of entity, taken over without copying (for the library's own use)."""
         chart = cls.__new__(cls)
@@ -139,6 +161,9 @@ class OrgChart:
         chart._relations = frozenset(relations.values())
         chart._uncertain = frozenset(uncertain)
         chart._planned = frozenset(planned)
+        chart._categories = categories if categories is not None else {}
+        chart._log = log
+        chart._prefix = prefix
         # The views by sort are ready made: fill the cached properties instead of filtering again.
         chart.__dict__.update(
             units=types.MappingProxyType(units),
@@ -268,14 +293,15 @@ class OrgChart:
     def find(self, name: str, *, type: str | type[Entity] | None = None) -> Entity:  # noqa: A002
         """The entity with this name that day (case-insensitive); ``type`` narrows to units, posts….
 
-        Current names are searched first, then aliases (former names and other
-        spellings), then ids.  Several matches raise
-        :class:`~orgmodel.errors.AmbiguousNameError` listing them; none raises
-        :class:`~orgmodel.errors.UnknownNameError` with close matches.
+        Current names are searched first, then aliases (other spellings), then
+        the names entities had before (for a chart of a timeline), then ids.
+        Several matches raise :class:`~orgmodel.errors.AmbiguousNameError`
+        listing them; none raises :class:`~orgmodel.errors.UnknownNameError`
+        with close matches.
         """
         wanted = self._wanted_type(type)
         key = _names.normalise(name)
-        for table in (self._index.by_name, self._index.by_alias):
+        for table in (self._index.by_name, self._index.by_alias, self._former_by_name(key)):
             found = [entity_id for entity_id in table.get(key, ()) if isinstance(self._entities[entity_id], wanted)]
             if len(found) == 1:
                 return self._entities[found[0]]
@@ -293,10 +319,41 @@ class OrgChart:
         raise self._unknown(name, "name", wanted)
 
     def find_all(self, name: str) -> tuple[Entity, ...]:
-        """Every entity that answers to this name or alias that day (possibly none)."""
+        """Every entity that answers to this name, an alias or a former name that day (possibly none)."""
         key = _names.normalise(name)
-        ids = dict.fromkeys([*self._index.by_name.get(key, ()), *self._index.by_alias.get(key, ())])
+        ids = dict.fromkeys(
+            [
+                *self._index.by_name.get(key, ()),
+                *self._index.by_alias.get(key, ()),
+                *self._former_by_name(key).get(key, ()),
+            ]
+        )
         return tuple(self._entities[entity_id] for entity_id in ids)
+
+    def _former_by_name(self, key: str) -> Mapping[str, list[str]]:
+        """``{key: ids}`` of the entities on the chart that were once named ``key`` (normalised)."""
+        if self._log is None:
+            return {}
+        former = self._log.name_index.at(key, self._prefix, exists=self._entities).former
+        return {key: sorted(former)}
+
+    def former_names(self, item: Ref) -> tuple[str, ...]:
+        """The names an entity had before its name that day, oldest first (none for a chart made by hand).
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("sue", "Samordnings- och utvecklingsenheten"), on="2014-05-01"),
+        ...         om.Rename("sue", "Förnyelseenheten", on="2015-01-01"),
+        ...     ]
+        ... )
+        >>> org.at("2015-01-01").former_names("förnyelseenheten")
+        ('Samordnings- och utvecklingsenheten',)
+        """
+        entity = self.resolve(item)
+        if self._log is None:
+            return ()
+        return self._log.name_index.former_names(entity.id, self._prefix)
 
     def resolve(self, item: Ref) -> Entity:
         """The entity that day for an entity, an id, or a name."""
@@ -416,11 +473,27 @@ class OrgChart:
         return self._post(head) if head is not None else None
 
     def holder(self, post: Ref) -> Person | None:
-        """The person in a post, or ``None`` when it is vacant."""
+        """The person in a post with one seat, or ``None`` when it is vacant.
+
+        During a hand-over it is the one who was there first.  A post with
+        several holders raises :class:`~orgmodel.errors.InvalidArgumentError`:
+        ask for :meth:`holders`.
+        """
         found = self._resolve_as(post, Post)
-        if found.holder is None:
-            return None
-        person = self._entities[found.holder]
+        holder = found.holder
+        return self._person(holder) if holder is not None else None
+
+    def holders(self, post: Ref) -> tuple[Person, ...]:
+        """Everyone in a post, in the order they were appointed (empty when it is vacant)."""
+        found = self._resolve_as(post, Post)
+        return tuple(self._person(holding.person) for holding in found.holders)
+
+    def holdings(self, post: Ref) -> tuple[Holding, ...]:
+        """Everyone in a post with their roles there (acting, on leave, …), in the order they were appointed."""
+        return self._resolve_as(post, Post).holders
+
+    def _person(self, person_id: str) -> Person:
+        person = self._entities[person_id]
         assert isinstance(person, Person)
         return person
 
@@ -449,6 +522,21 @@ class OrgChart:
         function at its owner; a person at the one post they hold.
         """
         return _command.chain_of_command(self, self.resolve(item))
+
+    def category(self, unit: Ref) -> Category:
+        """What a unit is (political, administrative, company, external), by its kind and the timeline's categories.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline([om.Establish(om.Unit("d", "Division Nord", kind="division"), on="2020-01-01")])
+        >>> org.at("2020-01-01").category("d")
+        <Category.ADMINISTRATIVE: 'administrative'>
+        """
+        return category_of(self._resolve_as(unit, Unit).kind, self._categories)
+
+    @property
+    def categories(self) -> Mapping[str, Category]:
+        """The categories of kinds of unit declared by the timeline the chart comes from."""
+        return self._categories
 
     def head_id(self, unit_id: str) -> str | None:
         """The id of the post heading a unit (by id), or ``None``; see :meth:`head`."""
@@ -495,14 +583,17 @@ class OrgChart:
         """The chart as a networkx ``MultiDiGraph``: nodes are ids, edges keyed by kind.
 
         Node attributes: ``type`` (unit, post, person, function), ``name``,
-        ``kind``, ``uncertain``, ``planned``, and for posts ``heads`` and ``vacant``.
+        ``kind``, ``uncertain``, ``planned``; for units ``category``; for posts
+        ``heads``, ``vacant`` and ``seats`` (0 for no limit); and the entity's own
+        attributes under their names and identifiers as ``identifier:SCHEME``.
         Edge keys (each edge also has ``kind`` set to its key): ``contains``
         (parent unit → child unit), ``has_post`` (unit → post), ``heads`` (head
         post → its unit), ``reports_to`` (post → the post it reports to),
-        ``holds`` (person → post), ``owns`` (unit or post → function), and one
-        per relation kind (``supports``, ``responsible-for``, ``dotted-line``,
-        ``contracted-to``: source → target).  The graph is built once per chart;
-        copy it before changing it.
+        ``holds`` (person → post, with ``roles``, comma-separated, and
+        ``overlap``), ``owns`` (unit or post → function), and one per relation
+        kind (``supports``, ``responsible-for``, ``dotted-line``,
+        ``contracted-to``, or a kind of your own: source → target).  The graph
+        is built once per chart; copy it before changing it.
         """
         return build_graph(self)
 
@@ -525,8 +616,8 @@ class OrgChart:
             for post_id in self._index.posts_in.get(unit_id, ()):
                 post = self._post(post_id)
                 keep[post_id] = post
-                if post.holder is not None:
-                    keep[post.holder] = self._entities[post.holder]
+                for holding in post.holders:
+                    keep[holding.person] = self._entities[holding.person]
         for owner in list(keep):
             for function_id in self._index.owned.get(owner, ()):
                 keep[function_id] = self._entities[function_id]
@@ -534,13 +625,16 @@ class OrgChart:
             if isinstance(value, Post) and value.reports_to is not None and value.reports_to not in keep:
                 keep[key] = attrs.evolve(value, reports_to=None)
         relations = [r for r in self._relations if r.source in keep and r.target in keep]
-        return OrgChart(
+        chart = OrgChart(
             self.day,
             keep,
             relations,
             uncertain=self._uncertain & (set(keep) | {r.key for r in relations}),
             planned=self._planned & (set(keep) | {r.key for r in relations}),
+            categories=self._categories,
         )
+        chart._log, chart._prefix = self._log, self._prefix
+        return chart
 
     def draw(self, **options: Unpack[ChartOptions]) -> Drawing:
         """A drawing of the chart: Graphviz DOT, rendered to SVG, PNG or PDF on demand.
@@ -570,10 +664,18 @@ class OrgChart:
         return chart_tree(self)
 
 
-# Texts of kinds, looked up rather than read through Enum.value (a Python-level property) per node.
+# Texts of kinds, looked up rather than read through Enum.value (a Python-level property) per node.  A kind of
+# the user's own is plain text already: looking it up finds nothing, and the text itself is used.
 _TEXT: dict[object, str] = {
     member: member.value for kinds in (UnitKind, PostKind, FunctionKind, RelationKind) for member in kinds
 }
+
+
+def _own_fields(data: dict[str, Any], entity: Entity) -> None:
+    """Add an entity's attributes to its node's data, and its identifiers as ``identifier:SCHEME``."""
+    data.update(entity.attributes)
+    for scheme, value in entity.identifiers.items():
+        data[f"identifier:{scheme}"] = value
 
 
 @collector_paused()
@@ -599,40 +701,55 @@ def build_graph(chart: OrgChart) -> nx.MultiDiGraph[str]:
     units, posts, people, functions = chart.units, chart.posts, chart.people, chart.functions
 
     # Nodes first, all of them, so that every edge below finds both its ends.
+    categories = chart._categories
+    data: dict[str, Any]
     for unit_id, unit in units.items():
-        node_data[unit_id] = {
+        kind = unit.kind
+        node_data[unit_id] = data = {
             "type": "unit",
             "name": unit.name,
-            "kind": text[unit.kind],
+            "kind": text.get(kind) or kind,
+            "category": category_of(kind, categories).value,
             "uncertain": unit_id in uncertain,
             "planned": unit_id in planned,
         }
+        if unit.attributes or unit.identifiers:
+            _own_fields(data, unit)
     for post_id, post in posts.items():
-        node_data[post_id] = {
+        kind = post.kind
+        node_data[post_id] = data = {
             "type": "post",
             "name": post.title,
-            "kind": text[post.kind],
+            "kind": text.get(kind) or kind,
             "heads": post.heads,
-            "vacant": post.holder is None,
+            "vacant": not post.holders,
+            "seats": post.seats or 0,
             "uncertain": post_id in uncertain,
             "planned": post_id in planned,
         }
+        if post.attributes or post.identifiers:
+            _own_fields(data, post)
     for person_id, person in people.items():
-        node_data[person_id] = {
+        node_data[person_id] = data = {
             "type": "person",
             "name": person.name,
             "kind": "person",
             "uncertain": person_id in uncertain,
             "planned": person_id in planned,
         }
+        if person.attributes or person.identifiers:
+            _own_fields(data, person)
     for function_id, function in functions.items():
-        node_data[function_id] = {
+        kind = function.kind
+        node_data[function_id] = data = {
             "type": "function",
             "name": function.name,
-            "kind": text[function.kind],
+            "kind": text.get(kind) or kind,
             "uncertain": function_id in uncertain,
             "planned": function_id in planned,
         }
+        if function.attributes or function.identifiers:
+            _own_fields(data, function)
     for node in node_data:
         succ[node] = {}
         pred[node] = {}
@@ -662,13 +779,18 @@ def build_graph(chart: OrgChart) -> nx.MultiDiGraph[str]:
                 link(post_id, post.unit, "heads", {"kind": "heads"})
         if post.reports_to is not None:
             link(post_id, post.reports_to, "reports_to", {"kind": "reports_to"})
-        if post.holder is not None:
-            link(post.holder, post_id, "holds", {"kind": "holds"})
+        for holding in post.holders:
+            link(
+                holding.person,
+                post_id,
+                "holds",
+                {"kind": "holds", "roles": ",".join(holding.roles), "overlap": holding.overlap},
+            )
     for function_id, function in functions.items():
         if function.owner is not None:
             link(function.owner, function_id, "owns", {"kind": "owns"})
     for relation in sorted(chart.relations, key=_relation_sort_key):  # a frozenset: its order varies by process
-        key = text[relation.kind]
+        key = text.get(relation.kind) or str(relation.kind)
         link(
             relation.source,
             relation.target,

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, overload
 import attrs
 
 from orgmodel._chart import OrgChart
-from orgmodel._entities import Entity, Function, Post, Relation, RelationKey, Unit
-from orgmodel._events import Absorb, Event, Merge, Rename, Source, Split, Status
+from orgmodel._entities import Entity, Function, Person, Post, Relation, RelationKey, Unit
+from orgmodel._events import Absorb, Event, Merge, Rename, Source, SpinOff, Split, Status, Succeed
 from orgmodel._state import Delta, Key, Value
 from orgmodel._text import visible
 from orgmodel.errors import InvalidArgumentError
@@ -40,12 +40,17 @@ class ChangeKind(str, enum.Enum):
     MOVED = "moved"
     MERGED = "merged"
     SPLIT = "split"
+    SPUN_OFF = "spun-off"
+    PARTLY_ABSORBED = "partly-absorbed"
+    SUCCEEDED = "succeeded"
     FUNCTION_TRANSFERRED = "function-transferred"
     APPOINTED = "appointed"
     VACATED = "vacated"
+    ROLES_CHANGED = "roles-changed"
     REPORTING_CHANGED = "reporting-changed"
     RELATION_ADDED = "relation-added"
     RELATION_REMOVED = "relation-removed"
+    ATTRIBUTES_CHANGED = "attributes-changed"
     MODIFIED = "modified"
 
     def __str__(self) -> str:
@@ -56,8 +61,10 @@ class ChangeKind(str, enum.Enum):
 class DiffEntry:
     """One classified change: ``subject`` (an id, or a relation) went from ``before`` to ``after``.
 
-    ``related`` holds the other units in a merge (the merged units) or split
-    (the new units); ``events`` the events that made the change.  ``uncertain``
+    ``related`` holds the other units in a merge (the merged units), a split
+    (the new units), a spin-off, partial absorption or succession (the
+    predecessor), the people who came to or left a post, and the ends of a
+    relation; ``events`` the events that made the change.  ``uncertain``
     says an event behind it is dated in a window that runs past the diff's
     second day, so the change may not yet have happened by then.
     """
@@ -137,8 +144,42 @@ class Diff(Sequence[DiffEntry]):
 
     @property
     def changes(self) -> Mapping[str | RelationKey, tuple[Entity | Relation | None, Entity | Relation | None]]:
-        """The net change of every key: ``{id or relation key: (value on start, value on end)}``."""
-        return self._net
+        """The net change of every key as the two charts show it: ``{id or relation key: (on start, on end)}``.
+
+        ``None`` is "not on the chart": an entity that did not exist, or a
+        person with no post and no relation that day.
+        """
+        return self._on_the_charts
+
+    @cached_property
+    def _on_the_charts(self) -> dict[Key, tuple[Value, Value]]:
+        """The net change as the two charts show it: people appear and leave with their ties, not their values.
+
+        A chart lists a person only while they hold a post or take part in a
+        relation, so someone who takes their first post appears on the second
+        chart though nothing about them changed, and someone who left their
+        last one is no longer there though they still exist.
+        """
+        log, first, last = self._log, self._first, self._last
+        net = {key: pair for key, pair in self._net.items() if not isinstance(pair[0] or pair[1], Person)}
+        people: set[str] = set()
+        for key, (before, after) in self._net.items():
+            for value in (before, after):
+                if isinstance(value, Post):
+                    people.update(value.holder_ids)
+                elif isinstance(value, Relation):
+                    people.update((value.source, value.target))
+                elif isinstance(value, Person):
+                    people.add(key)  # type: ignore[arg-type]  # a person's key is their id
+        for person in people:
+            tied = log.tied.get(person)
+            if tied is None:
+                continue
+            before = log.value_at(person, first) if tied.at(first) else None
+            after = log.value_at(person, last) if tied.at(last) else None
+            if before != after:
+                net[person] = (before, after)
+        return net
 
     @cached_property
     def entries(self) -> tuple[DiffEntry, ...]:
@@ -181,7 +222,7 @@ class Diff(Sequence[DiffEntry]):
         """
         entities = dict(chart.entities)
         relations = {relation.key: relation for relation in chart.relations}
-        for key, (before, after) in self._net.items():
+        for key, (before, after) in self._on_the_charts.items():
             table_: dict[object, object] = relations if isinstance(key, tuple) else entities  # type: ignore[assignment]
             if table_.get(key) != before:
                 raise InvalidArgumentError(
@@ -192,7 +233,7 @@ class Diff(Sequence[DiffEntry]):
                 del table_[key]
             else:
                 table_[key] = after
-        return OrgChart(self.end, entities, relations.values())
+        return OrgChart(self.end, entities, relations.values(), categories=self._log.categories)
 
     @overload
     def __getitem__(self, index: int) -> DiffEntry: ...
@@ -348,11 +389,17 @@ class _Classifier:
     # --- the kinds of change ---------------------------------------------------------------
 
     def merges_and_splits(self) -> None:
-        """One entry per merge, absorption or split, explaining the units it made and ended."""
+        """One entry per event that links units in their lineage, explaining the units it made and ended."""
         log = self.log
         for position in range(log.change_positions[self.first], log.change_positions[self.last]):
             event = log.events[position]
-            if isinstance(event, (Merge, Absorb)):
+            if isinstance(event, Absorb) and event.parts is not None:
+                self.lineage_entry(ChangeKind.PARTLY_ABSORBED, event, event.units[0], event.into, position)
+            elif isinstance(event, SpinOff):
+                self.lineage_entry(ChangeKind.SPUN_OFF, event, event.target, event.into.id, position)
+            elif isinstance(event, Succeed):
+                self.lineage_entry(ChangeKind.SUCCEEDED, event, event.predecessor, event.successor, position)
+            elif isinstance(event, (Merge, Absorb)):
                 into = event.into.id if isinstance(event, Merge) else event.into
                 gone = tuple(unit for unit in event.units if unit in self.net and self.net[unit][1] is None)
                 after = log.value_at(into, self.last)
@@ -362,8 +409,12 @@ class _Classifier:
                 self.explained.update(gone)
                 if isinstance(event, Merge):
                     self.explained.add(into)
-                text = f"merged {', '.join(self.label(unit) for unit in gone)} into {self.label(into)}"
-                self.add(ChangeKind.MERGED, into, before, after, (event,), text, related=gone, position=position)
+                names = ", ".join(self.label(unit) for unit in gone)
+                if isinstance(event, Merge) and len(event.units) == 1:
+                    kind, text = ChangeKind.SUCCEEDED, f"re-formed {names} as new unit {self.label(into)}"
+                else:
+                    kind, text = ChangeKind.MERGED, f"merged {names} into {self.label(into)}"
+                self.add(kind, into, before, after, (event,), text, related=gone, position=position)
             elif isinstance(event, Split):
                 if event.target not in self.net or self.net[event.target][1] is not None:
                     continue
@@ -375,17 +426,33 @@ class _Classifier:
                     ChangeKind.SPLIT, event.target, before_value, None, (event,), text, related=made, position=position
                 )
 
+    def lineage_entry(self, kind: ChangeKind, event: Event, predecessor: str, successor: str, position: int) -> None:
+        """An entry for a link whose predecessor carries on (or may have ended already, for a succession)."""
+        after = self.log.value_at(successor, self.last)
+        if after is None:
+            return  # the successor is gone again by the second day: nothing of it to show
+        before = self.log.value_at(successor, self.first)
+        if before is None:
+            self.explained.add(successor)
+        words = {
+            ChangeKind.PARTLY_ABSORBED: f"{self.label(successor)} took over parts of {self.label(predecessor)}",
+            ChangeKind.SPUN_OFF: f"spun off {self.label(successor)} from {self.label(predecessor)}",
+            ChangeKind.SUCCEEDED: f"{self.label(successor)} succeeds {self.label(predecessor)}",
+        }
+        self.add(kind, successor, before, after, (event,), words[kind], related=(predecessor,), position=position)
+
     def relation(self, key: Key, before: Value, after: Value) -> None:
         relation = after if isinstance(after, Relation) else before
         assert isinstance(relation, Relation)
-        words = f"{self.label(relation.source)} {relation.kind.value} {self.label(relation.target)}"
+        words = f"{self.label(relation.source)} {relation.kind!s} {self.label(relation.target)}"
         if before is None:
             kind, text = ChangeKind.RELATION_ADDED, f"now {words}"
         elif after is None:
             kind, text = ChangeKind.RELATION_REMOVED, f"no longer {words}"
         else:
             kind, text = ChangeKind.MODIFIED, f"relation {words} changed"
-        self.add(kind, relation, before, after, self.events_of(key), text)
+        ends = (relation.source, relation.target)
+        self.add(kind, relation, before, after, self.events_of(key), text, related=ends)
 
     def entity(self, key: str, before: Entity | None, after: Entity | None) -> None:
         label = self.label
@@ -394,44 +461,53 @@ class _Classifier:
             if key not in self.explained:
                 text = f"established {after.entity_type.value} {label(key)}"
                 self.add(ChangeKind.ESTABLISHED, key, None, after, self.events_of(key, "exists"), text)
-            if isinstance(after, Post) and after.holder is not None:
+            if isinstance(after, Post) and after.holders:
                 # Who fills a new post is news of its own.
-                text = f"{label(after.holder)} appointed to new post {label(key)}"
-                self.add(ChangeKind.APPOINTED, key, None, after, self.events_of(key, "holder"), text)
+                people = ", ".join(label(person) for person in after.holder_ids)
+                text = f"{people} appointed to new post {label(key)}"
+                events = self.events_of(key, "holders")
+                self.add(ChangeKind.APPOINTED, key, None, after, events, text, related=after.holder_ids)
             return
         if after is None:
             if key not in self.explained:
                 text = f"dissolved {before.entity_type.value} {label(key)}"
                 self.add(ChangeKind.DISSOLVED, key, before, None, self.events_of(key, "exists"), text)
-            if isinstance(before, Post) and before.holder is not None:
-                text = f"{label(before.holder)} left post {label(key)}, which ended"
-                self.add(ChangeKind.VACATED, key, before, None, self.events_of(key, "holder"), text)
+            if isinstance(before, Post) and before.holders:
+                people = ", ".join(label(person) for person in before.holder_ids)
+                text = f"{people} left post {label(key)}, which ended"
+                events = self.events_of(key, "holders")
+                self.add(ChangeKind.VACATED, key, before, None, events, text, related=before.holder_ids)
             return
-        for kind, field, text in self.attribute_changes(before, after):
+        for kind, field, text, related in self.attribute_changes(before, after):
             events = self.events_of(key, field)
             reformed = kind is ChangeKind.RENAMED and any(isinstance(e, Rename) and e.reformed for e in events)
             words = f"reformed {before.name!r} into {after.name!r} ({after.id})" if reformed else text
-            self.add(kind, key, before, after, events, words)
+            self.add(kind, key, before, after, events, words, related=related)
 
-    def attribute_changes(self, before: Entity, after: Entity) -> list[tuple[ChangeKind, str, str]]:
-        """``(kind, field, text)`` for each way an entity that exists on both days changed."""
+    def attribute_changes(self, before: Entity, after: Entity) -> list[tuple[ChangeKind, str, str, tuple[str, ...]]]:
+        """``(kind, field, text, related)`` for each way an entity that exists on both days changed."""
         label = self.label
-        found: list[tuple[ChangeKind, str, str]] = []
+        found: list[tuple[ChangeKind, str, str, tuple[str, ...]]] = []
         if before.name != after.name:
             field = "title" if isinstance(before, Post) else "name"
-            found.append((ChangeKind.RENAMED, field, f"renamed {before.name!r} → {after.name!r} ({after.id})"))
+            found.append((ChangeKind.RENAMED, field, f"renamed {before.name!r} → {after.name!r} ({after.id})", ()))
         if before.kind != after.kind:
-            text = f"{label(after.id)} changed kind: {before.kind.value} → {after.kind.value}"
-            found.append((ChangeKind.MODIFIED, "kind", text))
+            text = f"{label(after.id)} changed kind: {before.kind!s} → {after.kind!s}"
+            found.append((ChangeKind.MODIFIED, "kind", text, ()))
         if isinstance(before, Unit) and isinstance(after, Unit) and before.parent != after.parent:
             text = f"moved {label(after.id)} from under {label(before.parent)} to under {label(after.parent)}"
-            found.append((ChangeKind.MOVED, "parent", text))
+            found.append((ChangeKind.MOVED, "parent", text, ()))
         if isinstance(before, Function) and isinstance(after, Function) and before.owner != after.owner:
             old, new = label(before.owner, "no owner"), label(after.owner, "no owner")
             text = f"function {label(after.id)} moved from {old} to {new}"
-            found.append((ChangeKind.FUNCTION_TRANSFERRED, "owner", text))
+            found.append((ChangeKind.FUNCTION_TRANSFERRED, "owner", text, ()))
         if isinstance(before, Post) and isinstance(after, Post):
             found.extend(self.post_changes(before, after))
+        if before.attributes != after.attributes or before.identifiers != after.identifiers:
+            words = _field_changes("", before.attributes, after.attributes)
+            words += _field_changes("identifier ", before.identifiers, after.identifiers)
+            field = "attributes" if before.attributes != after.attributes else "identifiers"
+            found.append((ChangeKind.ATTRIBUTES_CHANGED, field, f"{label(after.id)}: {'; '.join(words)}", ()))
         if not found and before != after:
             # Nothing above explains it (a name changed and changed back, leaving a new alias): say what did.
             fields = [
@@ -439,25 +515,19 @@ class _Classifier:
                 for field in attrs.fields(type(before))
                 if getattr(before, field.name) != getattr(after, field.name)
             ]
-            found.append((ChangeKind.MODIFIED, fields[0], f"{label(after.id)} changed {', '.join(fields)}"))
+            found.append((ChangeKind.MODIFIED, fields[0], f"{label(after.id)} changed {', '.join(fields)}", ()))
         return found
 
-    def post_changes(self, before: Post, after: Post) -> list[tuple[ChangeKind, str, str]]:
-        """``(kind, field, text)`` for each way a post changed besides its name and kind."""
+    def post_changes(self, before: Post, after: Post) -> list[tuple[ChangeKind, str, str, tuple[str, ...]]]:
+        """``(kind, field, text, related)`` for each way a post changed besides its name and kind."""
         label = self.label
-        found: list[tuple[ChangeKind, str, str]] = []
+        found: list[tuple[ChangeKind, str, str, tuple[str, ...]]] = []
         if before.unit != after.unit:
             text = (
                 f"moved post {label(after.id)} from {label(before.unit, 'no unit')} to {label(after.unit, 'no unit')}"
             )
-            found.append((ChangeKind.MOVED, "unit", text))
-        if before.holder != after.holder:
-            if after.holder is None:
-                found.append((ChangeKind.VACATED, "holder", f"{label(before.holder)} left post {label(after.id)}"))
-            else:
-                succeeding = f", succeeding {label(before.holder)}" if before.holder is not None else ""
-                text = f"{label(after.holder)} appointed to post {label(after.id)}{succeeding}"
-                found.append((ChangeKind.APPOINTED, "holder", text))
+            found.append((ChangeKind.MOVED, "unit", text, ()))
+        found.extend(self.holder_changes(before, after))
         if before.reports_to != after.reports_to:
             if after.reports_to is None:
                 text = f"post {label(after.id)} no longer reports to {label(before.reports_to)}"
@@ -466,11 +536,47 @@ class _Classifier:
                     f"post {label(after.id)} now reports to {label(after.reports_to)} "
                     f"(was {label(before.reports_to, 'no one')})"
                 )
-            found.append((ChangeKind.REPORTING_CHANGED, "reports_to", text))
+            found.append((ChangeKind.REPORTING_CHANGED, "reports_to", text, ()))
         if before.heads != after.heads:
             text = f"post {label(after.id)} {'now heads' if after.heads else 'no longer heads'} {label(after.unit)}"
-            found.append((ChangeKind.REPORTING_CHANGED, "heads", text))
+            found.append((ChangeKind.REPORTING_CHANGED, "heads", text, ()))
         return found
+
+    def holder_changes(self, before: Post, after: Post) -> list[tuple[ChangeKind, str, str, tuple[str, ...]]]:
+        """Who came to a post, who left it, and whose roles in it changed (``related``: the people)."""
+        label = self.label
+        post = label(after.id)
+        came = [person for person in after.holder_ids if before.holding(person) is None]
+        left = [person for person in before.holder_ids if after.holding(person) is None]
+        found: list[tuple[ChangeKind, str, str, tuple[str, ...]]] = []
+        if len(came) == 1 and len(left) == 1:
+            text = f"{label(came[0])} appointed to post {post}, succeeding {label(left[0])}"
+            found.append((ChangeKind.APPOINTED, "holders", text, (came[0], left[0])))
+        else:
+            for person in came:
+                found.append((ChangeKind.APPOINTED, "holders", f"{label(person)} appointed to post {post}", (person,)))
+            for person in left:
+                found.append((ChangeKind.VACATED, "holders", f"{label(person)} left post {post}", (person,)))
+        for holding in after.holders:
+            was = before.holding(holding.person)
+            if was is not None and was.roles != holding.roles:
+                now = ", ".join(holding.roles) or "no role"
+                text = f"{label(holding.person)} in post {post}: {now} (was {', '.join(was.roles) or 'no role'})"
+                found.append((ChangeKind.ROLES_CHANGED, "holders", text, (holding.person,)))
+        return found
+
+
+def _field_changes(prefix: str, before: Mapping[str, object], after: Mapping[str, object]) -> list[str]:
+    """``fte 10 → 12``, ``cost_centre cleared``, ``budget = 3``: how fields of the user's own changed."""
+    words = []
+    for name in sorted(set(before) | set(after)):
+        if name not in after:
+            words.append(f"{prefix}{name} cleared")
+        elif name not in before:
+            words.append(f"{prefix}{name} = {after[name]!r}")
+        elif before[name] != after[name]:
+            words.append(f"{prefix}{name} {before[name]!r} → {after[name]!r}")
+    return words
 
 
 def _group_heading(entry: DiffEntry) -> str:

@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 import attrs
 
 from orgmodel import _validate
-from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit
+from orgmodel._attributes import RESERVED, Attributes
+from orgmodel._entities import Entity, Function, Holding, Person, Post, Relation, Unit, roles_tuple
 from orgmodel.dates import When, WhenLike, parse_when
 from orgmodel.errors import InvalidArgumentError, Location
 
@@ -71,6 +72,65 @@ def _allocation(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[t
 
 def _units_tuple(value: Iterable[Unit]) -> tuple[Unit, ...]:
     return tuple(value)
+
+
+def _optional_ids(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
+    return None if value is None else _validate.ids_tuple(value)
+
+
+def _field_changes(value: object, what: str) -> tuple[tuple[str, Any], ...]:
+    """Checked ``{name: value or None}`` changes, as sorted pairs (``None`` clears the field)."""
+    if value is None:
+        return ()
+    if isinstance(value, tuple) and all(isinstance(pair, tuple) and len(pair) == 2 for pair in value):
+        value = dict(value)  # already in the form kept: pairs, as a copy of the event gives them
+    if not isinstance(value, Mapping):
+        raise InvalidArgumentError(f"{what} must map names to values (None to clear one), got {value!r}")
+    kept = {key: item for key, item in value.items() if item is not None}
+    checked = Attributes.of(kept) if what == "attributes" else Attributes.identifiers(kept)
+    cleared = [key for key, item in value.items() if item is None]
+    for key in cleared:
+        if not isinstance(key, str) or not key.strip() or (what == "attributes" and key in RESERVED):
+            raise InvalidArgumentError(f"{what} must map names to values (None to clear one), got the name {key!r}")
+    return tuple(sorted([*checked.items(), *((key, None) for key in cleared)]))
+
+
+def _attribute_changes(value: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
+    return _field_changes(value, "attributes")
+
+
+def _identifier_changes(value: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
+    return _field_changes(value, "identifiers")
+
+
+class LinkKind(str, enum.Enum):
+    """How one entity led to another in its lineage.
+
+    ``merged``, ``absorbed`` and ``split`` end the predecessor; ``spun-off``
+    (part of it became a new unit) and ``partly-absorbed`` (part of it went
+    to an existing unit) leave it in place; ``succeeded`` says the successor
+    took over from it — re-formed as a new unit, or beside it for a while (an
+    overlapping succession); ``transferred`` links a function's old and new
+    owner.
+    """
+
+    MERGED = "merged"
+    ABSORBED = "absorbed"
+    SPLIT = "split"
+    SPUN_OFF = "spun-off"
+    PARTLY_ABSORBED = "partly-absorbed"
+    SUCCEEDED = "succeeded"
+    TRANSFERRED = "transferred"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _link_kind(value: LinkKind | str) -> LinkKind:
+    kind = _validate.to_enum(LinkKind, value)
+    if kind is LinkKind.TRANSFERRED:
+        raise InvalidArgumentError("a succession links units: 'transferred' is made by Transfer, for functions")
+    return kind
 
 
 def _quote_ids(ids: Iterable[str]) -> str:
@@ -219,7 +279,10 @@ class Move(Event):
 
 @attrs.frozen
 class Merge(Event):
-    """Merge several units into a new one: their contents move to it and they end.
+    """Merge units into a new one: their contents move to it and they end.
+
+    One unit "merged" alone is re-formed as a new unit (a new identity that
+    succeeds it); its lineage link is then ``succeeded``.
 
     >>> Merge(["a", "b"], Unit("ab", "AB"), on="2015-01-01").describe()
     "merge 'a', 'b' into new unit 'AB' (ab)"
@@ -241,20 +304,94 @@ class Merge(Event):
 class Absorb(Event):
     """Absorb units into an existing one (*integreras i*, *infogas i*): contents move, they end.
 
+    With ``parts``, only those parts of one unit (its child units, posts and
+    functions, by id) move, and the unit carries on: a partial absorption,
+    linked ``partly-absorbed`` in the lineage.  A unit that gives parts to
+    several units on one day is several of these in one :class:`Change`.
+
     >>> Absorb(["sociala-ekonomi"], "arbete-foretag", on="2015-01-01").describe()
     "absorb 'sociala-ekonomi' into 'arbete-foretag'"
+    >>> Absorb(["dept-a"], "dept-b", parts=["energy-unit"], on="2016-07-14").describe()
+    "absorb part of 'dept-a' ('energy-unit') into 'dept-b'"
     """
 
     event_type: ClassVar[str] = "absorb"
 
     units: tuple[str, ...] = attrs.field(converter=_validate.ids_tuple)
     into: str = attrs.field(validator=_validate.identifier)
+    parts: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_ids)
+
+    @property
+    def partial(self) -> bool:
+        """Whether only some parts move and the unit carries on."""
+        return self.parts is not None
 
     def subjects(self) -> tuple[str, ...]:
-        return (*self.units, self.into)
+        return (*self.units, self.into, *(self.parts or ()))
 
     def describe(self) -> str:
+        if self.parts is not None:
+            return f"absorb part of {_quote_ids(self.units)} ({_quote_ids(self.parts)}) into {self.into!r}"
         return f"absorb {_quote_ids(self.units)} into {self.into!r}"
+
+
+@attrs.frozen
+class SpinOff(Event):
+    """Make some parts of a unit a new unit, while the unit carries on (*knoppas av*).
+
+    ``parts`` are ids of its child units, posts and functions, which move to
+    the new unit ``into``; the lineage links the two ``spun-off``.
+
+    >>> SpinOff("dept-a", Unit("agency", "The Agency"), parts=["unit-x"], on="2016-01-01").describe()
+    "spin off new unit 'The Agency' (agency) from 'dept-a', taking 'unit-x'"
+    """
+
+    event_type: ClassVar[str] = "spin-off"
+
+    target: str = attrs.field(validator=_validate.identifier)
+    into: Unit = attrs.field(validator=_validate.instance_of(Unit))
+    parts: tuple[str, ...] = attrs.field(default=(), converter=_validate.ids_tuple)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.target, self.into.id, *self.parts)
+
+    def describe(self) -> str:
+        taking = f", taking {_quote_ids(self.parts)}" if self.parts else ""
+        return f"spin off new unit {self.into.name!r} ({self.into.id}) from {self.target!r}{taking}"
+
+
+@attrs.frozen
+class Succeed(Event):
+    """Record that ``successor`` took over from ``predecessor`` (a lineage link, nothing moves).
+
+    For a succession that other events do not say on their own: a successor
+    set up while its predecessor still exists (both appear on the days they
+    overlap), or a link a register states.  ``kind`` is ``succeeded`` by
+    default, or another structural :class:`LinkKind`.  The successor must
+    exist; the predecessor may already have ended.
+
+    >>> Succeed("old-dept", "new-dept", on="2015-01-01").describe()
+    "'new-dept' succeeds 'old-dept'"
+    """
+
+    event_type: ClassVar[str] = "succeed"
+
+    predecessor: str = attrs.field(validator=_validate.identifier)
+    successor: str = attrs.field(validator=_validate.identifier)
+    kind: LinkKind = attrs.field(default=LinkKind.SUCCEEDED, converter=_link_kind)
+
+    @successor.validator
+    def _check_two(self, attribute: attrs.Attribute[Any], value: str) -> None:
+        if value == self.predecessor:
+            raise InvalidArgumentError(f"a unit cannot succeed itself, got {value!r} twice")
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.predecessor, self.successor)
+
+    def describe(self) -> str:
+        if self.kind is LinkKind.SUCCEEDED:
+            return f"{self.successor!r} succeeds {self.predecessor!r}"
+        return f"link {self.predecessor!r} → {self.successor!r} ({self.kind.value})"
 
 
 @attrs.frozen
@@ -321,41 +458,108 @@ class Transfer(Event):
 
 @attrs.frozen
 class Appoint(Event):
-    """Put a person in a vacant post (*tillträder*, *börjar*).
+    """Put a person in a post with a free seat (*tillträder*, *börjar*), in some ``roles`` if given.
+
+    ``overlap=True`` appoints to a post whose seats are all held, for a
+    hand-over: the newcomer holds it beside the others until one leaves.
 
     >>> Appoint("strategidirektor", "kpb", on="2015-01-01").describe()
     "appoint 'kpb' to post 'strategidirektor'"
+    >>> Appoint("finance-minister", "ann", roles=["acting"], on="2015-01-01").describe()
+    "appoint 'ann' to post 'finance-minister' (acting)"
     """
 
     event_type: ClassVar[str] = "appoint"
 
     post: str = attrs.field(validator=_validate.identifier)
     person: str = attrs.field(validator=_validate.identifier)
+    roles: tuple[str, ...] = attrs.field(default=(), converter=roles_tuple)
+    overlap: bool = attrs.field(default=False, validator=_validate.boolean)
 
     def subjects(self) -> tuple[str, ...]:
         return (self.post, self.person)
 
     def describe(self) -> str:
-        return f"appoint {self.person!r} to post {self.post!r}"
+        notes = Holding(self.person, self.roles, self.overlap).describe()
+        return f"appoint {self.person!r} to post {self.post!r}" + (f" ({notes})" if notes else "")
 
 
 @attrs.frozen
 class Vacate(Event):
-    """Leave a post empty: its holder leaves it.
+    """A holder leaves a post: ``person``, who must be named when the post has several holders.
 
     >>> Vacate("stadsjurist", on="2015-01-01").describe()
     "vacate post 'stadsjurist'"
+    >>> Vacate("whip", "ann", on="2015-01-01").describe()
+    "'ann' leaves post 'whip'"
     """
 
     event_type: ClassVar[str] = "vacate"
 
     post: str = attrs.field(validator=_validate.identifier)
+    person: str | None = attrs.field(default=None, validator=_validate.optional_identifier)
 
     def subjects(self) -> tuple[str, ...]:
-        return (self.post,)
+        return (self.post,) if self.person is None else (self.post, self.person)
 
     def describe(self) -> str:
+        if self.person is not None:
+            return f"{self.person!r} leaves post {self.post!r}"
         return f"vacate post {self.post!r}"
+
+
+@attrs.frozen
+class SetRoles(Event):
+    """Change the roles a holder has in a post, while they keep it (acting, on leave, …; empty: none).
+
+    >>> SetRoles("finance-minister", "ann", [], on="2015-03-01").describe()
+    "'ann' holds post 'finance-minister' with no role"
+    >>> SetRoles("finance-minister", "ann", ["on-leave"], on="2015-06-01").describe()
+    "'ann' holds post 'finance-minister' as on-leave"
+    """
+
+    event_type: ClassVar[str] = "set-roles"
+
+    post: str = attrs.field(validator=_validate.identifier)
+    person: str = attrs.field(validator=_validate.identifier)
+    roles: tuple[str, ...] = attrs.field(converter=roles_tuple)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.post, self.person)
+
+    def describe(self) -> str:
+        roles = "as " + ", ".join(self.roles) if self.roles else "with no role"
+        return f"{self.person!r} holds post {self.post!r} {roles}"
+
+
+@attrs.frozen
+class SetAttributes(Event):
+    """Set or clear fields of the user's own on an entity: ``attributes`` and ``identifiers`` (``None`` clears).
+
+    >>> SetAttributes("d4", {"fte": 12.5, "cost_centre": None}, on="2016-01-01").describe()
+    "set on 'd4': cost_centre cleared, fte = 12.5"
+    """
+
+    event_type: ClassVar[str] = "set"
+
+    target: str = attrs.field(validator=_validate.identifier)
+    attributes: tuple[tuple[str, Any], ...] = attrs.field(default=None, converter=_attribute_changes)
+    identifiers: tuple[tuple[str, Any], ...] = attrs.field(default=None, converter=_identifier_changes, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.attributes and not self.identifiers:
+            raise InvalidArgumentError("SetAttributes must set or clear at least one attribute or identifier")
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.target,)
+
+    def describe(self) -> str:
+        words = [
+            f"{prefix}{key} cleared" if value is None else f"{prefix}{key} = {value!r}"
+            for prefix, pairs in (("", self.attributes), ("identifier ", self.identifiers))
+            for key, value in pairs
+        ]
+        return f"set on {self.target!r}: {', '.join(words)}"
 
 
 @attrs.frozen
@@ -419,7 +623,7 @@ class AddRelation(Event):
 
     def describe(self) -> str:
         relation = self.relation
-        return f"add relation {relation.source!r} {relation.kind.value} {relation.target!r}"
+        return f"add relation {relation.source!r} {relation.kind} {relation.target!r}"
 
 
 @attrs.frozen
@@ -439,7 +643,7 @@ class RemoveRelation(Event):
 
     def describe(self) -> str:
         relation = self.relation
-        return f"remove relation {relation.source!r} {relation.kind.value} {relation.target!r}"
+        return f"remove relation {relation.source!r} {relation.kind} {relation.target!r}"
 
 
 def _events_tuple(value: Iterable[Event]) -> tuple[Event, ...]:
@@ -498,5 +702,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SetHead,
         AddRelation,
         RemoveRelation,
+        SpinOff,
+        Succeed,
+        SetRoles,
+        SetAttributes,
     )
 }

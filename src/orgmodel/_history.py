@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, overload
 
 import attrs
 
 from orgmodel._entities import INVERSE_FACTS, Entity, Function, Person, Post, Relation, Unit
-from orgmodel._events import Event, Source
+from orgmodel._events import Event, Source, Status
 from orgmodel._text import table, visible
 from orgmodel.dates import DayLike, When, parse_day
 
@@ -25,12 +26,15 @@ class Fact:
     """One fact about an entity, valid over the half-open interval ``[since, until)``.
 
     ``attribute`` is one of ``exists``, ``name``, ``kind``, ``parent``, ``unit``,
-    ``heads``, ``reports_to``, ``holder``, ``owner`` (the entity's own fields),
-    or ``child unit``, ``post``, ``head``, ``subordinate``, ``holds``,
-    ``function`` (other entities pointing at it), or ``relation``.  ``value`` is
-    the value (an id for references, a :class:`Relation` for relations) and
-    ``label`` says it in words.  ``until`` is ``None`` while the fact still holds.
-    ``began`` and ``ended`` are the events that started and ended it.
+    ``heads``, ``reports_to``, ``seats``, ``holder``, ``owner`` (the entity's own
+    fields), ``attributes.NAME`` and ``identifiers.SCHEME`` (fields of your
+    own), ``role`` (a role of a holder in a post: the value is ``(id, role)``,
+    the id of the other end), ``hand-over``, or ``child unit``, ``post``,
+    ``head``, ``subordinate``, ``holds``, ``function`` (other entities pointing
+    at it), or ``relation``.  ``value`` is the value (an id for references, a
+    :class:`Relation` for relations) and ``label`` says it in words.  ``until``
+    is ``None`` while the fact still holds.  ``began`` and ``ended`` are the
+    events that started and ended it.
     """
 
     subject: str
@@ -46,6 +50,12 @@ class Fact:
     def source(self) -> Source | None:
         """The source of the event that started the fact."""
         return self.began.source
+
+    @property
+    def status(self) -> Status:
+        """The status of the event that started the fact (planned, decided, implemented)."""
+        assert self.began.status is not None
+        return self.began.status
 
     def holds_on(self, day: DayLike) -> bool:
         """Whether the fact is in force on ``day`` (by the earliest days of its bounds)."""
@@ -93,6 +103,39 @@ class History(Sequence[Fact]):
         """The names the entity had, oldest first."""
         return self.of("name")
 
+    def spells(self) -> tuple[tuple[When, When | None], ...]:
+        """The periods over which the entity had a tie — held a post, or took part in a relation — oldest first.
+
+        A person who leaves and comes back has two spells; ``None`` ends one
+        that still runs.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Person("ann", "Ann"), on="2001-01-01"),
+        ...         om.Establish(om.Post("min", "Minister", holder="ann"), on="2001-01-01"),
+        ...         om.Vacate("min", on="2004-06-01"),
+        ...         om.Appoint("min", "ann", on="2010-05-12"),
+        ...     ]
+        ... )
+        >>> [(str(since), str(until)) for since, until in org.history("ann").spells()]
+        [('2001-01-01', '2004-06-01'), ('2010-05-12', 'None')]
+        """
+        ties = sorted(
+            (fact for fact in self.facts if fact.attribute in ("holds", "holder", "relation")),
+            key=lambda fact: fact.since.earliest,
+        )
+        spells: list[tuple[When, When | None]] = []
+        for fact in ties:
+            if spells:
+                since, until = spells[-1]
+                if until is None or until.earliest >= fact.since.earliest:
+                    later = None if until is None or fact.until is None else max(until, fact.until, key=_end_day)
+                    spells[-1] = (since, later)
+                    continue
+            spells.append((fact.since, fact.until))
+        return tuple(spells)
+
     def on(self, day: DayLike) -> tuple[Fact, ...]:
         """The facts in force on a day."""
         when = parse_day(day)
@@ -117,13 +160,17 @@ class History(Sequence[Fact]):
         return visible(heading) + "\n" + table(["since", "until", "fact", "value", "event"], rows)
 
 
+def _end_day(when: When) -> dt.date:
+    return when.earliest
+
+
 _OWN_FIELDS: dict[type[Entity], tuple[str, ...]] = {
     Unit: ("name", "kind", "parent"),
-    Post: ("title", "kind", "unit", "heads", "reports_to", "holder"),
+    Post: ("title", "kind", "unit", "heads", "reports_to"),
     Person: ("name",),
     Function: ("name", "kind", "owner"),
 }
-_REFERENCE_FIELDS = frozenset({"parent", "unit", "reports_to", "holder", "owner"})
+_REFERENCE_FIELDS = frozenset({"parent", "unit", "reports_to", "holder", "owner", "hand-over"})
 
 
 def _pairs(subject: str, value: Value) -> set[Pair]:
@@ -140,12 +187,26 @@ def _pairs(subject: str, value: Value) -> set[Pair]:
             if item is None or item is False:
                 continue
             found.add(("name" if field == "title" else field, item))
+        found.update((f"attributes.{key}", item) for key, item in value.attributes.items())
+        found.update((f"identifiers.{key}", item) for key, item in value.identifiers.items())
+        if isinstance(value, Post):
+            if value.seats != 1:
+                found.add(("seats", value.seats or "unlimited"))
+            for holding in value.holders:
+                found.add(("holder", holding.person))
+                found.update(("role", (holding.person, role)) for role in holding.roles)
+                if holding.overlap:
+                    found.add(("hand-over", holding.person))
         return found
     for field, target in value.references():
         if target == subject:
             found.add((INVERSE_FACTS[(value.entity_type, field)], value.id))
             if field == "unit" and isinstance(value, Post) and value.heads:
                 found.add(("head", value.id))
+    if isinstance(value, Post):
+        held = value.holding(subject)
+        if held is not None:
+            found.update(("role", (value.id, role)) for role in held.roles)
     return found
 
 
@@ -176,7 +237,7 @@ def build_history(log: AppliedLog, subject: str) -> History:
 _ATTRIBUTE_ORDER = {
     name: order
     for order, name in enumerate(
-        ["exists", "name", "kind", "parent", "unit", "heads", "head", "reports_to", "holder", "owner"]
+        ["exists", "name", "kind", "parent", "unit", "heads", "head", "reports_to", "seats", "holder", "role", "owner"]
     )
 }
 
@@ -196,12 +257,16 @@ def _label(log: AppliedLog, pair: Pair, position: int) -> str:
         source = log.name_at(value.source, position)
         target = log.name_at(value.target, position)
         note = f" ({value.note})" if value.note else ""
-        return f"{source} {value.kind.value} {target}{note}"
+        return f"{source} {value.kind!s} {target}{note}"
     if attribute in _REFERENCE_FIELDS or attribute in INVERSE_FACTS.values() or attribute == "head":
         assert isinstance(value, str)
         return f"{log.name_at(value, position)} ({value})"
     if attribute == "exists":
         return "yes"
+    if attribute == "role":
+        assert isinstance(value, tuple)
+        other, role = value
+        return f"{role} — {log.name_at(other, position)} ({other})"
     return str(getattr(value, "value", value))
 
 

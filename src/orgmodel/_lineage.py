@@ -1,16 +1,18 @@
 """Lineage: where a unit came from and what became of it.
 
 Renames keep identity, so a unit's names over time are part of its lineage.
-Merges, absorptions and splits link units to their successors; those links are
-followed in both directions, each step forward (or back) in time.  Function
-transfers link a function's old owner to its new one: they are shown for every
-unit on the way, but not followed further, since handing over one
-responsibility does not make the receiver a successor of the giver.
+Merges, absorptions, splits, spin-offs, partial absorptions and successions
+link units to their successors; those links are followed in both directions,
+each step forward (or back) in time.  A predecessor may go on after its link
+(a spin-off, a partial absorption, an overlapping succession): the link says
+until when.  Function transfers link a function's old owner to its new one:
+they are shown for every unit on the way, but not followed further, since
+handing over one responsibility does not make the receiver a successor of
+the giver.
 """
 
 from __future__ import annotations
 
-import enum
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from orgmodel._entities import Entity, Function
-from orgmodel._events import Event
+from orgmodel._events import Event, LinkKind, Status
 from orgmodel._history import Fact, name_facts
 from orgmodel._text import table, visible
 from orgmodel.dates import When
@@ -30,19 +32,8 @@ if TYPE_CHECKING:
     from orgmodel._state import Link
 
 
-class LinkKind(str, enum.Enum):
-    """How one entity led to another."""
-
-    MERGED = "merged"
-    ABSORBED = "absorbed"
-    SPLIT = "split"
-    TRANSFERRED = "transferred"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-_STRUCTURAL = frozenset({LinkKind.MERGED, LinkKind.ABSORBED, LinkKind.SPLIT})
+#: Links that make one entity a successor of another (every kind but a function's transfer).
+_STRUCTURAL = frozenset(LinkKind) - {LinkKind.TRANSFERRED}
 
 
 @attrs.frozen
@@ -50,7 +41,9 @@ class LineageLink:
     """``predecessor`` led to ``successor`` by ``kind`` on ``on``, through ``event``.
 
     Names are as they were that day; for a transfer, ``function`` is the id of
-    the function that moved.
+    the function that moved.  ``overlaps`` says the predecessor went on after
+    the link (a spin-off, a partial absorption, or a successor set up before
+    its predecessor ended); ``predecessor_ended`` is when it ended, if it has.
     """
 
     kind: LinkKind
@@ -62,11 +55,24 @@ class LineageLink:
     event: Event
     function: str | None = None
     function_name: str | None = None
+    overlaps: bool = False
+    predecessor_ended: When | None = None
+
+    @property
+    def status(self) -> Status:
+        """The status of the event behind the link (a planned split is only planned)."""
+        assert self.event.status is not None
+        return self.event.status
 
     def describe(self) -> str:
         """One line: ``Ekonomienheten → Controllerenheten (split, 2014-07-01)``."""
         via = f" [{self.function_name}]" if self.function_name else ""
-        return f"{self.predecessor_name} → {self.successor_name} ({self.kind.value}{via}, {self.on})"
+        until = ""
+        if self.overlaps and self.kind is not LinkKind.TRANSFERRED:
+            until = f"; {self.predecessor_name} went on" + (
+                f" until {self.predecessor_ended}" if self.predecessor_ended is not None else ""
+            )
+        return f"{self.predecessor_name} → {self.successor_name} ({self.kind.value}{via}, {self.on}{until})"
 
 
 class Lineage:
@@ -211,6 +217,12 @@ def _walk(log: AppliedLog, start: str, *, forward: bool) -> list[LineageLink]:
 def _link(log: AppliedLog, link: Link) -> LineageLink:
     event = log.events[link.position]
     assert event.on is not None
+    # Did the predecessor go on after the change that made the link?  Its last version says when it ended.
+    versions = log.versions.get(link.predecessor)
+    change = log.event_change[link.position]
+    ended = versions is not None and versions.last is None
+    overlaps = not ended or (versions is not None and versions.last_change > change)
+    predecessor_ended = log.changes[versions.last_change].on if ended and versions is not None else None
     # The predecessor is named as it was just before the event, the successor as it was made.
     return LineageLink(
         kind=LinkKind(link.kind),
@@ -222,4 +234,6 @@ def _link(log: AppliedLog, link: Link) -> LineageLink:
         event=event,
         function=link.function,
         function_name=log.name_at(link.function, link.position) if link.function else None,
+        overlaps=overlaps,
+        predecessor_ended=predecessor_ended,
     )

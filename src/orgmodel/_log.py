@@ -21,14 +21,15 @@ import bisect
 import datetime as dt
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from orgmodel._bulk import collector_paused
 from orgmodel._chart import OrgChart
-from orgmodel._entities import Entity, Function, Person, Post, Relation, RelationKey, Unit
-from orgmodel._events import Change, Establish, Event, Merge, Split, Status
+from orgmodel._entities import Category, Entity, Function, Person, Post, Relation, RelationKey, Unit
+from orgmodel._events import Change, Establish, Event, Merge, SpinOff, Split, Status
+from orgmodel._nameindex import NameIndex
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
 from orgmodel._writes import Writes
 from orgmodel.dates import When
@@ -41,12 +42,15 @@ K = TypeVar("K")
 class Versions(Generic[V]):
     """The values one key took, each from the change that set it on.
 
-    Kept as one list, the changes and then their values
-    (``change, change, …, value, value, …``): a timeline has hundreds of
-    thousands of keys, and two lists a key cost twice the overhead; with the
-    changes together, finding the one in force is C's ``bisect`` rather than
-    a search written in Python (a chain of command on a day long past costs
-    about a fifth less).
+    A timeline has hundreds of thousands of keys, most with a handful of
+    versions, so a key's versions are kept as one list, the changes and then
+    their values (``change, change, …, value, value, …``): two lists a key
+    would cost twice the overhead, and with the changes together, finding the
+    one in force is C's ``bisect``.  Adding to the middle of that list costs
+    its length, so a key that gathers many versions (a unit renamed every
+    year for a century, a post with a thousand appointments) moves to two
+    lists once it has :data:`SPLIT_AT` of them: then each version costs the
+    same however many came before.
 
     >>> versions = Versions(None)
     >>> versions.append(2, "a")
@@ -55,61 +59,90 @@ class Versions(Generic[V]):
     ([None, None, None, 'a', 'a', 'b'], [2, 4], ['a', 'b'])
     """
 
-    __slots__ = ("default", "items")
+    __slots__ = ("default", "items", "tail")
 
     def __init__(self, default: V) -> None:
+        # ``tail`` is None while the key has few versions (``items`` holds changes, then values); once split,
+        # ``items`` holds the changes and ``tail`` the values.
         self.items: list[Any] = []
+        self.tail: list[Any] | None = None
         self.default = default
 
     def append(self, change: int, value: V) -> None:
         """From ``change`` on, the value is ``value``."""
         items = self.items
-        items.insert(len(items) // 2, change)  # a move of a few pointers: most keys have a handful of versions
-        items.append(value)
+        tail = self.tail
+        if tail is not None:
+            items.append(change)
+            tail.append(value)
+            return
+        count = len(items) // 2
+        if count < SPLIT_AT:
+            items.insert(count, change)  # a move of a few pointers while the key has few versions
+            items.append(value)
+            return
+        self.tail = [*items[count:], value]
+        del items[count:]
+        items.append(change)
 
     def at(self, prefix: int) -> V:
         """The value after the first ``prefix`` changes (``default`` before the first)."""
         items = self.items
-        count = len(items) // 2
-        if not count:
-            return self.default
-        if items[count - 1] < prefix:
-            value: V = items[-1]  # most keys last changed before the day asked about: no search
-            return value
-        found = bisect.bisect_left(items, prefix, 0, count)  # the first change not in the prefix
-        return items[count + found - 1] if found else self.default
+        tail = self.tail
+        if tail is None:
+            count = len(items) // 2
+            if not count:
+                return self.default
+            if items[count - 1] < prefix:
+                value: V = items[-1]  # most keys last changed before the day asked about: no search
+                return value
+            found = bisect.bisect_left(items, prefix, 0, count)  # the first change not in the prefix
+            return items[count + found - 1] if found else self.default
+        found = bisect.bisect_left(items, prefix)
+        return tail[found - 1] if found else self.default
 
     def copy(self) -> Versions[V]:
         """A copy that can be added to without touching this one."""
         versions = Versions(self.default)
         versions.items = self.items.copy()
+        versions.tail = self.tail.copy() if self.tail is not None else None
         return versions
 
     def before(self, prefix: int) -> Versions[V] | None:
         """A copy of the versions set by the first ``prefix`` changes (``None`` when there are none)."""
-        items, count = self.items, len(self.items) // 2
-        kept = bisect.bisect_left(items, prefix, 0, count)
+        changes, values = self.changes, self.values
+        kept = bisect.bisect_left(changes, prefix)
         if not kept:
             return None
         versions = Versions(self.default)
-        versions.items = items[:kept] + items[count : count + kept]
+        for change, value in zip(changes[:kept], values[:kept], strict=True):
+            versions.append(change, value)
         return versions
 
     @property
     def last_change(self) -> int:
         """The change that set the last value (there must be one)."""
-        change: int = self.items[len(self.items) // 2 - 1]
+        change: int = self.items[len(self.items) // 2 - 1] if self.tail is None else self.items[-1]
         return change
+
+    @property
+    def last(self) -> V:
+        """The last value (there must be one)."""
+        value: V = self.items[-1] if self.tail is None else self.tail[-1]
+        return value
 
     @property
     def changes(self) -> list[int]:
         """The changes that set a value, in order."""
-        return self.items[: len(self.items) // 2]
+        return self.items[: len(self.items) // 2] if self.tail is None else self.items
 
     @property
     def values(self) -> list[V]:
         """The values, in order."""
-        return self.items[len(self.items) // 2 :]
+        return self.items[len(self.items) // 2 :] if self.tail is None else self.tail
+
+    def __len__(self) -> int:
+        return len(self.items) // 2 if self.tail is None else len(self.items)
 
 
 class DayState(NamedTuple):
@@ -126,6 +159,8 @@ class DayState(NamedTuple):
         return DayState(*(table.copy() for table in self))  # type: ignore[arg-type]
 
 
+#: How many versions a key keeps in one list before it moves to two (see :class:`Versions`).
+SPLIT_AT = 32
 #: A snapshot is taken once this many writes have piled up since the last (or more, for a large organisation).
 SNAPSHOT_MIN_WRITES = 2048
 #: Replaying from a prefix is done when the prefix holds at least this share of the log's writes.  Below it,
@@ -141,7 +176,12 @@ class AppliedLog:
     """
 
     def __init__(
-        self, changes: Sequence[Change], entries: Sequence[int], *, errors: list[EventError] | None = None
+        self,
+        changes: Sequence[Change],
+        entries: Sequence[int],
+        *,
+        errors: list[EventError] | None = None,
+        categories: Mapping[str, Category] | None = None,
     ) -> None:
         """Apply ``changes`` in order; ``entries`` are their positions in the log as given.
 
@@ -151,6 +191,8 @@ class AppliedLog:
         """
         self.changes: tuple[Change, ...] = ()
         self.entries: tuple[int, ...] = ()
+        #: What each kind of unit of the user's own is (see Timeline's ``categories``).
+        self.categories: Mapping[str, Category] = categories if categories is not None else {}
         self.events: list[Event] = []
         # Per event, its change; per change, where its events and writes begin (machine integers: no int objects).
         # Both of the last two end with one more entry, where the next change would begin.
@@ -163,6 +205,8 @@ class AppliedLog:
         self.versions: dict[Key, Versions[Value]] = {}
         self.heads: dict[str, Versions[str | None]] = {}
         self.held: dict[str, Versions[tuple[str, ...]]] = {}
+        # Whether a person has a tie to the organisation (a post, a relation): a chart lists only those who do.
+        self.tied: dict[str, Versions[bool]] = {}
         self.last_seen: dict[str, Entity] = {}
         # Copies of the state at intervals, so a day's state is a copy plus a short replay.
         self.snapshots: list[tuple[int, DayState]] = []
@@ -195,6 +239,7 @@ class AppliedLog:
         log = cls.__new__(cls)
         events_end, writes_end = base.change_positions[prefix], base.change_deltas[prefix]
         log.changes = base.changes[:prefix]
+        log.categories = base.categories
         # Positions in the list ``Timeline.with_events`` would rebuild from: the base's changes, then the new.
         log.entries = tuple(range(prefix))
         log.events = base.events[:events_end]
@@ -213,6 +258,7 @@ class AppliedLog:
         log.versions = base.versions.copy()
         log.heads = base.heads.copy()
         log.held = base.held.copy()
+        log.tied = base.tied.copy()
         log.last_seen = base.last_seen.copy()
         ended = base.ended
         if prefix < len(base.changes):
@@ -237,19 +283,27 @@ class AppliedLog:
         for key in dict.fromkeys(writes.keys[start:]):
             _cut(self.versions, key, prefix)
         ended = []
-        # A head or a holder is noted for a unit or person that a write of a post moved from or to (see _record).
-        units, people = set(), set()
+        # A head or a holder is noted for a unit or person that a write of a post moved from or to, and a tie for
+        # a person a post or a relation did (see _record).
+        units: set[str] = set()
+        people: set[str] = set()
+        related: set[str] = set()
         for old, new in zip(writes.olds[start:], writes.news[start:], strict=True):
             if new is None and old is not None and not isinstance(old, Relation):
                 del self.last_seen[old.id]
                 ended.append(old.id)
-            for post in (old, new):
-                if isinstance(post, Post):
-                    if post.heads and post.unit is not None:
-                        units.add(post.unit)
-                    if post.holder is not None:
-                        people.add(post.holder)
-        tables: tuple[tuple[dict[str, Versions[Any]], set[str]], ...] = ((self.heads, units), (self.held, people))
+            for value in (old, new):
+                if isinstance(value, Post):
+                    if value.heads and value.unit is not None:
+                        units.add(value.unit)
+                    people.update(holding.person for holding in value.holders)
+                elif isinstance(value, Relation):
+                    related.update((value.source, value.target))
+        tables: tuple[tuple[dict[str, Versions[Any]], set[str]], ...] = (
+            (self.heads, units),
+            (self.held, people),
+            (self.tied, people | related),
+        )
         for table, moved in tables:
             for key in moved:
                 versions = table.get(key)
@@ -337,6 +391,14 @@ class AppliedLog:
         for person in state.moved_holders:
             held = tuple(sorted(state.held.get(person, ())))
             note_version(self.held, shared.held if shared is not None else None, person, (), index, held)
+        for entity_id in state.moved_holders | state.moved_relations:
+            if isinstance(state.entities.get(entity_id), Person):
+                tied = bool(state.held.get(entity_id)) or bool(state.relations_of.get(entity_id))
+            elif entity_id in self.tied:
+                tied = False  # a person who ended this change: no ties left
+            else:
+                continue
+            note_version(self.tied, shared.tied if shared is not None else None, entity_id, False, index, tied)
 
     @cached_property
     def ended(self) -> dict[str, tuple[Entity, When]]:
@@ -418,10 +480,18 @@ class AppliedLog:
                 tables[type(new)][key] = new
         return state
 
-    def chart(self, day: dt.date) -> OrgChart:
-        """The organisation on ``day``."""
+    def chart(self, day: dt.date, *, tied_only: bool = True) -> OrgChart:
+        """The organisation on ``day`` (with ``tied_only``, only the people with a post or a relation then)."""
         prefix = self.prefix(day)
         state = self.state_at(prefix)
+        if tied_only:
+            tied = {holding.person for post in state.posts.values() for holding in post.holders}
+            for relation in state.relations.values():
+                tied.add(relation.source)
+                tied.add(relation.target)
+            people = state.people
+            for person_id in [person_id for person_id in people if person_id not in tied]:
+                del people[person_id]
         uncertain: set[Key] = set()
         for index in self.windowed[: bisect.bisect_left(self.windowed, prefix)]:
             if self.changes[index].on.latest > day:
@@ -429,7 +499,20 @@ class AppliedLog:
         planned: set[Key] = set()
         for index in self.planned[: bisect.bisect_left(self.planned, prefix)]:
             planned.update(self.deltas.keys[self.change_deltas[index] : self.change_deltas[index + 1]])
-        return OrgChart.assemble(day, *state, uncertain=uncertain, planned=planned)
+        return OrgChart.assemble(
+            day,
+            *state,
+            uncertain=uncertain,
+            planned=planned,
+            categories=self.categories,
+            log=self,
+            prefix=prefix,
+        )
+
+    @cached_property
+    def name_index(self) -> NameIndex:
+        """Which entities answered to each name after each prefix: lookups by name on a day."""
+        return NameIndex(self)
 
     # --- indexes for history and lineage, built on first use ----------------------------------
 
@@ -470,8 +553,8 @@ class AppliedLog:
     def last_value(self, entity_id: str) -> Entity | None:
         """The last value an entity had before it ended (or its value now)."""
         versions = self.versions.get(entity_id)
-        if versions is not None and versions.items[-1] is not None:
-            value: Value = versions.items[-1]
+        if versions is not None and versions.last is not None:
+            value: Value = versions.last
             assert not isinstance(value, Relation)
             return value
         return self.last_seen.get(entity_id)
@@ -526,7 +609,7 @@ def note_version(
         if value == default:
             return
         versions = table[key] = Versions(default)
-    elif versions.items[-1] == value:
+    elif versions.last == value:
         return
     elif shared is not None and shared.get(key) is versions:
         versions = table[key] = versions.copy()
@@ -551,7 +634,7 @@ def _made_by(event: Event) -> list[str]:
     """The ids an event brings into being."""
     if isinstance(event, Establish):
         return [event.entity.id]
-    if isinstance(event, Merge):
+    if isinstance(event, (Merge, SpinOff)):
         return [event.into.id]
     if isinstance(event, Split):
         return [unit.id for unit in event.into]

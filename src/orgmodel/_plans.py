@@ -219,12 +219,12 @@ _UNCHANGED = _Unchanged()
 
 
 def _key_order(key: Key) -> tuple[int, str]:
-    return (0, key) if isinstance(key, str) else (1, f"{key[0].value} {key[1]} {key[2]}")
+    return (0, key) if isinstance(key, str) else (1, f"{key[0]!s} {key[1]} {key[2]}")
 
 
 def _differs(key: Key, ours: Value | _Unchanged, theirs: Value | _Unchanged) -> str:
     if isinstance(key, tuple):
-        what = f"relation {key[1]!r} {key[0].value} {key[2]!r}"
+        what = f"relation {key[1]!r} {key[0]!s} {key[2]!r}"
         return f"{what} {_presence(ours)} in log order, {_presence(theirs)} in the other"
     if ours is None or theirs is None or isinstance(ours, _Unchanged) or isinstance(theirs, _Unchanged):
         entity = next(value for value in (ours, theirs) if value is not None and not isinstance(value, _Unchanged))

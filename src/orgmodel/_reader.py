@@ -18,7 +18,7 @@ import attrs
 
 from orgmodel import _names
 from orgmodel._document import Map, Seq, Where
-from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit
+from orgmodel._entities import Category, Entity, Function, Holding, Person, Post, Relation, Unit
 from orgmodel._events import (
     Absorb,
     AddRelation,
@@ -31,10 +31,14 @@ from orgmodel._events import (
     Move,
     RemoveRelation,
     Rename,
+    SetAttributes,
     SetHead,
     SetReportingLine,
+    SetRoles,
     Source,
+    SpinOff,
     Split,
+    Succeed,
     Transfer,
     Vacate,
 )
@@ -44,28 +48,34 @@ from orgmodel.errors import Location, OrgModelError
 #: The format version this reader understands (the ``orgmodel:`` key of a file).
 FORMAT_VERSION = 1
 
-TOP_KEYS = ("orgmodel", "title", "description", "sources", "entities", "events")
+TOP_KEYS = ("orgmodel", "title", "description", "categories", "sources", "entities", "events")
 SOURCE_KEYS = ("document", "body", "decided", "reference", "quote")
+#: The fields of the user's own every entity may declare.
+OWN_FIELDS = ("attributes", "identifiers")
 ENTITY_SECTIONS: dict[str, tuple[type[Entity], tuple[str, ...]]] = {
-    "units": (Unit, ("id", "name", "kind", "aliases")),
-    "posts": (Post, ("id", "title", "kind", "aliases")),
-    "people": (Person, ("id", "name", "aliases")),
-    "functions": (Function, ("id", "name", "kind", "aliases")),
+    "units": (Unit, ("id", "name", "kind", "aliases", *OWN_FIELDS)),
+    "posts": (Post, ("id", "title", "kind", "seats", "aliases", *OWN_FIELDS)),
+    "people": (Person, ("id", "name", "aliases", *OWN_FIELDS)),
+    "functions": (Function, ("id", "name", "kind", "aliases", *OWN_FIELDS)),
 }
 #: Keys every event and change may have.
 COMMON_KEYS = ("on", "status", "source", "quote", "note")
 #: For each event, the keys it takes besides its own and the common ones, and which of them it needs.
 EVENT_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "establish": (("parent", "unit", "heads", "reports_to", "holder", "owner"), ()),
+    "establish": (("parent", "unit", "heads", "reports_to", "holder", "holders", "owner"), ()),
     "dissolve": ((), ()),
     "rename": (("name", "kind", "reformed"), ("name",)),
     "move": (("to",), ("to",)),
     "merge": (("into", "parent"), ("into",)),
-    "absorb": (("into",), ("into",)),
+    "absorb": (("into", "parts"), ("into",)),
     "split": (("into", "parent", "allocate"), ("into",)),
+    "spin-off": (("into", "parent", "parts"), ("into",)),
+    "succeed": (("by", "kind"), ("by",)),
     "transfer": (("to",), ("to",)),
-    "appoint": (("to",), ("to",)),
-    "vacate": ((), ()),
+    "appoint": (("to", "roles", "overlap"), ("to",)),
+    "vacate": (("person",), ()),
+    "set-roles": (("of", "in"), ("of", "in")),
+    "set": (("attributes", "identifiers"), ()),
     "report": (("to",), ("to",)),
     "head": (("of",), ("of",)),
     "relate": (("from", "to", "detail"), ("from", "to")),
@@ -74,7 +84,7 @@ EVENT_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 #: The fields an establish event may set, by what it establishes.
 DATED_FIELDS: dict[type[Entity], tuple[str, ...]] = {
     Unit: ("parent",),
-    Post: ("unit", "heads", "reports_to", "holder"),
+    Post: ("unit", "heads", "reports_to", "holders"),
     Person: (),
     Function: ("owner",),
 }
@@ -98,6 +108,7 @@ class Reader:
         self.file = file
         self.problems: list[tuple[int, str]] = []
         self.sources: dict[str, Source] = {}
+        self.categories: dict[str, Category] = {}
         self.catalogue: dict[str, tuple[Entity, Where]] = {}
         self.established: set[str] = set()
         #: Ids that entries dropped for a problem would have made: errors about them follow from that problem.
@@ -266,6 +277,9 @@ class Reader:
         for key in ("title", "description"):
             with contextlib.suppress(_Invalid):
                 self.text(top, key, "the file")
+        if "categories" in top:
+            with contextlib.suppress(_Invalid):
+                self.read_categories(top["categories"], top.place("categories"))
         if "sources" in top:
             with contextlib.suppress(_Invalid):
                 self.read_sources(top["sources"], top.place("sources"))
@@ -280,6 +294,21 @@ class Reader:
             if entity_id not in self.established and entity_id not in self.unmade:
                 self.fail(where, f"{entity.entity_type.value} {entity_id!r} is declared but no event establishes it")
         return entries
+
+    def read_categories(self, value: Any, where: Where) -> None:
+        """``categories:``: what each kind of unit of the file's own is (political, administrative, …)."""
+        table = self.mapping(value, where, "categories")
+        choices = [member.value for member in Category]
+        for kind in table:
+            category = table[kind]
+            if category not in choices:
+                self.fail(
+                    table.place(kind),
+                    f"the category of kind {kind!r} must be one of {', '.join(choices)}, got {_shown(category)}"
+                    f"{_suggest(str(category), choices)}",
+                )
+                continue
+            self.categories[kind] = Category(category)
 
     def read_sources(self, value: Any, where: Where) -> None:
         sources = self.mapping(value, where, "sources")
@@ -320,11 +349,62 @@ class Reader:
             earlier = self.catalogue[entity_id][1]
             self.fail(where, f"id {entity_id!r} is declared twice (first at line {earlier.line})")
             raise _Invalid
-        values: dict[str, Any] = {key: mapping[key] for key in fields if key in mapping and key != "aliases"}
+        values: dict[str, Any] = {
+            key: mapping[key] for key in fields if key in mapping and key not in ("aliases", "seats", *OWN_FIELDS)
+        }
         if "aliases" in mapping:
             values["aliases"] = self.idents_or_names(mapping, "aliases")
+        if "seats" in mapping:
+            values["seats"] = self.seats(mapping, "seats", f"post {entity_id!r}")
+        for key in OWN_FIELDS:
+            if key in mapping:
+                values[key] = self.fields(mapping, key, f"{kind.entity_type.value} {entity_id!r}")
         entity = self.build(where, f"{kind.entity_type.value} {entity_id!r}", lambda: kind(**values))
         self.catalogue[entity_id] = (entity, where)
+
+    def seats(self, mapping: Map, key: str, what: str) -> int | None:
+        """A number of seats, or ``unlimited`` (``None``)."""
+        value = mapping.get(key)
+        if value == "unlimited":
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            self.fail(mapping.place(key), f"'seats' of {what} must be a whole number of 1 or more, or 'unlimited'")
+            raise _Invalid
+        return value
+
+    def fields(self, mapping: Map, key: str, what: str, *, clearing: bool = False) -> dict[str, Any]:
+        """``attributes:`` or ``identifiers:``: names to plain values (``null`` clears one, when ``clearing``)."""
+        table = self.mapping(mapping[key], mapping.place(key), f"{key!r} of {what}")
+        found: dict[str, Any] = {}
+        for name in table:
+            value = table[name]
+            if isinstance(value, (Map, Seq)) or (value is None and not clearing):
+                allowed = "text, a number, true/false" + (" or null (to clear it)" if clearing else "")
+                self.fail(table.place(name), f"{key[:-1]} {name!r} of {what} must be {allowed}, got {_shown(value)}")
+                raise _Invalid
+            found[name] = value.isoformat() if isinstance(value, dt.date) else value
+        return found
+
+    def holdings(self, mapping: Map, key: str, what: str) -> tuple[Holding, ...]:
+        """``holder: id`` or ``holders: [id, {person: id, roles: [...], overlap: true}, …]``."""
+        value = mapping[key]
+        items: list[Any] = [value] if key == "holder" or not isinstance(value, Seq) else list(value)
+        places = [mapping.place(key)] * len(items) if not isinstance(value, Seq) else value.places
+        found = []
+        for item, where in zip(items, places, strict=True):
+            if isinstance(item, Map):
+                if not self.keys(item, ("person", "roles", "overlap"), "a holder", ("person",)):
+                    raise _Invalid
+                person = self.ident(item, "person", "a holder")
+                roles = self.idents_or_names(item, "roles") if "roles" in item else ()
+                overlap = self.boolean(item, "overlap", "a holder") or False
+                found.append(self.build(where, "a holder", lambda: Holding(person, roles, overlap)))  # noqa: B023
+            elif isinstance(item, (str, int)) and not isinstance(item, bool) and str(item).strip():
+                found.append(Holding(str(item)))
+            else:
+                self.fail(where, f"{key!r} of {what} must name people, got {_shown(item)}")
+                raise _Invalid
+        return tuple(found)
 
     def idents_or_names(self, mapping: Map, key: str) -> tuple[str, ...]:
         value = mapping.get(key)
@@ -427,7 +507,7 @@ class Reader:
             raise _Invalid
         common = self.common(mapping, what, inherited)
         common["origin"] = self.origin(mapping.where)
-        make = getattr(self, f"_{kind}")
+        make = getattr(self, f"_{kind.replace('-', '_')}")
         event: Event = make(mapping, what, common)
         return event
 
@@ -455,13 +535,22 @@ class Reader:
             entity = self._catalogued(entity_id, where, (Unit, Post, Person, Function))
         allowed = DATED_FIELDS[type(entity)]
         changes: dict[str, Any] = {}
-        for key in ("parent", "unit", "heads", "reports_to", "holder", "owner"):
+        if "holder" in mapping and "holders" in mapping:
+            self.fail(mapping.key_place("holders"), f"{what} takes 'holder' or 'holders', not both")
+            raise _Invalid
+        for key in ("parent", "unit", "heads", "reports_to", "holder", "holders", "owner"):
             if key not in mapping:
                 continue
-            if key not in allowed:
+            field = "holders" if key == "holder" else key
+            if field not in allowed:
                 self.fail(mapping.key_place(key), f"{what} of a {entity.entity_type.value} does not take {key!r}")
                 raise _Invalid
-            changes[key] = self.boolean(mapping, key, what) if key == "heads" else self.maybe_ident(mapping, key, what)
+            if field == "holders":
+                changes[field] = self.holdings(mapping, key, what)
+            elif key == "heads":
+                changes[key] = self.boolean(mapping, key, what)
+            else:
+                changes[key] = self.maybe_ident(mapping, key, what)
         entity = self.build(where, what, lambda: attrs.evolve(entity, **changes))
         return self.build(mapping.where, what, lambda: Establish(entity, **common))
 
@@ -475,9 +564,22 @@ class Reader:
         mapping = self.mapping(value[key], value.place(key), f"an inline {key}")
         name_key = "title" if kind is Post else "name"
         dated = DATED_FIELDS[kind]
-        if not self.keys(mapping, (*fields, *dated), f"an inline {key}", ("id", name_key)):
+        extra = ("holder",) if kind is Post else ()
+        if not self.keys(mapping, (*fields, *dated, *extra), f"an inline {key}", ("id", name_key)):
             raise _Invalid
-        return self.build(where, f"an inline {key}", lambda: kind(**dict(mapping)))
+        values = {name: item for name, item in mapping.items() if name not in ("holder", "holders", "seats")}
+        what = f"an inline {key}"
+        for name in ("holder", "holders"):
+            if name in mapping:
+                values["holders"] = self.holdings(mapping, name, what)
+        if "seats" in mapping:
+            values["seats"] = self.seats(mapping, "seats", what)
+        for name in OWN_FIELDS:
+            if name in mapping:
+                values[name] = self.fields(mapping, name, what)
+        if "aliases" in mapping:
+            values["aliases"] = self.idents_or_names(mapping, "aliases")
+        return self.build(where, what, lambda: kind(**values))
 
     def _dissolve(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
         target = self.ident(mapping, "dissolve", what)
@@ -509,7 +611,21 @@ class Reader:
     def _absorb(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
         units = self.idents(mapping, "absorb", what)
         into = self.ident(mapping, "into", what)
-        return self.build(mapping.where, what, lambda: Absorb(units, into, **common))
+        parts = self.idents(mapping, "parts", what) if "parts" in mapping else None
+        return self.build(mapping.where, what, lambda: Absorb(units, into, parts=parts, **common))
+
+    def _spin_off(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        target = self.ident(mapping, "spin-off", what)
+        into_id = self.ident(mapping, "into", what)
+        into = self._new_unit(into_id, mapping.place("into"), self.maybe_ident(mapping, "parent", what))
+        parts = self.idents(mapping, "parts", what) if "parts" in mapping else ()
+        return self.build(mapping.where, what, lambda: SpinOff(target, into, parts, **common))
+
+    def _succeed(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        predecessor = self.ident(mapping, "succeed", what)
+        successor = self.ident(mapping, "by", what)
+        kind = self.text(mapping, "kind", what) or "succeeded"
+        return self.build(mapping.where, what, lambda: Succeed(predecessor, successor, kind, **common))
 
     def _split(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
         target = self.ident(mapping, "split", what)
@@ -544,11 +660,28 @@ class Reader:
     def _appoint(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
         person = self.ident(mapping, "appoint", what)
         post = self.ident(mapping, "to", what)
-        return self.build(mapping.where, what, lambda: Appoint(post, person, **common))
+        roles = self.idents_or_names(mapping, "roles") if "roles" in mapping else ()
+        overlap = self.boolean(mapping, "overlap", what) or False
+        return self.build(mapping.where, what, lambda: Appoint(post, person, roles=roles, overlap=overlap, **common))
 
     def _vacate(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
         post = self.ident(mapping, "vacate", what)
-        return self.build(mapping.where, what, lambda: Vacate(post, **common))
+        person = self.maybe_ident(mapping, "person", what)
+        return self.build(mapping.where, what, lambda: Vacate(post, person, **common))
+
+    def _set_roles(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        roles = self.idents_or_names(mapping, "set-roles") if mapping.get("set-roles") not in (None, []) else ()
+        person = self.ident(mapping, "of", what)
+        post = self.ident(mapping, "in", what)
+        return self.build(mapping.where, what, lambda: SetRoles(post, person, roles, **common))
+
+    def _set(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
+        target = self.ident(mapping, "set", what)
+        attributes = self.fields(mapping, "attributes", what, clearing=True) if "attributes" in mapping else None
+        identifiers = self.fields(mapping, "identifiers", what, clearing=True) if "identifiers" in mapping else None
+        return self.build(
+            mapping.where, what, lambda: SetAttributes(target, attributes, identifiers=identifiers, **common)
+        )
 
     def _report(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
         post = self.ident(mapping, "report", what)

@@ -23,16 +23,16 @@ from typing import Any, Generic, NamedTuple, TypeAlias, TypeVar, overload
 from orgmodel import _names
 from orgmodel._entities import (
     Entity,
-    EntityType,
     Function,
-    FunctionKind,
+    Holding,
     Person,
     Post,
-    PostKind,
     Relation,
     RelationKey,
     Unit,
-    UnitKind,
+    _function_kind,
+    _post_kind,
+    _unit_kind,
 )
 from orgmodel._events import (
     Absorb,
@@ -41,13 +41,18 @@ from orgmodel._events import (
     Dissolve,
     Establish,
     Event,
+    LinkKind,
     Merge,
     Move,
     RemoveRelation,
     Rename,
+    SetAttributes,
     SetHead,
     SetReportingLine,
+    SetRoles,
+    SpinOff,
     Split,
+    Succeed,
     Transfer,
     Vacate,
 )
@@ -59,6 +64,7 @@ from orgmodel.errors import (
     CycleError,
     DuplicateIdError,
     EventError,
+    InvalidArgumentError,
     MalformedEventError,
     NameClashError,
     NotEmptyError,
@@ -137,8 +143,8 @@ class Delta(NamedTuple):
 class Link(NamedTuple):
     """A lineage link made by an event: ``predecessor`` led to ``successor``.
 
-    ``kind`` is ``merged``, ``absorbed``, ``split`` or ``transferred``; for a
-    transfer ``function`` is the function that moved.
+    ``kind`` is the value of a :class:`~orgmodel.LinkKind`; for a transfer
+    ``function`` is the function that moved.
     """
 
     position: int
@@ -204,6 +210,8 @@ class WorkingState:
         # Units whose head, and people whose posts, the current change may have changed.
         self.moved_heads: set[str] = set()
         self.moved_holders: set[str] = set()
+        # Entities whose relations the current change may have changed (for the ties of people).
+        self.moved_relations: set[str] = set()
 
     @classmethod
     def resume(
@@ -241,6 +249,7 @@ class WorkingState:
         self._dirty_heads.clear()
         self.moved_heads.clear()
         self.moved_holders.clear()
+        self.moved_relations.clear()
 
     def apply(self, event: Event, position: int) -> None:
         """Apply one event of the current change; raises :class:`Rejection`."""
@@ -388,7 +397,7 @@ class WorkingState:
         if relation.key in self.relations:
             raise Rejection(
                 ConflictError,
-                f"{self._label(relation.source)} already {relation.kind.value} {self._label(relation.target)}",
+                f"{self._label(relation.source)} already {relation.kind} {self._label(relation.target)}",
             )
         self._record(relation.key, None, relation)
 
@@ -396,9 +405,9 @@ class WorkingState:
         """End a relation."""
         self._record(key, self.relations[key], None)
 
-    def link(self, kind: str, predecessor: str, successor: str, function: str | None = None) -> None:
+    def link(self, kind: LinkKind, predecessor: str, successor: str, function: str | None = None) -> None:
         """Record a lineage link made by the current event."""
-        self.links.append(Link(self.position, kind, predecessor, successor, function))
+        self.links.append(Link(self.position, kind.value, predecessor, successor, function))
 
     def _record(self, key: Key, old: Value, new: Value) -> None:
         self.deltas.record(self.position, key, old, new)
@@ -430,8 +439,12 @@ class WorkingState:
                     raise Rejection(
                         MalformedEventError, f"post {entity.id!r} heads no unit: a head post must belong to one"
                     )
-            if entity.holder is not None and (before is None or before.holder != entity.holder):
-                self.require(entity.holder, Person)
+            if entity.holders and (before is None or before.holders != entity.holders):
+                known = set(before.holder_ids) if before is not None else set()
+                for holding in entity.holders:
+                    if holding.person not in known:
+                        self.require(holding.person, Person)
+                self._check_seats(entity)
             if entity.reports_to is not None and (before is None or before.reports_to != entity.reports_to):
                 self.require(entity.reports_to, Post)
                 if entity.reports_to == entity.id or self._reports_through(entity.reports_to, entity.id):
@@ -445,6 +458,31 @@ class WorkingState:
             moved = not isinstance(old, Function) or old.owner != entity.owner
             if moved:
                 self.require(entity.owner, Unit, Post)
+
+    def _check_seats(self, post: Post) -> None:
+        """A post has no more holders than seats, besides hand-over holdings, which need every seat taken."""
+        if post.seats is None:
+            if any(holding.overlap for holding in post.holders):
+                raise Rejection(
+                    MalformedEventError,
+                    f"{describe(post)} has no limit of seats, so nobody holds it in a hand-over",
+                    "leave out overlap: there is always a free seat",
+                )
+            return
+        regular = [holding for holding in post.holders if not holding.overlap]
+        if len(regular) > post.seats:
+            raise Rejection(
+                PostOccupiedError,
+                f"{describe(post)} has {_seats(post.seats)} but would be held by {len(regular)}: "
+                f"{_listing(self._get(holding.person) for holding in regular)}",
+                "vacate a seat first, or appoint with overlap=True for a hand-over",
+            )
+        if len(regular) < post.seats and len(regular) < len(post.holders):
+            raise Rejection(
+                MalformedEventError,
+                f"{describe(post)} has a free seat, so nobody holds it in a hand-over",
+                "leave out overlap",
+            )
 
     def _is_within(self, unit_id: str | None, ancestor: str) -> bool:
         while unit_id is not None:
@@ -477,7 +515,7 @@ class WorkingState:
             parts.append(("functions", self.owned.get(entity.id)))
         elif isinstance(entity, Person):
             parts.append(("posts", self.held.get(entity.id)))
-        parts.append(("relations", {f"{k[1]} {k[0].value} {k[2]}" for k in self.relations_of.get(entity.id, ())}))
+        parts.append(("relations", {f"{k[1]} {k[0]} {k[2]}" for k in self.relations_of.get(entity.id, ())}))
         found = []
         for label, ids in parts:
             if ids:
@@ -506,11 +544,13 @@ class WorkingState:
                 del self.relations[key]
                 self.relations_of.discard(old.source, key)
                 self.relations_of.discard(old.target, key)
+                self.moved_relations.update((old.source, old.target))
             if new is not None:
                 assert isinstance(new, Relation)
                 self.relations[key] = new
                 self.relations_of.add(new.source, key)
                 self.relations_of.add(new.target, key)
+                self.moved_relations.update((new.source, new.target))
             return
         if old is not None:
             assert not isinstance(old, Relation)
@@ -548,9 +588,9 @@ class WorkingState:
                     self.moved_heads.add(entity.unit)
             if entity.reports_to is not None:
                 self.subordinates.add(entity.reports_to, entity.id)
-            if entity.holder is not None:
-                self.held.add(entity.holder, entity.id)
-                self.moved_holders.add(entity.holder)
+            for holding in entity.holders:
+                self.held.add(holding.person, entity.id)
+                self.moved_holders.add(holding.person)
         elif kind is Function:
             assert isinstance(entity, Function)
             if entity.owner is not None:
@@ -574,9 +614,9 @@ class WorkingState:
                     self.moved_heads.add(entity.unit)
             if entity.reports_to is not None:
                 self.subordinates.discard(entity.reports_to, entity.id)
-            if entity.holder is not None:
-                self.held.discard(entity.holder, entity.id)
-                self.moved_holders.add(entity.holder)
+            for holding in entity.holders:
+                self.held.discard(holding.person, entity.id)
+                self.moved_holders.add(holding.person)
         elif kind is Function:
             assert isinstance(entity, Function)
             if entity.owner is not None:
@@ -590,28 +630,57 @@ class WorkingState:
             self.unrelate(key)
 
     def release_posts(self, person_id: str) -> None:
-        """Vacate every post the person holds."""
+        """Take the person out of every post they hold."""
         for post_id in sorted(self.held.get(person_id, ())):
             post = self.entities[post_id]
             assert isinstance(post, Post)
-            self.replace(replace(post, holder=None))
+            self.replace(without_holder(post, person_id))
 
-    def move_contents(self, unit_id: str, destination: Callable[[str], str]) -> None:
-        """Send each child unit, post and function of a unit to ``destination(id)``."""
+    def contents(self, unit_id: str) -> set[str]:
+        """The ids of a unit's child units, posts and functions."""
+        return {*self.children.get(unit_id), *self.posts_in.get(unit_id), *self.owned.get(unit_id)}
+
+    def move_contents(
+        self, unit_id: str, destination: Callable[[str], str], only: Collection[str] | None = None
+    ) -> None:
+        """Send each child unit, post and function of a unit (or ``only`` those) to ``destination(id)``."""
         for child_id in sorted(self.children.get(unit_id, ())):
-            child = self.entities[child_id]
-            assert isinstance(child, Unit)
-            self.replace(replace(child, parent=self._place(destination(child_id), child_id, Unit)))
+            if only is None or child_id in only:
+                child = self.entities[child_id]
+                assert isinstance(child, Unit)
+                self.replace(replace(child, parent=self._place(destination(child_id), child_id, Unit)))
         for post_id in sorted(self.posts_in.get(unit_id, ())):
-            post = self.entities[post_id]
-            assert isinstance(post, Post)
-            self.replace(replace(post, unit=self._place(destination(post_id), post_id, Unit)))
+            if only is None or post_id in only:
+                post = self.entities[post_id]
+                assert isinstance(post, Post)
+                self.replace(replace(post, unit=self._place(destination(post_id), post_id, Unit)))
         for function_id in sorted(self.owned.get(unit_id, ())):
-            function = self.entities[function_id]
-            assert isinstance(function, Function)
-            owner = self._place(destination(function_id), function_id, Unit, Post)
-            self.replace(replace(function, owner=owner))
-            self.link("transferred", unit_id, owner, function_id)
+            if only is None or function_id in only:
+                function = self.entities[function_id]
+                assert isinstance(function, Function)
+                owner = self._place(destination(function_id), function_id, Unit, Post)
+                self.replace(replace(function, owner=owner))
+                self.link(LinkKind.TRANSFERRED, unit_id, owner, function_id)
+
+    def check_parts(self, unit: Unit, parts: Iterable[str], what: str) -> set[str]:
+        """The named parts of a unit, each once and each its child unit, post or function."""
+        named = list(parts)
+        if len(set(named)) != len(named):
+            raise Rejection(MalformedEventError, f"{what} names a part twice: {sorted(named)!r}")
+        stray = sorted(set(named) - self.contents(unit.id))
+        if stray:
+            raise Rejection(
+                MalformedEventError,
+                f"{what} names {', '.join(map(repr, stray))}, which are not child units, posts or functions "
+                f"of {describe(unit)}",
+            )
+        return set(named)
+
+    def has_link(self, kind: str, predecessor: str, successor: str) -> bool:
+        """Whether a lineage link of this kind already joins the two."""
+        return any(
+            link.kind == kind and link.predecessor == predecessor and link.successor == successor for link in self.links
+        )
 
     def _place(self, target: str, moving: str, *types: type[Any]) -> str:
         try:
@@ -631,7 +700,7 @@ class WorkingState:
 
 
 def _relation_order(key: RelationKey) -> tuple[str, str, str]:
-    return (key[0].value, key[1], key[2])
+    return (str(key[0]), key[1], key[2])
 
 
 # --- one handler per event type ------------------------------------------------------------------
@@ -641,20 +710,43 @@ def _establish(state: WorkingState, event: Establish) -> None:
     state.add(event.entity)
 
 
+def _seats(count: int) -> str:
+    return "one seat" if count == 1 else f"{count} seats"
+
+
+def without_holder(post: Post, person: str) -> Post:
+    """The post once ``person`` has left it.
+
+    A hand-over ends as soon as the post is back within its seats: those
+    appointed beside the others then hold it like everyone else.
+    """
+    holders = [holding for holding in post.holders if holding.person != person]
+    if post.seats is not None and any(holding.overlap for holding in holders):
+        regular = sum(not holding.overlap for holding in holders)
+        settled = []
+        for holding in holders:
+            if holding.overlap and regular < post.seats:
+                holding = replace(holding, overlap=False)  # noqa: PLW2901
+                regular += 1
+            settled.append(holding)
+        holders = settled
+    return replace(post, holders=tuple(holders))
+
+
 def _dissolve(state: WorkingState, event: Dissolve) -> None:
     entity = state.require(event.target, Unit, Post, Person, Function)
-    if isinstance(entity, Post) and entity.holder is not None:
-        state.replace(replace(entity, holder=None))
+    if isinstance(entity, Post) and entity.holders:
+        state.replace(replace(entity, holders=()))
     if isinstance(entity, Person):
         state.release_posts(entity.id)
     state.end_relations(entity.id)
     state.remove(entity.id)
 
 
-_KIND_TYPES: dict[EntityType, type[UnitKind] | type[PostKind] | type[FunctionKind]] = {
-    EntityType.UNIT: UnitKind,
-    EntityType.POST: PostKind,
-    EntityType.FUNCTION: FunctionKind,
+_KIND_CONVERTERS: dict[type[Entity], Callable[[str], object]] = {
+    Unit: _unit_kind,
+    Post: _post_kind,
+    Function: _function_kind,
 }
 
 
@@ -662,24 +754,19 @@ def _rename(state: WorkingState, event: Rename) -> None:
     entity = state.require(event.target, Unit, Post, Person, Function)
     changes: dict[str, Any] = {}
     if event.kind is not None:
-        kind_type = _KIND_TYPES.get(entity.entity_type)
-        if kind_type is None:
+        convert = _KIND_CONVERTERS.get(type(entity))
+        if convert is None:
             raise Rejection(MalformedEventError, f"{describe(entity)} has no kind to change", "leave out kind")
         try:
-            kind = kind_type(event.kind)
-        except ValueError:
-            choices = ", ".join(repr(member.value) for member in kind_type)
-            raise Rejection(
-                MalformedEventError, f"{event.kind!r} is not a {entity.entity_type.value} kind", f"use one of {choices}"
-            ) from None
+            kind = convert(event.kind)
+        except InvalidArgumentError as error:
+            raise Rejection(MalformedEventError, str(error)) from None
         if kind != getattr(entity, "kind"):  # noqa: B009 - Person has no kind field
             changes["kind"] = kind
+    # The old name is not kept as an alias: former names are history, read from the log (a rename costs the
+    # same however often the entity was renamed before).
     if event.name != entity.name:
-        aliases = [alias for alias in entity.aliases if _names.normalise(alias) != _names.normalise(event.name)]
-        if all(_names.normalise(alias) != _names.normalise(entity.name) for alias in aliases):
-            aliases.append(entity.name)
         changes["title" if isinstance(entity, Post) else "name"] = event.name
-        changes["aliases"] = tuple(aliases)
     if not changes:
         raise Rejection(
             ConflictError, f"{describe(entity)} already has that name and kind", "drop the event: it changes nothing"
@@ -713,13 +800,14 @@ def _move(state: WorkingState, event: Move) -> None:
 
 def _check_distinct(units: tuple[str, ...], least: int, what: str) -> None:
     if len(units) < least:
-        raise Rejection(MalformedEventError, f"{what} needs at least {least} units, got {len(units)}")
+        needed = "a unit" if least == 1 else f"at least {least} units"
+        raise Rejection(MalformedEventError, f"{what} needs {needed}, got {len(units)}")
     if len(set(units)) != len(units):
         raise Rejection(MalformedEventError, f"{what} names a unit twice: {sorted(units)!r}")
 
 
 def _merge(state: WorkingState, event: Merge) -> None:
-    _check_distinct(event.units, 2, "a merge")
+    _check_distinct(event.units, 1, "a merge")
     for unit_id in event.units:
         state.require(unit_id, Unit)
     if event.into.parent in event.units:
@@ -728,22 +816,75 @@ def _merge(state: WorkingState, event: Merge) -> None:
             f"the merged unit {event.into.id!r} cannot sit under {event.into.parent!r}, which ends in the merge",
         )
     state.add(event.into)
-    _fold_into(state, event.units, event.into.id, "merged")
+    # One unit "merged" alone is re-formed as a new unit: it is succeeded rather than merged.
+    kind = LinkKind.MERGED if len(event.units) > 1 else LinkKind.SUCCEEDED
+    _fold_into(state, event.units, event.into.id, kind)
 
 
 def _absorb(state: WorkingState, event: Absorb) -> None:
     _check_distinct(event.units, 1, "an absorb")
     into = state.require(event.into, Unit)
+    if event.parts is not None:
+        _absorb_parts(state, event, into)
+        return
     for unit_id in event.units:
         state.require(unit_id, Unit)
         if unit_id == into.id or state._is_within(into.id, unit_id):
             raise Rejection(
                 CycleError, f"unit {state._label(into.id)} cannot absorb {state._label(unit_id)}, which contains it"
             )
-    _fold_into(state, event.units, into.id, "absorbed")
+    _fold_into(state, event.units, into.id, LinkKind.ABSORBED)
 
 
-def _fold_into(state: WorkingState, units: tuple[str, ...], into: str, kind: str) -> None:
+def _absorb_parts(state: WorkingState, event: Absorb, into: Unit) -> None:
+    assert event.parts is not None
+    if len(event.units) != 1:
+        raise Rejection(
+            MalformedEventError,
+            f"a partial absorb takes parts of one unit, got {len(event.units)}: {sorted(event.units)!r}",
+            "write one Absorb(..., parts=...) per unit, in one change",
+        )
+    unit = state.require(event.units[0], Unit)
+    if unit.id == into.id:
+        raise Rejection(MalformedEventError, f"{describe(unit)} cannot absorb parts of itself")
+    parts = state.check_parts(unit, event.parts, "the partial absorb")
+    if not parts:
+        raise Rejection(MalformedEventError, "a partial absorb names no part", "list the parts that move in parts=")
+    state.move_contents(unit.id, lambda _: into.id, only=parts)
+    state.link(LinkKind.PARTLY_ABSORBED, unit.id, into.id)
+
+
+def _spin_off(state: WorkingState, event: SpinOff) -> None:
+    source = state.require(event.target, Unit)
+    parts = state.check_parts(source, event.parts, "the spin-off")
+    state.add(event.into)
+    state.move_contents(source.id, lambda _: event.into.id, only=parts)
+    state.link(LinkKind.SPUN_OFF, source.id, event.into.id)
+
+
+def _succeed(state: WorkingState, event: Succeed) -> None:
+    successor = state.require(event.successor, Unit, Post)
+    predecessor = state.entities.get(event.predecessor)
+    if predecessor is None and event.predecessor in state.ended:
+        predecessor = state.ended[event.predecessor][0]  # a successor may follow one that has already ended
+    if predecessor is None:
+        state.require(event.predecessor, Unit, Post)  # words the error
+        return
+    if type(predecessor) is not type(successor):
+        raise Rejection(
+            MalformedEventError,
+            f"{describe(successor)} cannot succeed {describe(predecessor)}: a unit succeeds a unit, a post a post",
+        )
+    if state.has_link(event.kind.value, predecessor.id, successor.id):
+        raise Rejection(
+            ConflictError,
+            f"{describe(successor)} already {event.kind.value} from {describe(predecessor)}",
+            "drop the event: it changes nothing",
+        )
+    state.link(event.kind, predecessor.id, successor.id)
+
+
+def _fold_into(state: WorkingState, units: tuple[str, ...], into: str, kind: LinkKind) -> None:
     for unit_id in units:
         state.move_contents(unit_id, lambda _: into)
         state.end_unit(unit_id)
@@ -756,7 +897,7 @@ def _split(state: WorkingState, event: Split) -> None:
         raise Rejection(
             MalformedEventError, f"a split needs at least 2 new units, got {len(event.into)}", "use Rename for one"
         )
-    contents = {*state.children.get(source.id), *state.posts_in.get(source.id), *state.owned.get(source.id)}
+    contents = state.contents(source.id)
     allocation = event.allocation
     missing = sorted(contents - allocation.keys())
     if missing:
@@ -779,7 +920,7 @@ def _split(state: WorkingState, event: Split) -> None:
     state.move_contents(source.id, allocation.__getitem__)
     state.end_unit(source.id)
     for unit in event.into:
-        state.link("split", source.id, unit.id)
+        state.link(LinkKind.SPLIT, source.id, unit.id)
 
 
 def _transfer(state: WorkingState, event: Transfer) -> None:
@@ -793,33 +934,92 @@ def _transfer(state: WorkingState, event: Transfer) -> None:
         )
     state.replace(replace(function, owner=event.to))
     if function.owner is not None:
-        state.link("transferred", function.owner, event.to, function.id)
+        state.link(LinkKind.TRANSFERRED, function.owner, event.to, function.id)
 
 
 def _appoint(state: WorkingState, event: Appoint) -> None:
     post = state.require(event.post, Post)
     person = state.require(event.person, Person)
-    if post.holder is not None:
-        holder = state.entities[post.holder]
-        if post.holder == person.id:
-            raise Rejection(
-                ConflictError,
-                f"{describe(person)} already holds {describe(post)}",
-                "drop the event: it changes nothing",
-            )
+    if post.holding(person.id) is not None:
+        raise Rejection(
+            ConflictError,
+            f"{describe(person)} already holds {describe(post)}",
+            "drop the event: it changes nothing" if not event.roles else "to change their roles, use SetRoles",
+        )
+    if event.overlap and not post.is_full:
+        raise Rejection(
+            MalformedEventError,
+            f"overlap=True is for a hand-over into a post whose seats are all held, and {describe(post)} "
+            + ("has no limit of seats" if post.seats is None else "has a free seat"),
+            "leave out overlap",
+        )
+    if not event.overlap and post.is_full:
+        holders = _listing(state.entities[holding.person] for holding in post.holders)
+        assert post.seats is not None
+        if post.seats == 1 and len(post.holders) == 1:
+            fix = f"vacate it first (Vacate({post.id!r}) before the Appoint, in the same change)"
+        else:
+            fix = f"vacate a seat first (Vacate({post.id!r}, person) before the Appoint, in the same change)"
         raise Rejection(
             PostOccupiedError,
-            f"{describe(post)} is held by {describe(holder)}",
-            f"a post has one holder: vacate it first (Vacate({post.id!r}) before the Appoint, in the same change)",
+            f"{describe(post)} has {_seats(post.seats)}, held by {holders}",
+            f"{fix}, or appoint with overlap=True for a hand-over in which both hold it for a while",
         )
-    state.replace(replace(post, holder=person.id))
+    holding = Holding(person.id, event.roles, event.overlap)
+    state.replace(replace(post, holders=(*post.holders, holding)))
 
 
 def _vacate(state: WorkingState, event: Vacate) -> None:
     post = state.require(event.post, Post)
-    if post.holder is None:
+    if not post.holders:
         raise Rejection(ConflictError, f"{describe(post)} is already vacant", "drop the event: it changes nothing")
-    state.replace(replace(post, holder=None))
+    if event.person is None:
+        if len(post.holders) > 1:
+            raise Rejection(
+                MalformedEventError,
+                f"{describe(post)} has {len(post.holders)} holders: "
+                f"{_listing(state.entities[holding.person] for holding in post.holders)}",
+                f"say who leaves: Vacate({post.id!r}, person)",
+            )
+        person = post.holders[0].person
+    else:
+        person = event.person
+        if post.holding(person) is None:
+            who = state.entities.get(person)
+            label = describe(who) if who is not None else repr(person)
+            raise Rejection(
+                ConflictError, f"{label} does not hold {describe(post)}", "drop the event, or check the ids"
+            )
+    state.replace(without_holder(post, person))
+
+
+def _set_roles(state: WorkingState, event: SetRoles) -> None:
+    post = state.require(event.post, Post)
+    person = state.require(event.person, Person)
+    holding = post.holding(person.id)
+    if holding is None:
+        raise Rejection(
+            ConflictError,
+            f"{describe(person)} does not hold {describe(post)}",
+            f"appoint them first: Appoint({post.id!r}, {person.id!r}, roles=...)",
+        )
+    if holding.roles == event.roles:
+        raise Rejection(
+            ConflictError, f"{describe(person)} already has those roles in {describe(post)}", "drop the event"
+        )
+    changed = replace(holding, roles=event.roles)
+    state.replace(replace(post, holders=tuple(changed if h is holding else h for h in post.holders)))
+
+
+def _set_attributes(state: WorkingState, event: SetAttributes) -> None:
+    entity = state.require(event.target, Unit, Post, Person, Function)
+    attributes = entity.attributes.changed(dict(event.attributes)) if event.attributes else entity.attributes
+    identifiers = entity.identifiers.changed(dict(event.identifiers)) if event.identifiers else entity.identifiers
+    if attributes == entity.attributes and identifiers == entity.identifiers:
+        raise Rejection(
+            ConflictError, f"{describe(entity)} already has those attributes", "drop the event: it changes nothing"
+        )
+    state.replace(replace(entity, attributes=attributes, identifiers=identifiers))
 
 
 def _set_reporting_line(state: WorkingState, event: SetReportingLine) -> None:
@@ -867,7 +1067,7 @@ def _remove_relation(state: WorkingState, event: RemoveRelation) -> None:
     if key not in state.relations:
         raise Rejection(
             UnknownEntityError,
-            f"there is no relation {key[1]!r} {key[0].value} {key[2]!r} on {state._day()}",
+            f"there is no relation {key[1]!r} {key[0]} {key[2]!r} on {state._day()}",
         )
     state.unrelate(key)
 
@@ -887,4 +1087,8 @@ _HANDLERS: dict[type[Event], Callable[[WorkingState, Any], None]] = {
     SetHead: _set_head,
     AddRelation: _add_relation,
     RemoveRelation: _remove_relation,
+    SpinOff: _spin_off,
+    Succeed: _succeed,
+    SetRoles: _set_roles,
+    SetAttributes: _set_attributes,
 }

@@ -9,10 +9,10 @@ where it could clear the screen, retitle the window or reorder what is read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from orgmodel._entities import Post, Unit
+from orgmodel._entities import Category, Post, Unit
 
 if TYPE_CHECKING:
     from orgmodel._chart import OrgChart
@@ -73,9 +73,16 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def _sort_key(unit: Unit) -> tuple[int, str]:
-    side = 0 if unit.kind.is_political else 2 if unit.kind.is_external else 1
-    return (side, unit.name.casefold())
+_SIDES = {Category.POLITICAL: 0, Category.ADMINISTRATIVE: 1, Category.COMPANY: 2, Category.EXTERNAL: 2}
+
+
+def _sorter(chart: OrgChart) -> Callable[[Unit], tuple[int, str]]:
+    """Political bodies first, then the administration, then companies and outside bodies; by name within."""
+
+    def key(unit: Unit) -> tuple[int, str]:
+        return (_SIDES[chart.category(unit.id)], unit.name.casefold())
+
+    return key
 
 
 def _flags(chart: OrgChart, entity_id: str) -> str:
@@ -88,15 +95,20 @@ def _flags(chart: OrgChart, entity_id: str) -> str:
 
 
 def post_label(chart: OrgChart, post: Post) -> str:
-    """``title: holder`` or ``title: vacant``, with certainty marks."""
-    holder = chart.holder(post.id)
-    who = holder.name if holder is not None else "vacant"
+    """``title: holders`` (each with their roles) or ``title: vacant``, with certainty marks."""
+    people = []
+    for holding in post.holders:
+        person = chart.get(holding.person)
+        name = person.name if person is not None else holding.person
+        roles = holding.describe()
+        people.append(f"{name} ({roles})" if roles else name)
+    who = ", ".join(people) if people else "vacant"
     return f"{post.title}: {who}{_flags(chart, post.id)}"
 
 
 def unit_label(chart: OrgChart, unit: Unit) -> str:
     """``name [kind]`` and its head, with certainty marks."""
-    label = f"{unit.name} [{unit.kind.value}]{_flags(chart, unit.id)}"
+    label = f"{unit.name} [{unit.kind!s}]{_flags(chart, unit.id)}"
     head = chart.head(unit.id)
     if head is not None:
         label += f" — {post_label(chart, head)}"
@@ -122,7 +134,8 @@ def chart_tree(chart: OrgChart, *, details: bool = True) -> str:
     # A stack of what is still to write, each with the indentation it hangs from, rather than a
     # recursive walk: a hierarchy may be deeper than Python's recursion limit.  The indentation is
     # the bars of at most MAX_INDENT levels above, and how many levels there are in all.
-    roots = sorted(chart.roots(), key=_sort_key)
+    order = _sorter(chart)
+    roots = sorted(chart.roots(), key=order)
     pending: list[tuple[str, int, str, Unit | str]] = [("", 0, "", root) for root in roots[::-1]]
     while pending:
         bars, level, branch, item = pending.pop()
@@ -141,8 +154,8 @@ def chart_tree(chart: OrgChart, *, details: bool = True) -> str:
                 if head is None or post.id != head.id:
                     items.append(f"• {post_label(chart, post)}")
             for function in chart.functions_of(item.id):
-                items.append(f"◦ {function.name} [{function.kind.value}]{_flags(chart, function.id)}")
-        children: list[Unit] = sorted(chart.children(item.id), key=_sort_key)
+                items.append(f"◦ {function.name} [{function.kind!s}]{_flags(chart, function.id)}")
+        children: list[Unit] = sorted(chart.children(item.id), key=order)
         items.extend(children)
         for number in reversed(range(len(items))):
             pending.append((bars, level, "└── " if number == len(items) - 1 else "├── ", items[number]))
@@ -176,5 +189,5 @@ def chart_tree(chart: OrgChart, *, details: bool = True) -> str:
                 if chart.is_planned(relation):
                     flags.append("planned")
                 flag_text = f" ({', '.join(flags)})" if flags else ""
-                lines.append(f"  {source.name} —{relation.kind.value}→ {target.name}{note}{flag_text}")
+                lines.append(f"  {source.name} —{relation.kind!s}→ {target.name}{note}{flag_text}")
     return "\n".join(visible(line) for line in lines)

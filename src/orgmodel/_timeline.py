@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import types
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from orgmodel import _command, _names
 from orgmodel._bulk import collector_paused
 from orgmodel._chart import OrgChart
 from orgmodel._diff import Diff
-from orgmodel._entities import Entity, Function, Person, Post, Unit
+from orgmodel._entities import Category, Entity, Function, Person, Post, Unit
 from orgmodel._events import Change, Event, Status
 from orgmodel._history import History, build_history
 from orgmodel._lineage import Lineage, build_lineage
@@ -42,7 +43,10 @@ class Timeline:
     and its source; nothing is half-applied.  ``with_events`` returns a new
     timeline with more events.
 
-    Days are ``datetime.date`` or ISO text everywhere.
+    Days are ``datetime.date`` or ISO text everywhere.  ``categories`` says
+    what each kind of unit of your own is (``{"division": "administrative",
+    "board": "company"}``; see :class:`~orgmodel.Category`): it decides how
+    units are grouped in drawings.
 
     >>> import orgmodel as om
     >>> org = om.Timeline(
@@ -62,11 +66,15 @@ class Timeline:
 
     __slots__ = ("__dict__", "_log")
 
-    def __init__(self, entries: Iterable[Entry] = ()) -> None:
-        self._log = _build(entries, errors=None)
+    def __init__(
+        self, entries: Iterable[Entry] = (), *, categories: Mapping[str, Category | str] | None = None
+    ) -> None:
+        self._log = _build(entries, errors=None, categories=_categories(categories))
 
     @classmethod
-    def lenient(cls, entries: Iterable[Entry]) -> tuple[Timeline, tuple[EventError, ...]]:
+    def lenient(
+        cls, entries: Iterable[Entry], *, categories: Mapping[str, Category | str] | None = None
+    ) -> tuple[Timeline, tuple[EventError, ...]]:
         """The timeline of every change that applies, and the errors of those that do not.
 
         Each rejected change is left out whole and the next one is applied to
@@ -87,7 +95,7 @@ class Timeline:
         """
         timeline = cls.__new__(cls)
         collected: list[EventError] = []
-        timeline._log = _build(entries, errors=collected)
+        timeline._log = _build(entries, errors=collected, categories=_categories(categories))
         return timeline, tuple(collected)
 
     # --- the log ------------------------------------------------------------------------------
@@ -138,7 +146,7 @@ class Timeline:
             # day stay first, as they are: only those after it are applied again, merged with the new ones.
             prefix = bisect.bisect_right(base.starts, min(change.on.earliest for change in added.values()))
             if not base.worth_replaying(prefix):
-                timeline._log = _build([*base.changes, *added.values()], errors=None)
+                timeline._log = _build([*base.changes, *added.values()], errors=None, categories=base.categories)
                 return timeline
             pending = {index: base.changes[index] for index in range(prefix, count)} | added
             later = sorted(pending, key=lambda index: pending[index].on.earliest)
@@ -154,6 +162,11 @@ class Timeline:
         first = self._log.prefix(parse_day(start)) if start is not None else 0
         last = self._log.prefix(parse_day(end)) if end is not None else len(self._log.changes)
         return self._log.changes[first:last]
+
+    @property
+    def categories(self) -> Mapping[str, Category]:
+        """The categories declared for kinds of unit (another kind has its built-in :class:`Category`)."""
+        return self._log.categories
 
     @cached_property
     def ids(self) -> frozenset[str]:
@@ -187,7 +200,7 @@ class Timeline:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Timeline):
             return NotImplemented
-        return self._log.changes == other._log.changes
+        return self._log.changes == other._log.changes and self._log.categories == other._log.categories
 
     def __hash__(self) -> int:
         return hash(self._log.changes)
@@ -202,13 +215,17 @@ class Timeline:
 
     # --- questions ----------------------------------------------------------------------------
 
-    def at(self, day: DayLike) -> OrgChart:
+    def at(self, day: DayLike, *, people: Literal["tied", "all"] = "tied") -> OrgChart:
         """The organisation on ``day``: every change whose earliest day is on or before it, applied.
 
         Facts resting on a change whose date window straddles the day are
-        marked in :attr:`OrgChart.uncertain`.
+        marked in :attr:`OrgChart.uncertain`.  The chart lists the people who
+        hold a post or take part in a relation that day (``people="all"``: also
+        those with no tie then — a minister between two terms).
         """
-        return self._log.chart(parse_day(day))
+        if people not in ("tied", "all"):
+            raise InvalidArgumentError(f"people must be 'tied' or 'all', got {people!r}")
+        return self._log.chart(parse_day(day), tied_only=people == "tied")
 
     def diff(self, start: DayLike, end: DayLike) -> Diff:
         """What changed between the organisation on ``start`` and on ``end``, classified."""
@@ -252,10 +269,15 @@ class Timeline:
         return self._typed(view, head, Post) if head is not None else None
 
     def holder(self, post: Post | str, *, on: DayLike) -> Person | None:
-        """The person holding a post on ``on``, or ``None`` when it was vacant."""
+        """The person holding a post with one seat on ``on``, or ``None`` when it was vacant (see :meth:`holders`)."""
         view = self._log.view(parse_day(on))
         holder = self._typed(view, post, Post).holder
         return self._typed(view, holder, Person) if holder is not None else None
+
+    def holders(self, post: Post | str, *, on: DayLike) -> tuple[Person, ...]:
+        """Everyone in a post on ``on``, in the order they were appointed (see :meth:`OrgChart.holders`)."""
+        view = self._log.view(parse_day(on))
+        return tuple(self._typed(view, holding.person, Person) for holding in self._typed(view, post, Post).holders)
 
     def owner_of(self, function: Function | str, *, on: DayLike) -> Unit | Post | None:
         """The unit or post that owned a function on ``on``, or ``None``.
@@ -301,17 +323,16 @@ class Timeline:
         found = view.get(item)
         if found is not None:
             return found
-        key = _names.normalise(item)
-        matches = []
-        for entity_id in self._names.get(key, ()):
-            value = view.get(entity_id)
-            if value is not None and key in {_names.normalise(name) for name in (value.name, *value.aliases)}:
-                matches.append(value)
-        current = [value for value in matches if _names.normalise(value.name) == key]
-        if len(current) == 1 or (not current and len(matches) == 1):
-            return (current or matches)[0]
+        # Current names first, then declared aliases, then former names, as OrgChart.find looks.
+        for ids in self._log.name_index.at(item, view.prefix):
+            if len(ids) == 1:
+                value = view.get(ids[0])
+                assert value is not None
+                return value
+            if ids:
+                break
         # Ambiguous or unknown: the chart of the day words the error (with candidates or close matches).
-        return self.at(view.day).find(item)
+        return self.at(view.day, people="all").find(item)
 
     def _typed(self, view: LogView, item: Entity | str, kind: type[T]) -> T:
         found = self._entity_in(view, item)
@@ -328,10 +349,10 @@ class Timeline:
         if not isinstance(item, str):
             raise InvalidArgumentError(f"an entity must be given as an entity, an id or a name, got {item!r}")
         if on is not None:
-            return self.at(on).resolve(item).id
+            return self._entity_in(self._log.view(parse_day(on)), item).id
         if item in self._log.versions:
             return item
-        found = self._names.get(_names.normalise(item), [])
+        found = self._log.name_index.ever(item)
         if len(found) == 1:
             return found[0]
         if found:
@@ -344,18 +365,6 @@ class Timeline:
         close = _names.close_matches(item, self._names_by_text)
         hint = " — did you mean " + " or ".join(repr(name) for name in close) + "?" if close else ""
         raise UnknownNameError(f"no entity has ever been named {item!r}{hint}", name=item, suggestions=close)
-
-    @cached_property
-    def _names(self) -> dict[str, list[str]]:
-        """Every name and alias any entity ever had, normalised, to the ids that had it."""
-        found: dict[str, dict[str, None]] = {}
-        for key in self._log.entity_keys():
-            for value in self._log.versions[key].values:
-                if value is None or not isinstance(value, (Unit, Post, Person, Function)):
-                    continue
-                for name in (value.name, *value.aliases):
-                    found.setdefault(_names.normalise(name), {})[key] = None
-        return {name: list(ids) for name, ids in found.items()}
 
     @cached_property
     def _names_by_text(self) -> list[str]:
@@ -405,7 +414,32 @@ class Timeline:
         return conflicts(self, day)
 
 
-def _build(entries: Iterable[Entry], *, errors: list[EventError] | None) -> AppliedLog:
+def _categories(value: object) -> Mapping[str, Category]:
+    """Checked categories of unit kinds, as a read-only mapping."""
+    if value is None:
+        return _NO_CATEGORIES
+    if not isinstance(value, Mapping):
+        raise InvalidArgumentError(f"categories must map kinds of unit to categories, got {value!r}")
+    found = {}
+    for kind, category in value.items():
+        if not isinstance(kind, str) or not kind.strip():
+            raise InvalidArgumentError(f"categories must map kinds of unit (names) to categories, got {kind!r}")
+        try:
+            found[str(kind)] = Category(category)
+        except ValueError:
+            choices = ", ".join(repr(member.value) for member in Category)
+            raise InvalidArgumentError(
+                f"the category of kind {str(kind)!r} must be one of {choices}, got {category!r}"
+            ) from None
+    return types.MappingProxyType(dict(sorted(found.items())))
+
+
+_NO_CATEGORIES: Mapping[str, Category] = types.MappingProxyType({})
+
+
+def _build(
+    entries: Iterable[Entry], *, errors: list[EventError] | None, categories: Mapping[str, Category]
+) -> AppliedLog:
     if isinstance(entries, (Event, Change)):
         raise InvalidArgumentError(
             f"a timeline takes a list of events and changes, got a single {type(entries).__name__}; wrap it in a list"
@@ -421,7 +455,7 @@ def _build(entries: Iterable[Entry], *, errors: list[EventError] | None) -> Appl
                 errors.append(error)
         # A stable sort: same-day changes keep the order they were given in.
         order = sorted(changes, key=lambda index: changes[index].on.earliest)
-        return AppliedLog([changes[index] for index in order], order, errors=errors)
+        return AppliedLog([changes[index] for index in order], order, errors=errors, categories=categories)
 
 
 def _normalise(entry: Entry, index: int) -> Change:
@@ -503,12 +537,12 @@ def _edges(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[tuple[s
     if "reports_to" in kinds:
         found += [(p.id, p.reports_to, "reports_to") for p in state.posts.values() if p.reports_to is not None]
     if "holds" in kinds:
-        found += [(post.holder, post.id, "holds") for post in state.posts.values() if post.holder is not None]
+        found += [(holding.person, post.id, "holds") for post in state.posts.values() for holding in post.holders]
     if "owns" in kinds:
         found += [(f.owner, f.id, "owns") for f in state.functions.values() if f.owner is not None]
     found += [
-        (relation.source, relation.target, relation.kind.value)
+        (relation.source, relation.target, str(relation.kind))
         for relation in state.relations.values()
-        if relation.kind.value in kinds
+        if str(relation.kind) in kinds
     ]
     return found

@@ -66,6 +66,14 @@ def ids_tuple(value: Iterable[str] | str) -> tuple[str, ...]:
     return tuple(ids)
 
 
+def kind_name(value: object, what: str) -> None:
+    """The name of a kind or role of the user's own: text without surrounding spaces or control characters."""
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        raise InvalidArgumentError(f"a {what} kind must be a non-empty name without surrounding spaces, got {value!r}")
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise InvalidArgumentError(f"a {what} kind must not hold control characters, got {value!r}")
+
+
 def to_enum(enum_type: type[E], value: E | str) -> E:
     """``value`` as a member of ``enum_type``: a member, or its value (``"board"``); else name the choices."""
     if isinstance(value, enum_type):

@@ -64,8 +64,8 @@ def new(cls: type[T], **fields: Any) -> T:
     """A value of the attrs class ``cls`` from all its fields, skipping validation (for checked values only).
 
     >>> import orgmodel as om
-    >>> new(om.Unit, id="u", name="A", kind=om.UnitKind.UNIT, parent=None, aliases=())
-    Unit(id='u', name='A', kind=<UnitKind.UNIT: 'unit'>, parent=None, aliases=())
+    >>> new(om.Person, id="h", name="Anna", aliases=(), attributes=om.Attributes.EMPTY, identifiers=om.Attributes.EMPTY)
+    Person(id='h', name='Anna', aliases=())
     """
     key: Any = cls  # a class is a fine cache key; the stubs do not count type[T] as Hashable
     names = _field_names(key)

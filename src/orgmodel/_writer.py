@@ -17,7 +17,7 @@ import attrs
 import yaml
 
 from orgmodel._document import Dumper
-from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit
+from orgmodel._entities import Entity, Function, Holding, Person, Post, Relation, Unit
 from orgmodel._events import (
     Absorb,
     AddRelation,
@@ -30,11 +30,15 @@ from orgmodel._events import (
     Move,
     RemoveRelation,
     Rename,
+    SetAttributes,
     SetHead,
     SetReportingLine,
+    SetRoles,
     Source,
+    SpinOff,
     Split,
     Status,
+    Succeed,
     Transfer,
     Vacate,
 )
@@ -88,6 +92,8 @@ class _Writer:
         result: dict[str, Any] = {"orgmodel": FORMAT_VERSION}
         if title is not None:
             result["title"] = title
+        if self.timeline.categories:
+            result["categories"] = {kind: category.value for kind, category in self.timeline.categories.items()}
         if self.sources:
             result["sources"] = {name: _source_fields(source) for source, name in self.sources.items()}
         entities: dict[str, list[dict[str, Any]]] = {}
@@ -184,7 +190,9 @@ class _Writer:
             found: dict[str, Any] = {"establish": self.declare(entity)}
             for field in DATED_FIELDS[type(entity)]:
                 value = getattr(entity, field)
-                if value not in (None, False):
+                if field == "holders":
+                    found.update(_holders(value))
+                elif value not in (None, False):
                     found[field] = value
             return found
         if isinstance(event, Dissolve):
@@ -204,7 +212,22 @@ class _Writer:
                 found["parent"] = event.into.parent
             return found
         if isinstance(event, Absorb):
-            return {"absorb": _Flow(event.units), "into": event.into}
+            found = {"absorb": _Flow(event.units), "into": event.into}
+            if event.parts is not None:
+                found["parts"] = _Flow(event.parts)
+            return found
+        if isinstance(event, SpinOff):
+            found = {"spin-off": event.target, "into": self.declare(event.into)}
+            if event.into.parent is not None:
+                found["parent"] = event.into.parent
+            if event.parts:
+                found["parts"] = _Flow(event.parts)
+            return found
+        if isinstance(event, Succeed):
+            found = {"succeed": event.predecessor, "by": event.successor}
+            if event.kind.value != "succeeded":
+                found["kind"] = event.kind.value
+            return found
         if isinstance(event, Split):
             into: list[Any] = []
             for unit in event.into:
@@ -217,9 +240,23 @@ class _Writer:
         if isinstance(event, Transfer):
             return {"transfer": event.function, "to": event.to}
         if isinstance(event, Appoint):
-            return {"appoint": event.person, "to": event.post}
+            found = {"appoint": event.person, "to": event.post}
+            if event.roles:
+                found["roles"] = _Flow(event.roles)
+            if event.overlap:
+                found["overlap"] = True
+            return found
         if isinstance(event, Vacate):
-            return {"vacate": event.post}
+            return {"vacate": event.post, "person": event.person} if event.person else {"vacate": event.post}
+        if isinstance(event, SetRoles):
+            return {"set-roles": _Flow(event.roles), "of": event.person, "in": event.post}
+        if isinstance(event, SetAttributes):
+            found = {"set": event.target}
+            if event.attributes:
+                found["attributes"] = dict(event.attributes)
+            if event.identifiers:
+                found["identifiers"] = dict(event.identifiers)
+            return found
         if isinstance(event, SetReportingLine):
             return {"report": event.post, "to": event.to}
         if isinstance(event, SetHead):
@@ -227,7 +264,7 @@ class _Writer:
         if isinstance(event, (AddRelation, RemoveRelation)):
             relation: Relation = event.relation
             key = "relate" if isinstance(event, AddRelation) else "unrelate"
-            found = {key: relation.kind.value, "from": relation.source, "to": relation.target}
+            found = {key: str(relation.kind), "from": relation.source, "to": relation.target}
             if relation.note:
                 found["detail"] = relation.note
             return found
@@ -239,7 +276,7 @@ def _static(entity: Entity) -> Entity:
     if isinstance(entity, Unit):
         return attrs.evolve(entity, parent=None)
     if isinstance(entity, Post):
-        return attrs.evolve(entity, unit=None, heads=False, reports_to=None, holder=None)
+        return attrs.evolve(entity, unit=None, heads=False, reports_to=None, holders=())
     if isinstance(entity, Function):
         return attrs.evolve(entity, owner=None)
     return entity
@@ -249,10 +286,36 @@ def _static_fields(entity: Entity) -> dict[str, Any]:
     found: dict[str, Any] = {"id": entity.id}
     found["title" if isinstance(entity, Post) else "name"] = entity.name
     if not isinstance(entity, Person):
-        found["kind"] = entity.kind.value
+        found["kind"] = str(entity.kind)
+    if isinstance(entity, Post) and entity.seats != 1:
+        found["seats"] = entity.seats if entity.seats is not None else "unlimited"
     if entity.aliases:
         found["aliases"] = list(entity.aliases)
+    if entity.attributes:
+        found["attributes"] = dict(entity.attributes)
+    if entity.identifiers:
+        found["identifiers"] = dict(entity.identifiers)
     return found
+
+
+def _holders(holders: tuple[Holding, ...]) -> dict[str, Any]:
+    """``holder: id`` for one plain holder, ``holders: [...]`` for more or for roles."""
+    if not holders:
+        return {}
+    if len(holders) == 1 and not holders[0].roles and not holders[0].overlap:
+        return {"holder": holders[0].person}
+    items: list[Any] = []
+    for holding in holders:
+        if not holding.roles and not holding.overlap:
+            items.append(holding.person)
+            continue
+        item: dict[str, Any] = {"person": holding.person}
+        if holding.roles:
+            item["roles"] = _Flow(holding.roles)
+        if holding.overlap:
+            item["overlap"] = True
+        items.append(item)
+    return {"holders": items}
 
 
 def _source_fields(source: Source) -> dict[str, Any]:

@@ -17,12 +17,14 @@ every violation listed.
 2015-01-01: relation-coverage: council 'Naturvårdsrådet' (naturvardsradet) has no responsible-for relation to it
 
 The rules that hold of every chart a timeline gives (a forest of units,
-acyclic reporting lines, one holder per post, one head per unit, no dangling
-references, functions kept when their unit ends) hold by construction; check
-them on graphs you change, and in tests of code that builds charts.  The
-others are policies a plan may break: heads (:func:`units_have_heads`,
-:func:`headless_at_most`), coverage (:func:`relation_coverage`) and order
-(:func:`changes_commute`, :func:`plan_commutes`).
+acyclic reporting lines, no post with more holders than seats, one head per
+unit, no dangling references, only people with a tie on the chart, functions
+kept when their unit ends) and of every timeline (each lineage link seen from
+both ends) hold by construction; check them on graphs you change, and in
+tests of code that builds charts.  The others are policies a plan may break:
+heads (:func:`units_have_heads`, :func:`headless_at_most`), coverage
+(:func:`relation_coverage`) and order (:func:`changes_commute`,
+:func:`plan_commutes`).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ import networkx as nx
 from orgmodel import _plans
 from orgmodel._chart import OrgChart
 from orgmodel._entities import EntityType, RelationKind, UnitKind
-from orgmodel._events import Change, Event, Status
+from orgmodel._events import Change, Event, LinkKind, Status
 from orgmodel._timeline import Timeline
 from orgmodel.dates import DayLike, parse_day
 from orgmodel.errors import InvalidArgumentError
@@ -54,9 +56,11 @@ __all__ = [
     "functions_keep_owners",
     "headless_at_most",
     "hierarchy_is_forest",
+    "holders_within_seats",
+    "lineage_seen_from_both_ends",
     "no_dangling_references",
     "one_head_per_unit",
-    "one_holder_per_post",
+    "people_have_ties",
     "plan_commutes",
     "relation_coverage",
     "reporting_lines_acyclic",
@@ -132,8 +136,12 @@ class _Graph:
         day = graph.graph.get("day")
         self.day: dt.date | None = day if isinstance(day, dt.date) else None
         self.edges: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
-        for source, target, key in graph.edges(keys=True):
+        # The holdings that are a hand-over (appointed beside the others, over the post's seats).
+        self.overlapping: set[tuple[str, str]] = set()
+        for source, target, key, data in graph.edges(keys=True, data=True):
             self.edges[str(key)].append((source, target))
+            if key == "holds" and data.get("overlap"):
+                self.overlapping.add((source, target))
 
     def type_of(self, node: str) -> str | None:
         if node not in self.graph:
@@ -197,15 +205,50 @@ def reporting_lines_acyclic(subject: Subject) -> list[Violation]:
     return found
 
 
-def one_holder_per_post(subject: Subject) -> list[Violation]:
-    """Every post has at most one holder.
+def holders_within_seats(subject: Subject) -> list[Violation]:
+    """No post is held by more people than it has seats, besides those in a hand-over, who need every seat held.
+
+    A post's ``seats`` (node data; 0 for no limit) is 1 unless said.
 
     >>> import orgmodel as om
-    >>> one_holder_per_post(om.examples.nacka().at("2015-01-01"))
+    >>> holders_within_seats(om.examples.nacka().at("2015-01-01"))
     []
     """
     graph = _Graph(subject)
-    return _one_at_most(graph, "one-holder-per-post", "holds", incoming=True, phrase="is held by {count} people")
+    holders: defaultdict[str, list[str]] = defaultdict(list)
+    for person, post in graph.edges.get("holds", ()):
+        holders[post].append(person)
+    found = []
+    for post, people in sorted(holders.items()):
+        seats = graph.graph.nodes[post].get("seats", 1) if post in graph.graph else 1
+        regular = [person for person in people if (person, post) not in graph.overlapping]
+        handing_over = len(people) - len(regular)
+        if seats and len(regular) > seats:
+            message = f"{graph.label(post)} has {seats} seat{'s' if seats != 1 else ''} but is held by {len(regular)}"
+            found.append(graph.violation("holders-within-seats", post, f"{message}: {graph.listing(regular)}"))
+        elif handing_over and (not seats or len(regular) < seats):
+            message = f"{graph.label(post)} is held in a hand-over while it has a free seat"
+            found.append(graph.violation("holders-within-seats", post, message))
+    return found
+
+
+def people_have_ties(subject: Subject) -> list[Violation]:
+    """Everyone on a chart holds a post or takes part in a relation: people without a tie that day are left off.
+
+    >>> import orgmodel as om
+    >>> people_have_ties(om.examples.nacka().at("2015-01-01"))
+    []
+    """
+    graph = _Graph(subject)
+    tied = {person for person, _ in graph.edges.get("holds", ())}
+    for key, pairs in graph.edges.items():
+        if key not in _EDGES:
+            tied.update(end for pair in pairs for end in pair)
+    return [
+        graph.violation("people-have-ties", person, f"{graph.label(person)} holds no post and has no relation")
+        for person in graph.nodes_of("person")
+        if person not in tied
+    ]
 
 
 def one_head_per_unit(subject: Subject) -> list[Violation]:
@@ -414,9 +457,10 @@ def functions_keep_owners(before: Subject, after: Subject) -> list[Violation]:
 STRUCTURE: tuple[Callable[[Subject], list[Violation]], ...] = (
     hierarchy_is_forest,
     reporting_lines_acyclic,
-    one_holder_per_post,
+    holders_within_seats,
     one_head_per_unit,
     no_dangling_references,
+    people_have_ties,
 )
 
 
@@ -433,7 +477,10 @@ def check(subject: Subject | Timeline) -> list[Violation]:
     """
     if not isinstance(subject, Timeline):
         return [violation for rule in STRUCTURE for violation in rule(subject)]
-    found: dict[tuple[str, str, str], Violation] = {}
+    found: dict[tuple[str, str, str], Violation] = {
+        (violation.rule, violation.subject, violation.message): violation
+        for violation in lineage_seen_from_both_ends(subject)
+    }
     previous: OrgChart | None = None
     for day in _days(subject):
         chart = subject.at(day)
@@ -444,6 +491,34 @@ def check(subject: Subject | Timeline) -> list[Violation]:
             found.setdefault((violation.rule, violation.subject, violation.message), violation)
         previous = chart
     return list(found.values())
+
+
+def lineage_seen_from_both_ends(timeline: Timeline) -> list[Violation]:
+    """Every lineage link is in the lineage of both its ends: a predecessor's successors, a successor's predecessors.
+
+    This covers spin-offs, partial absorptions and overlapping successions,
+    whose predecessor goes on after the link.
+
+    >>> import orgmodel as om
+    >>> lineage_seen_from_both_ends(om.examples.nacka())
+    []
+    """
+    found = []
+    for link in timeline._log.links:
+        kind = LinkKind(link.kind)
+        if kind is LinkKind.TRANSFERRED:
+            continue
+        ends = ((link.predecessor, "successors", link.successor), (link.successor, "predecessors", link.predecessor))
+        for entity_id, side, other in ends:
+            lineage = timeline.lineage(entity_id)
+            links = lineage.successors if side == "successors" else lineage.predecessors
+            if not any(
+                found_link.kind is kind and {found_link.predecessor, found_link.successor} == {entity_id, other}
+                for found_link in links
+            ):
+                message = f"{entity_id!r} does not list {other!r} among its {side} ({kind.value})"
+                found.append(Violation("lineage-seen-from-both-ends", entity_id, message))
+    return found
 
 
 def _days(timeline: Timeline) -> list[dt.date]:

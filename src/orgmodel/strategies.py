@@ -32,12 +32,14 @@ from orgmodel._entities import (
     Entity,
     Function,
     FunctionKind,
+    Holding,
     Person,
     Post,
     PostKind,
     Relation,
     RelationKey,
     RelationKind,
+    Role,
     Unit,
     UnitKind,
 )
@@ -49,18 +51,24 @@ from orgmodel._events import (
     Dissolve,
     Establish,
     Event,
+    LinkKind,
     Merge,
     Move,
     RemoveRelation,
     Rename,
+    SetAttributes,
     SetHead,
     SetReportingLine,
+    SetRoles,
     Source,
+    SpinOff,
     Split,
     Status,
+    Succeed,
     Transfer,
     Vacate,
 )
+from orgmodel._state import without_holder
 from orgmodel._timeline import Timeline
 from orgmodel.dates import When, parse_when
 from orgmodel.errors import InvalidArgumentError
@@ -100,9 +108,17 @@ EVENT_TYPES: tuple[str, ...] = (
     "head",
     "relate",
     "unrelate",
+    "spin-off",
+    "succeed",
+    "set-roles",
+    "set",
 )
 
-_WEIGHTS = {"establish": 5, "dissolve": 1, "merge": 1, "absorb": 1, "split": 1, "appoint": 3}
+_WEIGHTS = {"establish": 5, "dissolve": 1, "merge": 1, "absorb": 1, "split": 1, "appoint": 3, "succeed": 1}
+#: Kinds of unit of a user's own that generated organisations use besides the built-in ones.
+_OWN_UNIT_KINDS = ("division", "team")
+_ROLES = (Role.ACTING.value, Role.ON_LEAVE.value, "deputy")
+_ATTRIBUTES = ("fte", "cost_centre")
 _WORDS = ("A", "B", "C", "D", "Ekonomi", "Förnyelse", "Kultur", "Park", "Social", "Teknik", "Miljö", "Juridik")
 _MONTHS_SV = (
     "januari",
@@ -231,7 +247,7 @@ def posts(
         unit=st.none() | _ids("u"),
         heads=st.booleans(),
         reports_to=st.none() | _ids("p"),
-        holder=st.none() | _ids("h"),
+        holders=st.lists(_ids("h"), max_size=1).map(tuple),
     ).map(lambda post: attrs.evolve(post, heads=False) if post.unit is None else post)
 
 
@@ -274,10 +290,19 @@ def relations(*, kinds: Sequence[RelationKind] = tuple(RelationKind)) -> st.Sear
 class _Model:
     """What the generator knows of the organisation: enough to draw only valid events."""
 
-    def __init__(self, entities: Iterable[Entity] = (), relations: Iterable[Relation] = (), taken: Iterable[str] = ()):
+    def __init__(
+        self,
+        entities: Iterable[Entity] = (),
+        relations: Iterable[Relation] = (),
+        taken: Iterable[str] = (),
+        ended: Iterable[Entity] = (),
+    ):
         self.entities: dict[str, Entity] = {entity.id: entity for entity in entities}
         self.relations: dict[RelationKey, Relation] = {relation.key: relation for relation in relations}
         self.taken: set[str] = set(taken) | set(self.entities)
+        # Units and posts that have ended (a succession may name one), and the lineage links drawn so far.
+        self.ended: dict[str, Entity] = {entity.id: entity for entity in ended}
+        self.links: set[tuple[str, str, str]] = set()
 
     # reading
 
@@ -346,12 +371,14 @@ class _Model:
         self.entities[entity.id] = entity
 
     def _drop(self, entity_id: str) -> None:
-        del self.entities[entity_id]
+        entity = self.entities.pop(entity_id)
+        if isinstance(entity, (Unit, Post)):
+            self.ended[entity_id] = entity
         for key in [key for key in self.relations if entity_id in (key[1], key[2])]:
             del self.relations[key]
         for post in self.of(Post):
-            if post.holder == entity_id:
-                self._set(attrs.evolve(post, holder=None))
+            if post.holding(entity_id) is not None:
+                self._set(without_holder(post, entity_id))
 
     def _apply_establish(self, event: Establish) -> None:
         self.taken.add(event.entity.id)
@@ -374,39 +401,80 @@ class _Model:
         else:
             self._set(attrs.evolve(self.get(event.target, Post), unit=event.to))
 
-    def _move_contents(self, unit_id: str, place: Callable[[str], str]) -> None:
+    def contents(self, unit_id: str) -> list[Entity]:
+        return [*self.children(unit_id), *self.posts_in(unit_id), *self.owned(unit_id)]
+
+    def _move_contents(self, unit_id: str, place: Callable[[str], str], only: Iterable[str] | None = None) -> None:
+        wanted = set(only) if only is not None else None
         for child in self.children(unit_id):
-            self._set(attrs.evolve(child, parent=place(child.id)))
+            if wanted is None or child.id in wanted:
+                self._set(attrs.evolve(child, parent=place(child.id)))
         for post in self.posts_in(unit_id):
-            self._set(attrs.evolve(post, unit=place(post.id)))
+            if wanted is None or post.id in wanted:
+                self._set(attrs.evolve(post, unit=place(post.id)))
         for function in self.owned(unit_id):
-            self._set(attrs.evolve(function, owner=place(function.id)))
+            if wanted is None or function.id in wanted:
+                self._set(attrs.evolve(function, owner=place(function.id)))
 
     def _apply_merge(self, event: Merge) -> None:
         self._apply_establish(Establish(event.into))
+        kind = LinkKind.MERGED if len(event.units) > 1 else LinkKind.SUCCEEDED
         for unit_id in event.units:
             self._move_contents(unit_id, lambda _: event.into.id)
             self._drop(unit_id)
+            self.links.add((kind.value, unit_id, event.into.id))
 
     def _apply_absorb(self, event: Absorb) -> None:
+        if event.parts is not None:
+            self._move_contents(event.units[0], lambda _: event.into, event.parts)
+            self.links.add((LinkKind.PARTLY_ABSORBED.value, event.units[0], event.into))
+            return
         for unit_id in event.units:
             self._move_contents(unit_id, lambda _: event.into)
             self._drop(unit_id)
+            self.links.add((LinkKind.ABSORBED.value, unit_id, event.into))
+
+    def _apply_spinoff(self, event: SpinOff) -> None:
+        self._apply_establish(Establish(event.into))
+        self._move_contents(event.target, lambda _: event.into.id, event.parts)
+        self.links.add((LinkKind.SPUN_OFF.value, event.target, event.into.id))
+
+    def _apply_succeed(self, event: Succeed) -> None:
+        self.links.add((event.kind.value, event.predecessor, event.successor))
+
+    def _apply_setroles(self, event: SetRoles) -> None:
+        post = self.get(event.post, Post)
+        holders = tuple(
+            attrs.evolve(holding, roles=event.roles) if holding.person == event.person else holding
+            for holding in post.holders
+        )
+        self._set(attrs.evolve(post, holders=holders))
+
+    def _apply_setattributes(self, event: SetAttributes) -> None:
+        entity = self.entities[event.target]
+        attributes = entity.attributes.changed(dict(event.attributes))
+        identifiers = entity.identifiers.changed(dict(event.identifiers))
+        self._set(attrs.evolve(entity, attributes=attributes, identifiers=identifiers))
 
     def _apply_split(self, event: Split) -> None:
         for unit in event.into:
             self._apply_establish(Establish(unit))
         self._move_contents(event.target, event.allocation.__getitem__)
         self._drop(event.target)
+        self.links.update((LinkKind.SPLIT.value, event.target, unit.id) for unit in event.into)
 
     def _apply_transfer(self, event: Transfer) -> None:
         self._set(attrs.evolve(self.get(event.function, Function), owner=event.to))
 
     def _apply_appoint(self, event: Appoint) -> None:
-        self._set(attrs.evolve(self.get(event.post, Post), holder=event.person))
+        post = self.get(event.post, Post)
+        holding = Holding(event.person, event.roles, event.overlap)
+        self._set(attrs.evolve(post, holders=(*post.holders, holding)))
 
     def _apply_vacate(self, event: Vacate) -> None:
-        self._set(attrs.evolve(self.get(event.post, Post), holder=None))
+        post = self.get(event.post, Post)
+        person = event.person if event.person is not None else post.holders[0].person
+        self._set(without_holder(post, person))
 
     def _apply_setreportingline(self, event: SetReportingLine) -> None:
         self._set(attrs.evolve(self.get(event.post, Post), reports_to=event.to))
@@ -438,7 +506,7 @@ class _Drawer:
         draw: Draw,
         model: _Model,
         name_strategy: st.SearchStrategy[str],
-        unit_kinds: Sequence[UnitKind] = tuple(UnitKind),
+        unit_kinds: Sequence[UnitKind | str] = (*UnitKind, *_OWN_UNIT_KINDS),
     ) -> None:
         self.draw = draw
         self.model = model
@@ -484,12 +552,16 @@ class _Drawer:
             "absorb": len(units) >= 2,
             "split": bool(units),
             "transfer": bool(functions) and len(units) + len(posts) >= 2,
-            "appoint": any(post.holder is None for post in posts) and bool(people),
-            "vacate": any(post.holder is not None for post in posts),
+            "appoint": bool(posts) and bool(people),
+            "vacate": any(post.holders for post in posts),
             "report": len(posts) >= 1,
             "head": any(post.unit is not None for post in posts),
             "relate": len(m.entities) >= 2,
             "unrelate": bool(m.relations),
+            "spin-off": bool(units),
+            "succeed": len(units) >= 2 or (bool(units) and any(isinstance(e, Unit) for e in m.ended.values())),
+            "set-roles": any(post.holders for post in posts),
+            "set": bool(m.entities),
         }
         return [name for name in allowed if possible[name]]
 
@@ -504,7 +576,7 @@ class _Drawer:
         kind = self.pick([choice for choice in allowed for _ in range(_WEIGHTS.get(choice, 2))])
         if kind not in choices:
             kind = "establish" if "establish" in choices else choices[0]
-        result: Event | None = getattr(self, f"_{kind}")()
+        result: Event | None = getattr(self, f"_{kind.replace('-', '_')}")()
         return result
 
     # one method per event type
@@ -512,7 +584,7 @@ class _Drawer:
     def _establish(self) -> Event:
         m = self.model
         what = self.pick(["unit", "post", "person", "function"])
-        if what == "person" and m.of(Person) and not any(post.holder is None for post in m.of(Post)):
+        if what == "person" and m.of(Person) and all(post.is_full for post in m.of(Post)):
             what = "post"
         return self.establish(what)
 
@@ -531,6 +603,8 @@ class _Drawer:
             people = [person.id for person in m.of(Person)]
             holder = self.pick([None, *people])
             title = self.draw(self.names)
+            seats: int | None = self.pick([1, 1, 2, 3, None])
+            holders = (Holding(holder, self._roles()),) if holder is not None else ()
             post = Post(
                 m.fresh("p"),
                 title,
@@ -538,13 +612,24 @@ class _Drawer:
                 unit=unit,
                 heads=heads,
                 reports_to=boss,
-                holder=holder,
+                holders=holders,
+                seats=seats,
             )
             return Establish(post)
         if what == "person":
-            return Establish(Person(m.fresh("h"), self.draw(self.names)))
+            return Establish(Person(m.fresh("h"), self.draw(self.names), attributes=self._attributes()))
         owner = self.pick([None, *[unit.id for unit in units], *[post.id for post in posts]])
         return Establish(Function(m.fresh("f"), self.draw(self.names), kind=self.pick(list(FunctionKind)), owner=owner))
+
+    def _roles(self) -> tuple[str, ...]:
+        """No role, mostly; else one or two of a few."""
+        return tuple(sorted(self.pick_several(_ROLES, 0, 2))) if self.draw(st.integers(0, 3)) == 3 else ()
+
+    def _attributes(self) -> dict[str, object]:
+        """No attributes, mostly; else a number or a text under a name or two."""
+        if self.draw(st.integers(0, 3)) != 3:
+            return {}
+        return {name: self.pick([1, 2.5, "A1", True]) for name in self.pick_several(_ATTRIBUTES, 1, 2)}
 
     def _dissolve(self) -> Event | None:
         m = self.model
@@ -602,7 +687,7 @@ class _Drawer:
     def _merge(self) -> Event | None:
         m = self.model
         units = [unit.id for unit in m.of(Unit)]
-        chosen = self.pick_several(units, 2, 3)
+        chosen = self.pick_several(units, 1, 3)
         blocked = set().union(*(m.subtree(unit) for unit in chosen))
         parent = self.pick([None, *[unit for unit in units if unit not in blocked]])
         children, heads = self._contents_after(chosen, None)
@@ -615,6 +700,8 @@ class _Drawer:
         m = self.model
         units = [unit.id for unit in m.of(Unit)]
         into = self.pick(units)
+        if self.draw(st.integers(0, 2)) == 2:
+            return self._absorb_parts(into)
         others = [unit for unit in units if unit != into and into not in m.subtree(unit)]
         if not others:
             return None
@@ -623,6 +710,74 @@ class _Drawer:
         if len(heads) > 1 or not m.names_unique(children):
             return None
         return Absorb(chosen, into)
+
+    def _parts(self, source: str, into: str | None) -> list[str] | None:
+        """Some parts of ``source`` that can move to ``into`` (``None``: a new unit), or ``None`` if they cannot."""
+        m = self.model
+        parts = self.pick_several([item.id for item in m.contents(source)], 1, 3)
+        moving = [m.entities[part] for part in parts]
+        children = [item for item in moving if isinstance(item, Unit)]
+        heads = [item for item in moving if isinstance(item, Post) and item.heads]
+        if into is not None:
+            if any(into in m.subtree(child.id) for child in children):
+                return None
+            children += m.children(into)
+            heads += m.heads([into])
+        if len(heads) > 1 or not m.names_unique(children):
+            return None
+        return parts
+
+    def _absorb_parts(self, into: str) -> Event | None:
+        m = self.model
+        sources = [unit.id for unit in m.of(Unit) if unit.id != into and m.contents(unit.id)]
+        if not sources:
+            return None
+        source = self.pick(sources)
+        parts = self._parts(source, into)
+        return Absorb([source], into, parts=parts) if parts else None
+
+    def _spin_off(self) -> Event | None:
+        m = self.model
+        source = self.pick(m.of(Unit))
+        parts = self._parts(source.id, None) if m.contents(source.id) else []
+        if parts is None:
+            return None
+        blocked = set().union(*(m.subtree(part) for part in parts if isinstance(m.entities[part], Unit)))
+        parent = self.pick(
+            [source.parent, source.id, None, *[unit.id for unit in m.of(Unit) if unit.id not in blocked]]
+        )
+        if parent in blocked:
+            return None
+        into = Unit(m.fresh("u"), self.name_for(parent), kind=self.pick(self.unit_kinds), parent=parent)
+        return SpinOff(source.id, into, parts)
+
+    def _succeed(self) -> Event | None:
+        m = self.model
+        successor = self.pick(m.of(Unit))
+        candidates = [unit for unit in [*m.of(Unit), *m.ended.values()] if isinstance(unit, Unit)]
+        predecessor = self.pick([unit.id for unit in candidates if unit.id != successor.id] or [successor.id])
+        kind = self.pick([LinkKind.SUCCEEDED, LinkKind.SUCCEEDED, LinkKind.SPUN_OFF, LinkKind.PARTLY_ABSORBED])
+        if predecessor == successor.id or (kind.value, predecessor, successor.id) in m.links:
+            return None
+        return Succeed(predecessor, successor.id, kind)
+
+    def _set_roles(self) -> Event:
+        post = self.pick([post for post in self.model.of(Post) if post.holders])
+        holding = self.pick(post.holders)
+        roles = self._roles() or ((_ROLES[0],) if not holding.roles else ())
+        if roles == holding.roles:
+            roles = ()
+        return SetRoles(post.id, holding.person, roles)
+
+    def _set(self) -> Event:
+        entity = self.pick(list(self.model.entities.values()))
+        name = self.pick(_ATTRIBUTES)
+        if name in entity.attributes and self.draw(st.booleans()):
+            return SetAttributes(entity.id, {name: None})
+        value = self.pick([1, 2.5, "A1", True, 7])
+        if entity.attributes.get(name) == value:
+            value = f"{value}+"
+        return SetAttributes(entity.id, {name: value})
 
     def _split(self) -> Event | None:
         m = self.model
@@ -652,13 +807,22 @@ class _Drawer:
         owners = [owner for owner in owners if owner != function.owner]
         return Transfer(function.id, self.pick(owners)) if owners else None
 
-    def _appoint(self) -> Event:
+    def _appoint(self) -> Event | None:
         m = self.model
-        post = self.pick([post for post in m.of(Post) if post.holder is None])
-        return Appoint(post.id, self.pick(m.of(Person)).id)
+        post = self.pick(m.of(Post))
+        person = self.pick([person for person in m.of(Person) if post.holding(person.id) is None] or [None])
+        if person is None:
+            return None
+        if post.is_full:
+            # A hand-over: the newcomer holds the post beside the others until one leaves.
+            return Appoint(post.id, person.id, roles=self._roles(), overlap=True)
+        return Appoint(post.id, person.id, roles=self._roles())
 
     def _vacate(self) -> Event:
-        return Vacate(self.pick([post for post in self.model.of(Post) if post.holder is not None]).id)
+        post = self.pick([post for post in self.model.of(Post) if post.holders])
+        if len(post.holders) == 1 and self.draw(st.booleans()):
+            return Vacate(post.id)
+        return Vacate(post.id, self.pick(post.holders).person)
 
     def _report(self) -> Event | None:
         m = self.model
@@ -684,7 +848,7 @@ class _Drawer:
         return None if relation.key in m.relations else AddRelation(relation)
 
     def _unrelate(self) -> Event:
-        key = self.pick(sorted(self.model.relations, key=lambda key: (key[0].value, key[1], key[2])))
+        key = self.pick(sorted(self.model.relations, key=lambda key: (str(key[0]), key[1], key[2])))
         return RemoveRelation(self.model.relations[key])
 
 
@@ -734,7 +898,7 @@ class _Knobs:
     statuses: bool
     group: bool
     names: st.SearchStrategy[str] = attrs.field(converter=_names_or_words)
-    unit_kinds: tuple[UnitKind, ...] = attrs.field(converter=_check_unit_kinds)
+    unit_kinds: tuple[UnitKind | str, ...] = attrs.field(converter=_check_unit_kinds)
 
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.min_events <= self.max_events:
@@ -993,6 +1157,6 @@ def change_plans(
         raise InvalidArgumentError(
             f"a plan must start after the timeline's last change ({last.isoformat()}), got {begin.isoformat()}"
         )
-    chart = timeline.at(begin)
+    chart = timeline.at(begin, people="all")  # a plan may appoint someone who holds nothing that day
     taken = timeline.ids
     return _entries(lambda: _Model(chart.entities.values(), chart.relations, taken), begin, knobs)

@@ -395,7 +395,7 @@ def _write_ghosts(graph: Any, marks: _DiffMarks, before: OrgChart, writer: Scene
 class _DiffMarks:
     """The marks a diff puts on each side: per entity, per relation, and the lineage and ghost lines."""
 
-    def __init__(self, diff: Diff, kinds: frozenset[RelationKind] = frozenset(RelationKind)) -> None:
+    def __init__(self, diff: Diff, kinds: frozenset[RelationKind | str] = frozenset(RelationKind)) -> None:
         self.diff = diff
         # The relation kinds drawn: changes to others neither draw nor pull their ends into changed_only.
         self.kinds = kinds
@@ -451,16 +451,21 @@ class _DiffMarks:
             for unit in entry.related:
                 self._mark("after", entry, unit, note=f"from {self.name(subject)}")
                 self.lineage.append((subject, unit, kind))
+        elif kind in (ChangeKind.SPUN_OFF, ChangeKind.PARTLY_ABSORBED, ChangeKind.SUCCEEDED):
+            # The predecessor may carry on (or be gone already): the successor is marked, and the link drawn.
+            predecessor = entry.related[0]
+            self._mark("after", entry, subject, note=f"from {self.name(predecessor)}")
+            self.lineage.append((predecessor, subject, kind))
         elif kind is ChangeKind.FUNCTION_TRANSFERRED:
             assert isinstance(before, Function)
             assert isinstance(after, Function)
             self._mark("after", entry, subject, note=f"from {self.name(before.owner, 'no owner')}")
             self._mark("before", entry, subject, note=f"to {self.name(after.owner, 'no owner')}")
         elif kind is ChangeKind.APPOINTED:
-            was = before.holder if isinstance(before, Post) else None
+            was = _gone_holders(before, after)
             self._mark("after", entry, subject, note=f"succeeding {self.name(was)}" if was is not None else "")
         elif kind is ChangeKind.VACATED:
-            was = before.holder if isinstance(before, Post) else None
+            was = _gone_holders(before, after)
             side = "after" if after is not None else "before"
             self._mark(side, entry, subject, note=f"was {self.name(was)}" if side == "after" and was else "")
         elif kind is ChangeKind.REPORTING_CHANGED and isinstance(before, Post) and isinstance(after, Post):
@@ -502,6 +507,15 @@ class _DiffMarks:
             if former is not None and former.parent is not None:
                 ids.add(former.parent)
         return {unit for unit in (_unit_of(chart, key) for key in ids) if unit is not None}
+
+
+def _gone_holders(before: object, after: object) -> str | None:
+    """The first person who held a post on the first day and no longer does on the second."""
+    if not isinstance(before, Post):
+        return None
+    staying = set(after.holder_ids) if isinstance(after, Post) else set()
+    gone = [person for person in before.holder_ids if person not in staying]
+    return gone[0] if gone else None
 
 
 def _name(value: object) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -20,7 +20,17 @@ import graphviz
 
 from orgmodel._chart import OrgChart
 from orgmodel._diff import ChangeKind
-from orgmodel._entities import Function, Person, Post, Relation, RelationKey, RelationKind, Unit
+from orgmodel._entities import (
+    Category,
+    Function,
+    Person,
+    Post,
+    Relation,
+    RelationKey,
+    RelationKind,
+    Unit,
+    _relation_kind,
+)
 from orgmodel._render import _style as style
 from orgmodel._render._html import Cell, Span, html_label, wrap
 from orgmodel.errors import InvalidArgumentError
@@ -92,7 +102,7 @@ def mark_lines(marks: Iterable[Mark], indent: str = "") -> list[tuple[Span, ...]
 class Options:
     """The drawing options shared by charts and diffs, checked."""
 
-    relations: frozenset[RelationKind]
+    relations: frozenset[RelationKind | str]
     view: View = "units"
     stack_leaves: int | None = None
     show_posts: bool = True
@@ -119,13 +129,15 @@ class Options:
         if isinstance(relations, str):
             # A lone kind is one kind, not its letters.
             relations = (relations,)
-        kinds = set()
+        kinds: set[RelationKind | str] = set()
         for kind in relations:
             try:
-                kinds.add(RelationKind(kind))
-            except ValueError:
+                kinds.add(_relation_kind(kind))
+            except InvalidArgumentError:
                 allowed = [item.value for item in RelationKind]
-                raise InvalidArgumentError(f"relations must be among {allowed}, got {kind!r}") from None
+                raise InvalidArgumentError(
+                    f"relations must be kinds of relation such as {allowed} or names of your own, got {kind!r}"
+                ) from None
         return cls(
             frozenset(kinds),
             view,  # type: ignore[arg-type]  # checked above
@@ -178,7 +190,8 @@ def visible_units(
             if unit_id in chart.units:
                 wanted.add(unit_id)
                 wanted.update(unit.id for unit in chart.ancestors(unit_id))
-    starts = [chart.units[root]] if root is not None else sorted(chart.roots(), key=_unit_order)
+    by_group = _unit_order(chart)
+    starts = [chart.units[root]] if root is not None else sorted(chart.roots(), key=by_group)
     order: list[str] = []
     hidden: dict[str, int] = {}
 
@@ -189,7 +202,7 @@ def visible_units(
         if wanted is not None and unit.id not in wanted:
             continue
         order.append(unit.id)
-        children = sorted(chart.children(unit.id), key=_unit_order)
+        children = sorted(chart.children(unit.id), key=by_group)
         if depth is not None and level >= depth:
             if children and wanted is None:
                 hidden[unit.id] = len(chart.descendants(unit.id))
@@ -198,9 +211,14 @@ def visible_units(
     return tuple(order), hidden
 
 
-def _unit_order(unit: Unit) -> tuple[int, str, str]:
-    group = style.Group.of(unit.kind)
-    return (list(style.Group).index(group), unit.name.casefold(), unit.id)
+def _unit_order(chart: OrgChart) -> Callable[[Unit], tuple[int, str, str]]:
+    """Units by group (political, administration, outside), then by name."""
+
+    def key(unit: Unit) -> tuple[int, str, str]:
+        group = style.Group.of(chart.category(unit.id))
+        return (list(style.Group).index(group), unit.name.casefold(), unit.id)
+
+    return key
 
 
 def _flag_text(uncertain: bool, planned: bool) -> str:
@@ -360,8 +378,8 @@ class SceneWriter:
             for mark in marks
             if mark.old_name is not None
         ]
-        if unit.kind.value != "unit":
-            rows.append(Cell.of(Span(unit.kind.value, colour=style.MUTED, size=style.SMALL)))
+        if str(unit.kind) != "unit":
+            rows.append(Cell.of(Span(str(unit.kind), colour=style.MUTED, size=style.SMALL)))
         head = chart.head(unit.id)
         if head is not None:
             rows.append(self._post_cell(head, ports, bullet=""))
@@ -375,7 +393,8 @@ class SceneWriter:
             rows.append(Cell.of(Span(text, colour=style.MUTED, italic=True, size=style.SMALL)))
         self.ports.update(ports.taken)
         parent = unit.parent if unit.parent in self.visible else None
-        self._add_box(unit.id, style.Group.of(unit.kind), parent, rows, style.box_style(unit.kind))
+        category = chart.category(unit.id)
+        self._add_box(unit.id, style.Group.of(category), parent, rows, style.box_style(category))
 
     def _name_cell(self, name: str, entity_id: str) -> Cell:
         lines: list[tuple[Span, ...]] = [(Span(line, bold=True),) for line in wrap(name, style.WRAP)]
@@ -396,14 +415,23 @@ class SceneWriter:
         self.legend.planned |= planned
         return _flag_text(uncertain, planned)
 
+    def _holders_text(self, post: Post) -> str:
+        """The people in a post, each with their roles: ``Anna Andersson (acting)``."""
+        names = []
+        for holding in post.holders:
+            person = self.chart.get(holding.person)
+            name = person.name if person is not None else holding.person
+            roles = holding.describe()
+            names.append(f"{name} ({roles})" if roles else name)
+        return ", ".join(names)
+
     def _post_cell(self, post: Post, ports: _Ports, *, bullet: str, align: str = "CENTER") -> Cell:
         spans = [Span(f"{bullet}{post.title}: ", size=style.SMALL + 1)]
-        holder = self.chart.holder(post.id)
-        if holder is None:
+        if not post.holders:
             self.legend.vacant = True
             spans.append(Span("vacant", italic=True, colour=style.VACANT, size=style.SMALL + 1))
         else:
-            spans.append(Span(holder.name, size=style.SMALL + 1))
+            spans.append(Span(self._holders_text(post), size=style.SMALL + 1))
         flags = self._flags(post.id)
         if flags:
             spans.append(Span(flags, colour=style.MUTED, size=style.SMALL + 1))
@@ -463,12 +491,11 @@ class SceneWriter:
         ports = _Ports(self.node(post.id))
         rows: list[Cell] = [Cell((line,)) for line in mark_lines(self._marks(post.id))]
         rows.append(self._name_cell(post.title, post.id))
-        holder = self.chart.holder(post.id)
-        if holder is None:
+        if not post.holders:
             self.legend.vacant = True
             rows.append(Cell.of(Span("vacant", italic=True, colour=style.VACANT)))
         else:
-            rows.append(Cell.of(Span(holder.name)))
+            rows.append(Cell.of(Span(self._holders_text(post))))
         unit = self.chart.units.get(post.unit) if post.unit is not None else None
         if unit is not None:
             rows.append(Cell.of(Span(unit.name, colour=style.MUTED, size=style.SMALL)))
@@ -476,9 +503,9 @@ class SceneWriter:
         self.ports.update(ports.taken)
         boss = self.chart.boss(post.id)
         parent = boss.id if boss is not None and boss.id in shown else None
-        kind = unit.kind if unit is not None else None
-        group = style.Group.of(kind) if kind is not None else style.Group.ADMINISTRATION
-        look = style.box_style(kind) if kind is not None else style.BOX_STYLES[1]
+        category = self.chart.category(unit.id) if unit is not None else Category.ADMINISTRATIVE
+        group = style.Group.of(category)
+        look = style.box_style(category)
         self._add_box(post.id, group, parent, rows, look)
 
     # --- the hierarchy -------------------------------------------------------------------------
@@ -627,8 +654,8 @@ class SceneWriter:
             self.graph.edge(source, target, **self._relation_attributes(relation, marks.get(relation.key)))
 
     def _relation_attributes(self, relation: Relation, change: ChangeKind | None) -> dict[str, str]:
-        colour = style.RELATION_COLOURS[relation.kind]
-        words = relation.kind.value
+        colour = style.relation_colour(relation.kind)
+        words = str(relation.kind)
         if change is not None:
             colour = style.CHANGE_COLOURS[change]
             words = f"{style.RELATION_SIGNS[change]} {words}"

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import attrs
 
 from orgmodel._diff import ChangeKind
-from orgmodel._entities import RelationKind, UnitKind
+from orgmodel._entities import Category, RelationKind
 from orgmodel._render._html import Cell, Span, html_label
 
 FONT = "Helvetica,Arial,sans-serif"
@@ -43,11 +43,11 @@ class Group(str, enum.Enum):
         return _GROUP_TITLES[self]
 
     @classmethod
-    def of(cls, kind: UnitKind) -> Group:
-        """The group a unit of this kind belongs to."""
-        if kind.is_political:
+    def of(cls, category: Category) -> Group:
+        """The group units of a category belong to."""
+        if category is Category.POLITICAL:
             return cls.POLITICAL
-        if kind.is_external:
+        if category in (Category.COMPANY, Category.EXTERNAL):
             return cls.EXTERNAL
         return cls.ADMINISTRATION
 
@@ -76,17 +76,21 @@ _COMPANY = BoxStyle("Company", "box3d", "#fcebd2", "#a15c00")
 _EXTERNAL = BoxStyle("External body", "component", "#ece4f4", "#5e3c8c")
 
 
-def box_style(kind: UnitKind) -> BoxStyle:
-    """The box of a unit of this kind.
+def box_style(category: Category) -> BoxStyle:
+    """The box of a unit of this category.
 
-    >>> box_style(UnitKind.BOARD).caption
+    >>> box_style(Category.POLITICAL).caption
     'Political body'
     """
-    if kind is UnitKind.COMPANY:
-        return _COMPANY
-    if kind is UnitKind.EXTERNAL:
-        return _EXTERNAL
-    return _POLITICAL if kind.is_political else _ADMINISTRATION
+    return _BOXES[category]
+
+
+_BOXES = {
+    Category.POLITICAL: _POLITICAL,
+    Category.ADMINISTRATIVE: _ADMINISTRATION,
+    Category.COMPANY: _COMPANY,
+    Category.EXTERNAL: _EXTERNAL,
+}
 
 
 #: Box styles in legend order.
@@ -98,6 +102,15 @@ RELATION_COLOURS = {
     RelationKind.DOTTED_LINE: "#3d3d9e",
     RelationKind.CONTRACTED_TO: "#7a1b5e",
 }
+#: The colour of a relation of a kind of the user's own.
+OTHER_RELATION = "#4a4a4a"
+
+
+def relation_colour(kind: RelationKind | str) -> str:
+    """The colour relations of a kind are drawn in."""
+    colours: dict[RelationKind | str, str] = RELATION_COLOURS  # type: ignore[assignment]  # str keys find members
+    return colours.get(kind, OTHER_RELATION)
+
 
 CHANGE_COLOURS = {
     ChangeKind.ESTABLISHED: "#1e7b34",
@@ -106,12 +119,17 @@ CHANGE_COLOURS = {
     ChangeKind.MOVED: "#1565c0",
     ChangeKind.MERGED: "#7b2fa0",
     ChangeKind.SPLIT: "#00838f",
+    ChangeKind.SPUN_OFF: "#00838f",
+    ChangeKind.PARTLY_ABSORBED: "#7b2fa0",
+    ChangeKind.SUCCEEDED: "#7b2fa0",
     ChangeKind.FUNCTION_TRANSFERRED: "#b0306a",
     ChangeKind.APPOINTED: "#4f7f14",
     ChangeKind.VACATED: "#b3261e",
+    ChangeKind.ROLES_CHANGED: "#4f7f14",
     ChangeKind.REPORTING_CHANGED: "#6d4c41",
     ChangeKind.RELATION_ADDED: "#1e7b34",
     ChangeKind.RELATION_REMOVED: "#c0282d",
+    ChangeKind.ATTRIBUTES_CHANGED: "#546e7a",
     ChangeKind.MODIFIED: "#546e7a",
 }
 
@@ -123,12 +141,17 @@ CHANGE_BADGES = {
     ChangeKind.MOVED: "moved",
     ChangeKind.MERGED: "merged",
     ChangeKind.SPLIT: "split",
+    ChangeKind.SPUN_OFF: "spun off",
+    ChangeKind.PARTLY_ABSORBED: "took over parts",
+    ChangeKind.SUCCEEDED: "succeeds",
     ChangeKind.FUNCTION_TRANSFERRED: "function moved",
     ChangeKind.APPOINTED: "appointed",
     ChangeKind.VACATED: "vacated",
+    ChangeKind.ROLES_CHANGED: "roles changed",
     ChangeKind.REPORTING_CHANGED: "reporting changed",
     ChangeKind.RELATION_ADDED: "relation added",
     ChangeKind.RELATION_REMOVED: "relation removed",
+    ChangeKind.ATTRIBUTES_CHANGED: "fields changed",
     ChangeKind.MODIFIED: "changed",
 }
 
@@ -140,12 +163,17 @@ CHANGE_MEANINGS = {
     ChangeKind.MOVED: "moved to another parent or unit",
     ChangeKind.MERGED: "merged: old units into one",
     ChangeKind.SPLIT: "split: one unit into several",
+    ChangeKind.SPUN_OFF: "spun off: made from parts of a unit that carries on",
+    ChangeKind.PARTLY_ABSORBED: "took over parts of a unit that carries on",
+    ChangeKind.SUCCEEDED: "succeeds another unit (re-formed, or beside it for a while)",
     ChangeKind.FUNCTION_TRANSFERRED: "a function moved to another owner",
     ChangeKind.APPOINTED: "someone appointed to the post",
-    ChangeKind.VACATED: "the post left vacant",
+    ChangeKind.VACATED: "someone left the post",
+    ChangeKind.ROLES_CHANGED: "a holder's roles changed (acting, on leave, …)",
     ChangeKind.REPORTING_CHANGED: "the post reports elsewhere, or heads differently",
     ChangeKind.RELATION_ADDED: "a relation added (its kind follows the +)",
     ChangeKind.RELATION_REMOVED: "a relation removed (its kind follows the −)",
+    ChangeKind.ATTRIBUTES_CHANGED: "fields of your own changed (a cost centre, an identifier)",
     ChangeKind.MODIFIED: "changed in another way (e.g. its kind)",
 }
 
@@ -158,14 +186,19 @@ CHANGE_PRIORITY = (
     ChangeKind.ESTABLISHED,
     ChangeKind.MERGED,
     ChangeKind.SPLIT,
+    ChangeKind.SPUN_OFF,
+    ChangeKind.PARTLY_ABSORBED,
+    ChangeKind.SUCCEEDED,
     ChangeKind.MOVED,
     ChangeKind.RENAMED,
     ChangeKind.FUNCTION_TRANSFERRED,
     ChangeKind.APPOINTED,
     ChangeKind.VACATED,
+    ChangeKind.ROLES_CHANGED,
     ChangeKind.REPORTING_CHANGED,
     ChangeKind.RELATION_ADDED,
     ChangeKind.RELATION_REMOVED,
+    ChangeKind.ATTRIBUTES_CHANGED,
     ChangeKind.MODIFIED,
 )
 
@@ -178,7 +211,7 @@ class Legend:
     vacant: bool = False
     uncertain: bool = False
     planned: bool = False
-    relations: set[RelationKind] = attrs.field(factory=set)
+    relations: set[RelationKind | str] = attrs.field(factory=set)
     changes: set[ChangeKind] = attrs.field(factory=set)
     lineage: bool = False
     ghost: bool = False
@@ -228,9 +261,9 @@ class Legend:
         # Samples of text and lines span both columns, so the swatch column stays narrow.
         if self.vacant:
             yield _sample("vacant", VACANT, "a post nobody holds", italic=True)
-        for kind in RelationKind:
+        for kind in [*RelationKind, *sorted(str(kind) for kind in self.relations if kind not in RELATION_COLOURS)]:
             if kind in self.relations:
-                yield _sample("- - ->", RELATION_COLOURS[kind], f"{kind.value} (a relation beside the hierarchy)")
+                yield _sample("- - ->", relation_colour(kind), f"{kind} (a relation beside the hierarchy)")
         for change in CHANGE_PRIORITY:
             if change in self.changes:
                 sign = RELATION_SIGNS.get(change)
