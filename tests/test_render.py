@@ -256,10 +256,15 @@ def assert_no_graphviz_error(stderr: str) -> None:
     Graphviz estimating its width from tables that lack the font or the
     character; and, for a lineage arrow drawn across the two days of a diff,
     the spline router giving up and drawing it with straight segments
-    ("triangulation failed") — the picture is whole, the arrow only less
-    smooth.
+    ("triangulation failed", "cannot find triangle path") — the picture is
+    whole, the arrow only less smooth.
     """
-    harmless = ("no value for width of non-ASCII character", "no hard-coded metrics for", "triangulation failed")
+    harmless = (
+        "no value for width of non-ASCII character",
+        "no hard-coded metrics for",
+        "triangulation failed",
+        "cannot find triangle path",
+    )
     assert graphviz_complaints(stderr, harmless=harmless) == []
 
 

@@ -60,7 +60,7 @@ def loads(text: str, *, format: Format = "yaml", name: str = "<string>") -> Time
     reader = _reader.Reader(name)
     entries = reader.read(document)
     problems = list(reader.problems)
-    timeline, errors = Timeline.lenient(entries)
+    timeline, errors = Timeline.lenient(entries, categories=reader.categories)
     consequences = 0
     for error in errors:
         if error.follows_from is not None or (error.missing is not None and error.missing in reader.unmade):
