@@ -281,7 +281,7 @@ def drawn_names(chart: om.OrgChart) -> list[str]:
     """The names a units drawing with functions shows: units, their posts, holders and functions."""
     posts = [post for post in chart.posts.values() if post.unit is not None]
     names = [unit.name for unit in chart.units.values()] + [post.title for post in posts]
-    names += [holder.name for holder in (chart.holder(post.id) for post in posts) if holder is not None]
+    names += [holder.name for post in posts for holder in chart.holders(post.id)]
     in_units = {post.id for post in posts} | set(chart.units)
     names += [function.name for function in chart.functions.values() if function.owner in in_units]
     return names
