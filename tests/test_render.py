@@ -6,6 +6,7 @@ colours and clusters; pixels are not compared.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -206,34 +207,34 @@ class TestLabels:
             for text in labels_of(parse(dot)):
                 ET.fromstring(text)
 
-    def test_forbidden_characters_are_drawn_as_replacement_marks(self, capfd):
+    def test_forbidden_characters_are_drawn_as_replacement_marks(self, graphviz_said):
         """A name with a character XML forbids still gets its label, with U+FFFD in that place."""
         name = "Park\ufffe<&>\uffff"
         chart = om.Timeline([om.Establish(om.Unit("u", name), on=START)]).at(START)
-        capfd.readouterr()
+        graphviz_said.clear()
         texts = svg_texts(render(to_dot(chart), "svg"))
-        assert_no_graphviz_error(capfd.readouterr().err)
+        assert_no_graphviz_error(graphviz_said.text())
         assert "Park\ufffd<&>\ufffd" in texts
 
     @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(oms.timelines(names=oms.names(unusual=True), max_events=15))
-    def test_any_name_is_drawn_as_written(self, capfd, timeline):
+    def test_any_name_is_drawn_as_written(self, graphviz_said, timeline):
         """Whatever the names, pygraphviz parses the DOT, Graphviz reports no error, and the SVG shows each name."""
-        capfd.readouterr()
+        graphviz_said.clear()
         chart = timeline.at(timeline.last_day or START)
         dot = to_dot(chart, show_functions=True, stack_leaves=None)
         parse(dot)
         texts = [squeeze(text) for text in svg_texts(render(dot, "svg"))]
-        assert_no_graphviz_error(capfd.readouterr().err)
+        assert_no_graphviz_error(graphviz_said.text())
         for name in drawn_names(chart):
             expected = squeeze(re.sub("[\ufffe\uffff]", "\ufffd", name))
             assert any(expected in text for text in texts), name
 
     @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], max_examples=25)
     @given(oms.timelines(names=oms.names(unusual=True), max_events=15, min_events=1))
-    def test_any_diff_renders(self, capfd, timeline):
+    def test_any_diff_renders(self, graphviz_said, timeline):
         """Both diff layouts of any timeline parse and render with no Graphviz error."""
-        capfd.readouterr()
+        graphviz_said.clear()
         first, last = timeline.first_day, timeline.last_day
         assert first is not None
         assert last is not None
@@ -245,7 +246,26 @@ class TestLabels:
                 ET.fromstring(text)
             assert_edges_end_at_drawn_things(graph)
             render(dot, "svg")
-        assert_no_graphviz_error(capfd.readouterr().err)
+        assert_no_graphviz_error(graphviz_said.text())
+
+
+class GraphvizSaid:
+    """What Graphviz printed while drawing: it is kept off the screen and logged (logger ``orgmodel.render``)."""
+
+    def __init__(self, caplog: pytest.LogCaptureFixture) -> None:
+        self.caplog = caplog
+
+    def clear(self) -> None:
+        self.caplog.clear()
+
+    def text(self) -> str:
+        return "\n".join(r.getMessage() for r in self.caplog.records if r.name == "orgmodel.render")
+
+
+@pytest.fixture
+def graphviz_said(caplog: pytest.LogCaptureFixture) -> GraphvizSaid:
+    caplog.set_level(logging.DEBUG, logger="orgmodel.render")
+    return GraphvizSaid(caplog)
 
 
 def assert_no_graphviz_error(stderr: str) -> None:
@@ -804,29 +824,29 @@ def png_size(data: bytes) -> tuple[int, int]:
 class TestNacka:
     """The reorganisation of Nacka on 2015-01-01: the picture users see first."""
 
-    def test_drawings_render_without_a_word_from_graphviz(self, nacka, capfd):
+    def test_drawings_render_without_a_word_from_graphviz(self, nacka, graphviz_said):
         """The before/after and the chart of the day render with nothing on stderr (the fd, where C writes).
 
         The diff used to print "trouble in init_rank" and "lost … edge" and draw boxes over each other.
         """
         drawings = [nacka.diff("2014-12-31", "2015-01-01").draw(), nacka.at("2015-01-01").draw()]
-        capfd.readouterr()
+        graphviz_said.clear()
         for drawing in drawings:
             drawing.png()
             drawing.svg()
-        assert graphviz_complaints(capfd.readouterr().err) == []
+        assert graphviz_complaints(graphviz_said.text()) == []
 
-    def test_every_layout_renders_without_a_word_from_graphviz(self, nacka, capfd):
+    def test_every_layout_renders_without_a_word_from_graphviz(self, nacka, graphviz_said):
         """Every layout, with every relation drawn, renders silently too."""
         diff = nacka.diff("2014-12-31", "2015-01-01")
         dots = [
             diff_to_dot(diff, layout=layout, relations=ALL_RELATIONS, unchanged_relations=True) for layout in LAYOUTS
         ]
         dots.append(to_dot(nacka.at("2015-01-01"), relations=ALL_RELATIONS, show_functions=True))
-        capfd.readouterr()
+        graphviz_said.clear()
         for dot in dots:
             render(dot, "svg")
-        assert graphviz_complaints(capfd.readouterr().err) == []
+        assert graphviz_complaints(graphviz_said.text()) == []
 
     def test_the_diff_fits_a_screen(self, nacka):
         """The default before/after is narrow enough to read: before above after, not twice as wide."""

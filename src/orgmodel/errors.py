@@ -9,6 +9,7 @@ The tree::
     │   ├── UnknownNameError (KeyError)      nothing by that name on that day
     │   └── AmbiguousNameError               several entities answer to that name
     ├── RenderError (RuntimeError)           a drawing with no Graphviz to render it, or Graphviz failed
+    │   └── DrawingTooLargeError             more boxes than a drawing is made with (force=True draws it)
     ├── EventError (ValueError)              an event the timeline cannot apply
     │   ├── MalformedEventError              wrong on its own: no date, a merge of one unit
     │   ├── UnknownEntityError               refers to something that does not exist then
@@ -48,6 +49,7 @@ __all__ = [
     "ConflictError",
     "CycleError",
     "DateError",
+    "DrawingTooLargeError",
     "DuplicateIdError",
     "EventError",
     "FormatError",
@@ -251,6 +253,23 @@ class RenderError(OrgModelError, RuntimeError):
     >>> issubclass(RenderError, OrgModelError)
     True
     """
+
+
+class DrawingTooLargeError(RenderError):
+    """A drawing with more boxes than :data:`orgmodel.render.MAX_BOXES`, refused before Graphviz spends minutes on it.
+
+    ``boxes`` is how many boxes the drawing would have, ``limit`` the most
+    drawn without ``force=True``.
+
+    >>> error = DrawingTooLargeError("too large", boxes=50_000, limit=2_000)
+    >>> isinstance(error, RenderError), error.boxes
+    (True, 50000)
+    """
+
+    def __init__(self, message: str, *, boxes: int, limit: int) -> None:
+        super().__init__(message)
+        self.boxes = boxes
+        self.limit = limit
 
 
 class FormatError(OrgModelError, ValueError):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import json
+import logging
 import os
 import shutil
 import struct
@@ -37,6 +38,10 @@ from orgmodel._progress import Progress
 from orgmodel.errors import InvalidArgumentError, RenderError
 
 __all__ = ["FORMATS", "Format", "RenderError", "render", "write"]
+
+# What Graphviz says while it works (Fontconfig, "triangulation failed") is logged here, not shown,
+# unless the render failed: then it is part of the error.
+log = logging.getLogger("orgmodel.render")
 
 Format = Literal["svg", "png", "pdf", "dot"]
 #: The formats :func:`render` makes; ``"dot"`` is the DOT source itself.
@@ -70,13 +75,18 @@ def render(dot_source: str, format: Format | str) -> bytes:  # noqa: A002  # the
     checked = _check_format(format)
     if checked == "dot":
         return dot_source.encode()
+    return _run(dot_source, checked)
+
+
+def _run(dot_source: str, format: str) -> bytes:  # noqa: A002
+    """Graphviz's output for DOT text in any format it knows (``svg``, ``json0`` …), however it is reached."""
     if importlib.util.find_spec("pygraphviz") is None:
-        return _render_with_executable(dot_source, checked)
+        return _render_with_executable(dot_source, format)
     with _GRAPHVIZ_LOCK:
         worker = _Worker.current()
         if worker is None:
-            return _render_in_process(dot_source, checked)
-        return worker.render(dot_source, checked)
+            return _render_in_process(dot_source, format)
+        return worker.render(dot_source, format)
 
 
 def _check_format(format: str) -> Format:  # noqa: A002
@@ -86,7 +96,7 @@ def _check_format(format: str) -> Format:  # noqa: A002
     raise InvalidArgumentError(f"format must be one of {list(FORMATS)}, got {format!r}")
 
 
-def _render_in_process(dot_source: str, format: Format) -> bytes:  # noqa: A002
+def _render_in_process(dot_source: str, format: str) -> bytes:  # noqa: A002
     import pygraphviz
 
     try:
@@ -94,10 +104,21 @@ def _render_in_process(dot_source: str, format: Format) -> bytes:  # noqa: A002
         # prog="dot" always: pygraphviz's default layout is neato, which ignores the hierarchy.
         data = graph.draw(format=format, prog="dot")
     except Exception as error:  # pygraphviz raises DotError, ValueError, OSError…: all mean "Graphviz failed"
-        raise RenderError(f"Graphviz could not render this drawing as {format}: {error}") from error
+        raise RenderError(_failed(format, str(error), "")) from error
     if not isinstance(data, bytes):
         raise RenderError(f"Graphviz returned no {format} data")
     return data
+
+
+def _failed(format: str, error: str, said: str) -> str:  # noqa: A002
+    """What to tell the user when Graphviz failed: its own words, and what to try."""
+    words = "; ".join(
+        [error, *(line.strip() for line in said.splitlines() if line.strip() and "Fontconfig" not in line)]
+    )
+    return (
+        f"Graphviz could not render this drawing as {format}: {words} — draw less of it (root=, depth=, "
+        "changed_only=True for a diff), or report it with the DOT text (Drawing.dot) if it is small"
+    )
 
 
 class _Worker:
@@ -140,10 +161,10 @@ class _Worker:
                 cls._unavailable = True
         return worker
 
-    def render(self, dot_source: str, format: Format) -> bytes:  # noqa: A002
+    def render(self, dot_source: str, format: str) -> bytes:  # noqa: A002
         """Send one drawing and wait for the picture, interruptibly; any interruption ends the worker."""
         source = dot_source.encode()
-        exchange = _Exchange(self, struct.pack("!4sQ", format.encode().ljust(4), len(source)) + source)
+        exchange = _Exchange(self, struct.pack("!8sQ", format.encode().ljust(8), len(source)) + source)
         try:
             with Progress("drawing with Graphviz") as progress:
                 exchange.start()
@@ -165,9 +186,12 @@ class _Worker:
                 f"Graphviz stopped while rendering this drawing as {format} (exit status {status}); "
                 "try a smaller drawing (root=, depth=)"
             )
-        failed, data = exchange.reply
+        failed, data, said = exchange.reply
+        words = said.decode(errors="replace")
         if failed:
-            raise RenderError(f"Graphviz could not render this drawing as {format}: {data.decode(errors='replace')}")
+            raise RenderError(_failed(format, data.decode(errors="replace"), words))
+        if words.strip():
+            log.debug("Graphviz said: %s", words.strip())
         if len(source) > _RETIRE_AFTER:
             self.close()
         return data
@@ -201,7 +225,7 @@ class _Worker:
 class _Exchange(threading.Thread):
     """Writes one request to the worker and reads its reply, so that the calling thread can wait interruptibly.
 
-    ``reply`` is ``(failed, data)``, or ``None`` when the worker went away;
+    ``reply`` is ``(failed, data, what Graphviz said)``, or ``None`` when the worker went away;
     ``unavailable`` is the worker's message when it could not import pygraphviz.
     """
 
@@ -209,7 +233,7 @@ class _Exchange(threading.Thread):
         super().__init__(name="orgmodel-graphviz", daemon=True)
         self.worker = worker
         self.request = request
-        self.reply: tuple[bool, bytes] | None = None
+        self.reply: tuple[bool, bytes, bytes] | None = None
         self.unavailable: str | None = None
 
     def run(self) -> None:
@@ -228,13 +252,14 @@ class _Exchange(threading.Thread):
                     return
                 self.worker.ready = True
             process.stdin.write(self.request)
-            header = _read_exactly(process.stdout, 9)
+            header = _read_exactly(process.stdout, 17)
             if header is None:
                 return
-            status, size = struct.unpack("!BQ", header)
+            status, size, said_size = struct.unpack("!BQQ", header)
             data = _read_exactly(process.stdout, size)
-            if data is not None:
-                self.reply = (status != 0, data)
+            said = _read_exactly(process.stdout, said_size)
+            if data is not None and said is not None:
+                self.reply = (status != 0, data, said)
         except (OSError, ValueError):  # the worker was ended (a broken pipe, a closed file): no reply
             return
 
@@ -257,7 +282,7 @@ def _close_worker() -> None:
         worker.close()
 
 
-def _render_with_executable(dot_source: str, format: Format) -> bytes:  # noqa: A002
+def _render_with_executable(dot_source: str, format: str) -> bytes:  # noqa: A002
     executable = shutil.which("dot")
     if executable is None:
         raise RenderError(f"cannot render a drawing as {format}: no Graphviz found — {_INSTALL_HINT}")

@@ -11,9 +11,13 @@ The protocol, over standard input and output, all integers big-endian:
 
 - the worker sends ``b"R"`` once pygraphviz is imported, or ``b"E"``, a
   length (8 bytes) and a message when it cannot be;
-- then for each request ``format`` (4 bytes, space-padded ASCII), a length
-  (8 bytes) and the DOT text in UTF-8, it answers a status (1 byte: ``0``
-  for data, ``1`` for an error message), a length (8 bytes) and the bytes.
+- then for each request ``format`` (8 bytes, space-padded ASCII: ``svg``,
+  ``png``, ``json0`` …), a length (8 bytes) and the DOT text in UTF-8, it
+  answers a status (1 byte: ``0`` for data, ``1`` for an error message), the
+  lengths of the data and of what Graphviz wrote to standard error meanwhile
+  (8 bytes each), then those bytes.  Graphviz's warnings (Fontconfig,
+  "triangulation failed") so reach the caller, which decides whether to show
+  them, without anything in the caller's process being redirected.
 
 The worker ends when its input ends.  The first argument is the parent's
 ``sys.path`` as JSON, so that it imports the same pygraphviz.
@@ -26,10 +30,11 @@ import os
 import signal
 import struct
 import sys
-from typing import BinaryIO
+import tempfile
+from typing import Any, BinaryIO
 
-_REQUEST = struct.Struct("!4sQ")
-_REPLY = struct.Struct("!BQ")
+_REQUEST = struct.Struct("!8sQ")
+_REPLY = struct.Struct("!BQQ")
 
 
 def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
@@ -43,10 +48,36 @@ def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _send(channel: BinaryIO, status: int, payload: bytes) -> None:
-    channel.write(_REPLY.pack(status, len(payload)))
+def _send(channel: BinaryIO, status: int, payload: bytes, said: bytes) -> None:
+    channel.write(_REPLY.pack(status, len(payload), len(said)))
     channel.write(payload)
+    channel.write(said)
     channel.flush()
+
+
+def _draw(pygraphviz: Any, source: bytes, format_: str) -> tuple[int, bytes, bytes]:
+    """Lay out and render one drawing; also returns what Graphviz wrote to descriptors 1 and 2 meanwhile."""
+    with tempfile.TemporaryFile() as sink:
+        saved = [os.dup(1), os.dup(2)]
+        for descriptor in (1, 2):
+            os.dup2(sink.fileno(), descriptor)
+        try:
+            graph = pygraphviz.AGraph(string=source.decode())
+            # prog="dot" always: pygraphviz's default layout is neato, which ignores the hierarchy.
+            data = graph.draw(format=format_, prog="dot")
+        except Exception as error:  # pygraphviz raises DotError, ValueError, OSError…: all mean "Graphviz failed"
+            status, data = 1, str(error).encode()
+        else:
+            status = 0
+            if not isinstance(data, bytes):
+                status, data = 1, b"Graphviz returned no data"
+        finally:
+            for descriptor, kept in zip((1, 2), saved, strict=True):
+                os.dup2(kept, descriptor)
+                os.close(kept)
+        sink.seek(0)
+        said = sink.read()
+    return status, data, said
 
 
 def main() -> None:
@@ -55,8 +86,8 @@ def main() -> None:
     # too (it shares the terminal's process group) and must not print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     requests = sys.stdin.buffer
-    # The answers go through a copy of file descriptor 1; descriptor 1 itself is pointed at standard
-    # error, so that nothing Graphviz prints can get into an answer.
+    # The answers go through a copy of file descriptor 1; descriptor 1 itself is pointed at descriptor 2
+    # (caught during each render), so that nothing Graphviz prints can get into an answer.
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.path[:] = json.loads(sys.argv[1])
@@ -77,17 +108,7 @@ def main() -> None:
         source = _read_exactly(requests, size)
         if source is None:
             return
-        try:
-            graph = pygraphviz.AGraph(string=source.decode())
-            # prog="dot" always: pygraphviz's default layout is neato, which ignores the hierarchy.
-            data = graph.draw(format=format_.decode().strip(), prog="dot")
-        except Exception as error:  # pygraphviz raises DotError, ValueError, OSError…: all mean "Graphviz failed"
-            _send(channel, 1, str(error).encode())
-            continue
-        if not isinstance(data, bytes):
-            _send(channel, 1, b"Graphviz returned no data")
-            continue
-        _send(channel, 0, data)
+        _send(channel, *_draw(pygraphviz, source, format_.decode().strip()))
 
 
 if __name__ == "__main__":
