@@ -115,12 +115,14 @@ def unit_label(chart: OrgChart, unit: Unit) -> str:
     return label
 
 
-def chart_tree(chart: OrgChart, *, details: bool = True) -> str:
+def chart_tree(chart: OrgChart, *, details: bool = True, depth: int | None = None) -> str:
     """The chart as an indented tree: political bodies first, then the administration, then outside bodies.
 
     Each unit shows its kind and head; with ``details`` its other posts (•) and
     functions (◦) follow under it, and the relations are listed at the end.
-    Below :data:`MAX_INDENT` levels only the last levels' indentation is drawn,
+    ``depth`` stops that many levels below the top units, saying how many
+    units lie further down.  Below :data:`MAX_INDENT` levels only the last
+    levels' indentation is drawn,
     after ``[+N]``, the number of levels left out, so that a line stays short
     however deep the organisation goes.
 
@@ -136,9 +138,10 @@ def chart_tree(chart: OrgChart, *, details: bool = True) -> str:
     # the bars of at most MAX_INDENT levels above, and how many levels there are in all.
     order = _sorter(chart)
     roots = sorted(chart.roots(), key=order)
-    pending: list[tuple[str, int, str, Unit | str]] = [("", 0, "", root) for root in roots[::-1]]
+    # Each entry: the bars, the number of levels of indentation, the branch, the item, the unit's level.
+    pending: list[tuple[str, int, str, Unit | str, int]] = [("", 0, "", root, 0) for root in roots[::-1]]
     while pending:
-        bars, level, branch, item = pending.pop()
+        bars, level, branch, item, below_top = pending.pop()
         shown = f"[+{level - MAX_INDENT}] {bars}" if level > MAX_INDENT else bars
         if isinstance(item, str):
             lines.append(f"{shown}{branch}{item}")
@@ -156,9 +159,14 @@ def chart_tree(chart: OrgChart, *, details: bool = True) -> str:
             for function in chart.functions_of(item.id):
                 items.append(f"◦ {function.name} [{function.kind!s}]{_flags(chart, function.id)}")
         children: list[Unit] = sorted(chart.children(item.id), key=order)
-        items.extend(children)
+        if depth is not None and below_top >= depth and children:
+            hidden = len(chart.descendants(item.id))
+            items.append(f"… {hidden:,} unit{'s' if hidden != 1 else ''} below")
+        else:
+            items.extend(children)
         for number in reversed(range(len(items))):
-            pending.append((bars, level, "└── " if number == len(items) - 1 else "├── ", items[number]))
+            branch = "└── " if number == len(items) - 1 else "├── "
+            pending.append((bars, level, branch, items[number], below_top + 1))
     if details:
         loose_posts = [post for post in chart.posts.values() if post.unit is None]
         loose_functions = [function for function in chart.functions.values() if function.owner is None]
