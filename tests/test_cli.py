@@ -16,6 +16,7 @@ import orgmodel as om
 from orgmodel._cli import main
 
 SCRIPT = shutil.which("orgmodel")
+NACKA = ("--example", "nacka")  # the data set every command is told to read here
 COMMANDS = ("chart", "diff", "history", "lineage", "events", "validate")
 
 
@@ -126,13 +127,16 @@ class TestBadInput:
     @pytest.mark.parametrize(
         ("arguments", "message"),
         [
-            (("chart", "--example", "nacka", "--at", "2015-13-01"), "cannot read '2015-13-01' as a date"),
-            (("history", "--example", "nacka", "nothing-by-this-name"), "no entity has ever been named 'nothing-by-this-name'"),
-            (("history", "--example", "nacka", "Enhetschef"), "9 entities have been named 'Enhetschef'"),
-            (("diff", "--example", "nacka", "--from", "2015-01-01", "--to", "2014-01-01"), "a diff runs forward in time"),
+            (("chart", *NACKA, "--at", "2015-13-01"), "cannot read '2015-13-01' as a date"),
+            (("history", *NACKA, "nothing-by-this-name"), "no entity has ever been named 'nothing-by-this-name'"),
+            (("history", *NACKA, "Enhetschef"), "9 entities have been named 'Enhetschef'"),
+            (("diff", *NACKA, "--from", "2015-01-01", "--to", "2014-01-01"), "a diff runs forward in time"),
             (("chart", "--at", "2015-01-01", "--data", "missing.yaml"), "missing.yaml: cannot read the file"),
-            (("chart", "--example", "nacka", "--at", "2015-01-01", "-o", "chart.gif"), "path must end in one of .svg, .png, .pdf, .dot"),
-            (("chart", "--example", "nacka", "--at", "2015-01-01", "--root", "no-such-unit"), "no entity named 'no-such-unit'"),
+            (
+                ("chart", *NACKA, "--at", "2015-01-01", "-o", "chart.gif"),
+                "path must end in one of .svg, .png, .pdf, .dot",
+            ),
+            (("chart", *NACKA, "--at", "2015-01-01", "--root", "no-such-unit"), "no entity named 'no-such-unit'"),
         ],
     )
     def test_one_line_error_and_non_zero_exit(self, tmp_path, arguments, message):
