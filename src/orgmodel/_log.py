@@ -30,6 +30,7 @@ from orgmodel._chart import OrgChart
 from orgmodel._entities import Category, Entity, Function, Person, Post, Relation, RelationKey, Unit
 from orgmodel._events import Change, Establish, Event, Merge, SpinOff, Split, Status
 from orgmodel._nameindex import NameIndex
+from orgmodel._progress import Progress, counting
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
 from orgmodel._writes import Writes
 from orgmodel.dates import When
@@ -329,7 +330,9 @@ class AppliedLog:
         kept_entries = list(self.entries)
         # Ids a rejected change would have made, and the error behind it: later errors about them follow from it.
         unmade: dict[str, EventError] = {}
-        for change, entry in zip(changes, entries, strict=True):
+        # On a terminal, a build that takes more than a second says how far it is (orgmodel._progress).
+        steps = counting(zip(changes, entries, strict=True), Progress("building the timeline", len(changes)))
+        for change, entry in steps:
             index, first = len(kept), len(self.events)
             mark = state.begin(change.on)
             if change.status is not Status.CANCELLED:

@@ -123,23 +123,29 @@ class Progress:
 def counting(items: Iterable[T], progress: Progress) -> Iterator[T]:
     """The items, counting each as a step of ``progress`` (cheaply: the clock is read every thousand).
 
+    The line is wiped when the items run out, or when the loop over them ends
+    early (a ``break``, an error).
+
     >>> import io
     >>> progress = Progress("summing", 3, stream=io.StringIO())
     >>> sum(counting([1, 2, 3], progress)), progress.done
     (6, 3)
     """
-    if not progress.enabled:
-        # Nothing will be shown: count without a look at the clock.
-        count = 0
-        for count, item in enumerate(items, 1):  # noqa: B007  # the count is wanted after the loop
+    try:
+        if not progress.enabled:
+            # Nothing will be shown: no look at the clock, and the count is only kept for the record.
+            count = 0
+            for count, item in enumerate(items, 1):  # noqa: B007  # the count is wanted after the loop
+                yield item
+            progress.done += count
+            return
+        pending = 0
+        for item in items:
             yield item
-        progress.done += count
-        return
-    pending = 0
-    for item in items:
-        yield item
-        pending += 1
-        if pending == _STRIDE:
-            progress.advance(pending)
-            pending = 0
-    progress.advance(pending)
+            pending += 1
+            if pending == _STRIDE:
+                progress.advance(pending)
+                pending = 0
+        progress.advance(pending)
+    finally:
+        progress.close()

@@ -110,6 +110,7 @@ class Timeline:
         """Every event in the order it applies, each carrying its date, status and source."""
         return tuple(self._log.events)
 
+    @collector_paused()
     def with_events(self, *entries: Entry | Iterable[Entry]) -> Timeline:
         """A new timeline with more events or changes (given one by one or as a list).
 
@@ -139,18 +140,17 @@ class Timeline:
         base = self._log
         count = len(base.changes)
         timeline = Timeline.__new__(Timeline)
-        with collector_paused():
-            # Numbered as in the list a rebuild would take: the log's changes, then these.
-            added = {count + offset: _normalise(entry, count + offset) for offset, entry in enumerate(flat)}
-            # A rebuild sorts stably by earliest day, so the log's changes up to the first new one's earliest
-            # day stay first, as they are: only those after it are applied again, merged with the new ones.
-            prefix = bisect.bisect_right(base.starts, min(change.on.earliest for change in added.values()))
-            if not base.worth_replaying(prefix):
-                timeline._log = _build([*base.changes, *added.values()], errors=None, categories=base.categories)
-                return timeline
-            pending = {index: base.changes[index] for index in range(prefix, count)} | added
-            later = sorted(pending, key=lambda index: pending[index].on.earliest)
-            timeline._log = AppliedLog.replayed(base, prefix, [pending[index] for index in later], later)
+        # Numbered as in the list a rebuild would take: the log's changes, then these.
+        added = {count + offset: _normalise(entry, count + offset) for offset, entry in enumerate(flat)}
+        # A rebuild sorts stably by earliest day, so the log's changes up to the first new one's earliest
+        # day stay first, as they are: only those after it are applied again, merged with the new ones.
+        prefix = bisect.bisect_right(base.starts, min(change.on.earliest for change in added.values()))
+        if not base.worth_replaying(prefix):
+            timeline._log = _build([*base.changes, *added.values()], errors=None, categories=base.categories)
+            return timeline
+        pending = {index: base.changes[index] for index in range(prefix, count)} | added
+        later = sorted(pending, key=lambda index: pending[index].on.earliest)
+        timeline._log = AppliedLog.replayed(base, prefix, [pending[index] for index in later], later)
         return timeline
 
     def changes_between(self, start: DayLike | None = None, end: DayLike | None = None) -> tuple[Change, ...]:
@@ -437,6 +437,7 @@ def _categories(value: object) -> Mapping[str, Category]:
 _NO_CATEGORIES: Mapping[str, Category] = types.MappingProxyType({})
 
 
+@collector_paused()
 def _build(
     entries: Iterable[Entry], *, errors: list[EventError] | None, categories: Mapping[str, Category]
 ) -> AppliedLog:
@@ -444,18 +445,17 @@ def _build(
         raise InvalidArgumentError(
             f"a timeline takes a list of events and changes, got a single {type(entries).__name__}; wrap it in a list"
         )
-    with collector_paused():
-        changes: dict[int, Change] = {}
-        for index, entry in enumerate(entries):
-            try:
-                changes[index] = _normalise(entry, index)
-            except EventError as error:
-                if errors is None:
-                    raise
-                errors.append(error)
-        # A stable sort: same-day changes keep the order they were given in.
-        order = sorted(changes, key=lambda index: changes[index].on.earliest)
-        return AppliedLog([changes[index] for index in order], order, errors=errors, categories=categories)
+    changes: dict[int, Change] = {}
+    for index, entry in enumerate(entries):
+        try:
+            changes[index] = _normalise(entry, index)
+        except EventError as error:
+            if errors is None:
+                raise
+            errors.append(error)
+    # A stable sort: same-day changes keep the order they were given in.
+    order = sorted(changes, key=lambda index: changes[index].on.earliest)
+    return AppliedLog([changes[index] for index in order], order, errors=errors, categories=categories)
 
 
 def _normalise(entry: Entry, index: int) -> Change:
