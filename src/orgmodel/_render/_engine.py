@@ -150,10 +150,12 @@ class _Worker:
     def current(cls) -> _Worker | None:
         """The worker to use, started if need be; ``None`` when Graphviz must run in this process."""
         worker = cls._current
-        if worker is not None and (worker.owner != os.getpid() or worker.process.poll() is not None):
-            if worker.owner != os.getpid():
-                cls._inherited.append(worker)
+        if worker is not None and worker.owner != os.getpid():
+            cls._inherited.append(worker)
             cls._current = worker = None
+        elif worker is not None and worker.process.poll() is not None:
+            worker.stop()  # it died between drawings: reap it, close its pipes, start another
+            worker = None
         if worker is None and not cls._unavailable:
             try:
                 worker = cls._current = cls()
@@ -275,13 +277,6 @@ def _read_exactly(stream: Any, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
-@atexit.register
-def _close_worker() -> None:
-    worker = _Worker._current
-    if worker is not None and worker.owner == os.getpid():
-        worker.close()
-
-
 def _render_with_executable(dot_source: str, format: str) -> bytes:  # noqa: A002
     executable = shutil.which("dot")
     if executable is None:
@@ -338,3 +333,11 @@ def write(dot_source: str, path: str | os.PathLike[str]) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return target
+
+
+@atexit.register
+def _stop_worker() -> None:
+    # An idle worker has nothing to lose: ended at once, so that exiting never waits for it.
+    worker = _Worker._current
+    if worker is not None and worker.owner == os.getpid():
+        worker.stop()
