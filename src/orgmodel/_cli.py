@@ -14,6 +14,7 @@ escaped, and a terminal that cannot show some characters gets them as ASCII.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -294,10 +295,12 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     out = cast(TextIO, TerminalText(raw_out))
     err = cast(TextIO, TerminalText(err if err is not None else sys.stderr))
     parser = _parser()
+    # argparse prints help to sys.stdout and usage errors to sys.stderr: here, to this call's streams.
     try:
-        arguments = parser.parse_args(argv)
-        if hasattr(arguments, "example") and arguments.data is None and arguments.example is None:
-            arguments.command_parser.error(_NO_DATA)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            arguments = parser.parse_args(argv)
+            if hasattr(arguments, "example") and arguments.data is None and arguments.example is None:
+                arguments.command_parser.error(_NO_DATA)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
