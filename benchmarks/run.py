@@ -561,6 +561,28 @@ class Bench:
             f"point queries: median of {len(units):,} random subjects on {len(days)} days; answers checked against "
             f"the naive replay on {checked} days; a naive point query is one replay to the day plus a lookup"
         )
+        self.by_name(units)
+
+    def by_name(self, units: list[tuple[str, dt.date]]) -> None:
+        """Questions asked with a unit's name that day rather than its id: the name must cost next to nothing."""
+        timeline = self.timeline
+        log(f"{self.name}: lookups by name")
+        named = [(timeline.entity(item, on=day).name, item, day) for item, day in units[:400]]
+        for name, item, day in named:
+            same(f"{name!r} on {day}", timeline.resolve(name, on=day), item)
+        by_name = [(name, day) for name, _, day in named]
+        by_id = [(item, day) for _, item, day in named]
+        lookups: list[tuple[str, Callable[[str, dt.date], object]]] = [
+            ("resolve(name, on=day)", lambda item, day: timeline.resolve(item, on=day)),
+            ("entity(name, on=day)", lambda item, day: timeline.entity(item, on=day)),
+            ("history(name, on=day)", lambda item, day: timeline.history(item, on=day)),
+            ("lineage(name, on=day)", lambda item, day: timeline.lineage(item, on=day)),
+        ]
+        for label, query in lookups:
+            ours, with_ids = per_call(query, by_name), per_call(query, by_id)
+            extra = ours - with_ids
+            target = f"name < 50 µs {_mark(extra < 50e-6)} (by id {with_ids * 1e6:,.3g} µs)"
+            self.rows.append(Row(f"by name: timeline.{label}", "µs", ours, target=target))
 
     def _check_points(
         self, units: list[tuple[str, dt.date]], functions: list[tuple[str, dt.date]], days: list[dt.date]
@@ -750,6 +772,49 @@ class Bench:
         )
 
 
+# --- one entity's long history -----------------------------------------------------------------------------
+
+#: How many times one unit is renamed in the renames table.
+RENAMES = (1_000, 10_000, 100_000)
+
+
+def renames_table(counts: Sequence[int], repeat: int) -> list[list[str]]:
+    """Build timelines that rename one unit ``count`` times: time and memory per rename must stay flat."""
+    return [_renamed(count, repeat) for count in counts]
+
+
+def _renamed(count: int, repeat: int) -> list[str]:
+    log(f"renames: {count:,} of one unit")
+    start = dt.date(1900, 1, 1)
+    events: list[om.Event] = [om.Establish(om.Unit("u", "Name 0"), on=start)]
+    events += [om.Rename("u", f"Name {n}", on=start + dt.timedelta(days=n)) for n in range(1, count + 1)]
+
+    def build() -> om.Timeline:
+        return om.Timeline(events)
+
+    def check(timeline: om.Timeline) -> None:
+        same("the last name", timeline.at(start + dt.timedelta(days=count))["u"].name, f"Name {count}")
+
+    seconds = measure(build, repeat, check=check)
+    gc.collect()
+    tracemalloc.start()
+    kept = build()
+    size = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    middle = start + dt.timedelta(days=count // 2)
+    lookup = per_call(lambda day: kept.entity(f"Name {count // 2}", on=day), [(middle,)] * 200)
+    return [
+        f"{count:,}",
+        f"{seconds:,.3g}",
+        f"{seconds / count * 1e6:,.3g}",
+        f"{size / count:,.0f}",
+        f"{lookup * 1e6:,.3g}",
+    ]
+
+
+RENAMES_HEADER = ("renames of one unit", "build (s)", "µs per rename", "bytes kept per rename", "entity(name) µs")
+
+
 def _trace(timeline: om.Timeline, unit: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A unit's lineage, with its ancestors and descendants worked out."""
     found = timeline.lineage(unit)
@@ -790,6 +855,11 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--no-raphtory", action="store_true", help="skip Raphtory even if it is installed")
     parser.add_argument(
+        "--renames",
+        default=",".join(str(count) for count in RENAMES),
+        help="comma-separated numbers of renames of one unit for the renames table ('' to skip it)",
+    )
+    parser.add_argument(
         "--limit",
         type=float,
         default=LIMIT,
@@ -798,7 +868,14 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def report(reports: list[SizeReport], info: list[tuple[str, str]], options: Options, *, markdown: bool) -> str:
+def report(
+    reports: list[SizeReport],
+    info: list[tuple[str, str]],
+    options: Options,
+    *,
+    markdown: bool,
+    renames: list[list[str]] | None = None,
+) -> str:
     """The whole report as text."""
     out: list[str] = []
     heading = "## " if markdown else ""
@@ -818,6 +895,10 @@ def report(reports: list[SizeReport], info: list[tuple[str, str]], options: Opti
         out.append(render(HEADER, table(size.rows), markdown=markdown))
         for note in size.notes:
             out.append(("- " if markdown else "  * ") + note)
+    if renames:
+        out.append("")
+        out.append(f"{heading}One unit renamed many times")
+        out.append(render(RENAMES_HEADER, renames, markdown=markdown))
     return "\n".join(out)
 
 
@@ -858,7 +939,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         reports.append(size_report)
         del workload
         gc.collect()
-    print(report(reports, machine_info(), options, markdown=arguments.markdown))
+    counts = [int(count) for count in arguments.renames.split(",") if count.strip()]
+    renames = renames_table(counts, arguments.repeat) if counts else None
+    print(report(reports, machine_info(), options, markdown=arguments.markdown, renames=renames))
     return 0
 
 

@@ -74,6 +74,8 @@ PUBLIC_MODULES = (
     "orgmodel.invariants",
     "orgmodel.strategies",
     "orgmodel.testing",
+    "orgmodel.io.tables",
+    "orgmodel.io.importing",
     "orgmodel",
 )
 

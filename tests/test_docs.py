@@ -119,7 +119,8 @@ def shell_examples() -> list[tuple[str, str, list[str]]]:
 def test_a_shell_example_in_the_docs_prints_what_it_shows(page, command, shown, tmp_path, monkeypatch):
     """Each ``orgmodel`` command the docs show runs, and prints the lines shown under it (up to a line "…")."""
     (tmp_path / "examples").mkdir()
-    shutil.copy(ROOT / "examples" / "small-office.yaml", tmp_path / "examples")
+    for example in (*(ROOT / "examples").glob("*.yaml"), *(ROOT / "examples").glob("*.csv")):
+        shutil.copy(example, tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     out = io.StringIO()
     assert main(shlex.split(command)[1:], out=out) == 0

@@ -29,6 +29,7 @@ from orgmodel._entities import (
     UnitKind,
     category_of,
 )
+from orgmodel._uncertain import Uncertainty, facts_of
 from orgmodel.errors import AmbiguousNameError, InvalidArgumentError, UnknownNameError
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
     from orgmodel._log import AppliedLog
     from orgmodel._render import ChartOptions, Drawing
+    from orgmodel.io.tables import FactTables
 
 T = TypeVar("T", Unit, Post, Person, Function)
 #: What chart methods accept to name an entity: the entity itself, its id, or its name that day.
@@ -89,9 +91,13 @@ class OrgChart:
     """The organisation as it stands on one day: an immutable snapshot.
 
     Every method that takes an entity accepts the entity, its id, or its name
-    on that day (ids win when a text is both).  ``uncertain`` holds the ids of
-    entities whose facts that day rest on an event whose date window straddles
-    the day; ``planned`` those resting on an event only planned.
+    on that day (ids win when a text is both).  On a day inside a change's
+    date window the chart shows what is *possibly* true: :meth:`uncertainty`
+    says, for each entity or relation that is not certain, what may be
+    otherwise (it may not exist yet, may have ended, may have moved from a
+    unit, may still have its old name); ``uncertain`` holds their ids.
+    ``Timeline.at(day, certain=True)`` gives only what is certain.
+    ``planned`` holds the ids of entities resting on an event only planned.
 
     >>> import orgmodel as om
     >>> org = om.Timeline(
@@ -115,6 +121,9 @@ class OrgChart:
         "_prefix",
         "_relations",
         "_uncertain",
+        "_uncertainty",
+        "_unsure",
+        "certain",
         "day",
     )
 
@@ -131,7 +140,11 @@ class OrgChart:
         self.day = day
         self._entities = types.MappingProxyType(dict(entities))
         self._relations = frozenset(relations)
-        self._uncertain = frozenset(uncertain)
+        self._uncertainty: Mapping[str | RelationKey, Uncertainty] = {key: Uncertainty() for key in uncertain}
+        self._uncertain = frozenset(self._uncertainty)
+        self._unsure: Mapping[str | RelationKey, frozenset[Any]] = {}
+        #: Whether the chart shows only what is certain that day (``Timeline.at(day, certain=True)``).
+        self.certain = False
         self._planned = frozenset(planned)
         self._categories: Mapping[str, Category] = categories if categories is not None else {}
         # The log a chart of a timeline comes from, and how far into it: for former names.
@@ -148,7 +161,9 @@ class OrgChart:
         functions: dict[str, Function],
         relations: dict[RelationKey, Relation],
         *,
-        uncertain: Iterable[str | RelationKey] = (),
+        uncertainty: Mapping[str | RelationKey, Uncertainty] | None = None,
+        unsure: Mapping[str | RelationKey, frozenset[Any]] | None = None,
+        certain: bool = False,
         planned: Iterable[str | RelationKey] = (),
         categories: Mapping[str, Category] | None = None,
         log: AppliedLog | None = None,
@@ -159,7 +174,10 @@ class OrgChart:
         chart.day = day
         chart._entities = types.MappingProxyType({**units, **posts, **people, **functions})
         chart._relations = frozenset(relations.values())
-        chart._uncertain = frozenset(uncertain)
+        chart._uncertainty = uncertainty if uncertainty is not None else {}
+        chart._uncertain = frozenset(chart._uncertainty)
+        chart._unsure = unsure if unsure is not None else {}
+        chart.certain = certain
         chart._planned = frozenset(planned)
         chart._categories = categories if categories is not None else {}
         chart._log = log
@@ -214,8 +232,45 @@ class OrgChart:
 
     @property
     def uncertain(self) -> frozenset[str]:
-        """Ids of entities whose facts that day rest on an event dated in a window around the day."""
+        """Ids of the entities on the chart that are not certain that day (see :meth:`uncertainty`)."""
         return frozenset(item for item in self._uncertain if isinstance(item, str))
+
+    def uncertainty(self, item: Ref | Relation) -> Uncertainty | None:
+        """What is not certain about an entity or relation that day, or ``None`` when all of it is.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("se", "Sociala ekonomienheten"), on="2013-01-01"),
+        ...         om.Dissolve("se", on="vid årsskiftet 2014/2015"),
+        ...     ]
+        ... )
+        >>> print(org.at("2014-12-15").uncertainty("sociala ekonomienheten").describe())
+        may have ended
+        """
+        key = self._flag_key(item)
+        return self._uncertainty.get(key)
+
+    def facts(self, *, possible: bool = False) -> frozenset[tuple[Any, Any, object]]:
+        """The chart's facts as ``(id or relation key, slot, value)``: each field, each holder, each attribute.
+
+        A chart of what is certain leaves out what it could not make certain
+        (a name that may be another); with ``possible``, the other values
+        each uncertain slot may have are added.  For any choice of days inside
+        the date windows, the certain chart's facts are among that
+        organisation's, which are among the possible chart's ``facts(possible=True)``.
+        """
+        found: set[tuple[Any, Any, object]] = set()
+        items: list[tuple[str | RelationKey, Entity | Relation]] = [
+            *self._entities.items(),
+            *((relation.key, relation) for relation in self._relations),
+        ]
+        for key, value in items:
+            found |= facts_of(key, value, self._unsure.get(key, frozenset()))
+            mark = self._uncertainty.get(key)
+            if possible and mark is not None:
+                found |= {(key, slot, other) for slot, others in mark.alternatives.items() for other in others}
+        return frozenset(found)
 
     @property
     def planned(self) -> frozenset[str]:
@@ -223,7 +278,11 @@ class OrgChart:
         return frozenset(item for item in self._planned if isinstance(item, str))
 
     def is_uncertain(self, item: Ref | Relation) -> bool:
-        """Whether an entity's or relation's facts that day rest on an event whose date straddles the day."""
+        """Whether anything about an entity or relation is not certain that day (see :meth:`uncertainty`).
+
+        An id that is not on the chart (it has surely ended, or never was)
+        answers ``False``.
+        """
         return self._flag_key(item) in self._uncertain
 
     def is_planned(self, item: Ref | Relation) -> bool:
@@ -233,9 +292,11 @@ class OrgChart:
     def _flag_key(self, item: Ref | Relation) -> str | RelationKey:
         if isinstance(item, Relation):
             return item.key
-        if isinstance(item, str) and item not in self._entities and item in self._uncertain | self._planned:
-            # An entity whose ending is uncertain or planned is not on the chart, but its id still answers.
-            return item
+        if isinstance(item, str) and item not in self._entities:
+            if self._log is not None and item in self._log.versions:
+                return item  # an id of the timeline that is not on the chart today: nothing uncertain about it
+            if item in self._uncertain or item in self._planned:
+                return item
         return self.resolve(item).id
 
     def __len__(self) -> int:
@@ -301,7 +362,7 @@ class OrgChart:
         """
         wanted = self._wanted_type(type)
         key = _names.normalise(name)
-        for table in (self._index.by_name, self._index.by_alias, self._former_by_name(key)):
+        for table in (self._index.by_name, self._index.by_alias, self._possible_names, self._former_by_name(key)):
             found = [entity_id for entity_id in table.get(key, ()) if isinstance(self._entities[entity_id], wanted)]
             if len(found) == 1:
                 return self._entities[found[0]]
@@ -329,6 +390,16 @@ class OrgChart:
             ]
         )
         return tuple(self._entities[entity_id] for entity_id in ids)
+
+    @cached_property
+    def _possible_names(self) -> dict[str, list[str]]:
+        """The names entities on the chart may still have, that day, inside a date window (normalised)."""
+        found: dict[str, list[str]] = {}
+        for key, mark in self._uncertainty.items():
+            if isinstance(key, str) and key in self._entities:
+                for name in mark.former_names:
+                    found.setdefault(_names.normalise(name), []).append(key)
+        return found
 
     def _former_by_name(self, key: str) -> Mapping[str, list[str]]:
         """``{key: ids}`` of the entities on the chart that were once named ``key`` (normalised)."""
@@ -625,16 +696,34 @@ class OrgChart:
             if isinstance(value, Post) and value.reports_to is not None and value.reports_to not in keep:
                 keep[key] = attrs.evolve(value, reports_to=None)
         relations = [r for r in self._relations if r.source in keep and r.target in keep]
-        chart = OrgChart(
-            self.day,
-            keep,
-            relations,
-            uncertain=self._uncertain & (set(keep) | {r.key for r in relations}),
-            planned=self._planned & (set(keep) | {r.key for r in relations}),
-            categories=self._categories,
-        )
+        kept = set(keep) | {relation.key for relation in relations}
+        chart = OrgChart(self.day, keep, relations, planned=self._planned & kept, categories=self._categories)
+        chart._uncertainty = {key: mark for key, mark in self._uncertainty.items() if key in kept}
+        chart._uncertain = frozenset(chart._uncertainty)
+        chart._unsure = {key: slots for key, slots in self._unsure.items() if key in kept}
+        chart.certain = self.certain
         chart._log, chart._prefix = self._log, self._prefix
         return chart
+
+    def tables(self) -> FactTables:
+        """The chart as tables: units, posts, people, functions, holdings, reporting lines, owners, relations….
+
+        Rows have the columns of the timeline's fact tables (without their
+        dates) and the day's ``uncertain`` and ``planned`` marks; see
+        :mod:`orgmodel.io.tables`.
+        """
+        from orgmodel.io.tables import chart_tables
+
+        return chart_tables(self)
+
+    def to_frames(self) -> dict[str, Any]:
+        """The chart's :meth:`tables` as pandas DataFrames, by table (needs ``orgmodel[tables]``).
+
+        >>> import orgmodel as om
+        >>> frames = om.examples.nacka().at("2015-01-01").to_frames()  # doctest: +SKIP
+        >>> frames["holdings"].head()  # doctest: +SKIP
+        """
+        return self.tables().to_pandas()
 
     def draw(self, **options: Unpack[ChartOptions]) -> Drawing:
         """A drawing of the chart: Graphviz DOT, rendered to SVG, PNG or PDF on demand.

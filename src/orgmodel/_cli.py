@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
 from orgmodel import __version__, examples
-from orgmodel._files import load
+from orgmodel._files import load, save
 from orgmodel._render import LAYOUTS
 from orgmodel._terminal import TerminalText
 from orgmodel._text import chart_tree, table
@@ -165,6 +165,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("file", help="the file to check (.yaml, .yml or .json)")
     validate.set_defaults(run=_validate)
+
+    import_ = commands.add_parser(
+        "import",
+        help="Turn tables of periods (CSV or XLSX) into an orgmodel file, checked, to add sources to and edit.",
+        description="Turn tables of periods (CSV or XLSX) into an orgmodel file, checked, to add sources to and "
+        "edit. Every problem is reported with file:row:column, and nothing is written unless all is well.",
+        epilog=_examples(
+            f"{PROGRAM} import --appointments appointments.csv -o register.yaml",
+            f"{PROGRAM} import --units units.csv --posts posts.csv --appointments appointments.csv -o org.yaml",
+            f"{PROGRAM} import --workbook register.xlsx --end inclusive --handover-days 1 -o org.yaml",
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    for name in ("units", "posts", "people", "appointments", "functions", "relations", "links"):
+        import_.add_argument(
+            f"--{name}", metavar="FILE", help=f"the {name} table (.csv, or .xlsx with a sheet of that name)"
+        )
+    import_.add_argument("--workbook", metavar="FILE", help="an .xlsx workbook whose sheets are named after the tables")
+    import_.add_argument(
+        "--end",
+        choices=("exclusive", "inclusive"),
+        default="exclusive",
+        help="an end date is the first day a period no longer holds (exclusive, the default) or its last day",
+    )
+    import_.add_argument(
+        "--handover-days", type=int, default=0, metavar="N", help="let a successor start up to N days early"
+    )
+    import_.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the orgmodel file to write (.yaml or .json)"
+    )
+    import_.set_defaults(run=_import)
     return parser
 
 
@@ -285,6 +316,25 @@ def _events(arguments: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _validate(arguments: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     timeline = load(arguments.file)
     print(f"{arguments.file}: valid — {len(timeline)} changes, {len(timeline.events)} events", file=out)
+    return EXIT_OK
+
+
+def _import(arguments: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from orgmodel.io import importing
+
+    names = ("units", "posts", "people", "appointments", "functions", "relations", "links")
+    given = {name: getattr(arguments, name) for name in names if getattr(arguments, name)}
+    options = {"end": arguments.end, "handover_days": arguments.handover_days}
+    if arguments.workbook:
+        if given:
+            raise InvalidArgumentError("give --workbook or the tables one by one, not both")
+        timeline = importing.read_workbook(arguments.workbook, **options)
+    elif not given:
+        raise InvalidArgumentError("give the tables to import: --appointments FILE, --units FILE, … or --workbook FILE")
+    else:
+        timeline = importing.read_tables(**given, **options)
+    save(timeline, arguments.output)
+    print(f"wrote {arguments.output}: {len(timeline)} changes, {len(timeline.events)} events", file=out)
     return EXIT_OK
 
 

@@ -13,13 +13,13 @@ import datetime as dt
 import enum
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
 from orgmodel._chart import OrgChart
 from orgmodel._entities import Entity, Function, Person, Post, Relation, RelationKey, Unit
-from orgmodel._events import Absorb, Event, Merge, Rename, Source, SpinOff, Split, Status, Succeed
+from orgmodel._events import Absorb, Event, LinkKind, Merge, Rename, Source, SpinOff, Split, Status, Succeed
 from orgmodel._state import Delta, Key, Value
 from orgmodel._text import visible
 from orgmodel.errors import InvalidArgumentError
@@ -252,6 +252,18 @@ class Diff(Sequence[DiffEntry]):
     def __repr__(self) -> str:
         return f"<Diff {self.start.isoformat()} → {self.end.isoformat()}: {len(self.entries)} changes>"
 
+    def rows(self) -> list[dict[str, Any]]:
+        """The classified changes as rows (dicts), one per entry; see :func:`orgmodel.io.tables.diff_rows`."""
+        from orgmodel.io.tables import diff_rows
+
+        return diff_rows(self)
+
+    def to_frame(self) -> Any:
+        """The classified changes as a pandas DataFrame, one row per entry (needs ``orgmodel[tables]``)."""
+        from orgmodel.io.tables import frame
+
+        return frame(self.rows())
+
     def summary(self) -> str:
         """The changes as text: under each effective date and source, one line per change.
 
@@ -396,9 +408,10 @@ class _Classifier:
             if isinstance(event, Absorb) and event.parts is not None:
                 self.lineage_entry(ChangeKind.PARTLY_ABSORBED, event, event.units[0], event.into, position)
             elif isinstance(event, SpinOff):
-                self.lineage_entry(ChangeKind.SPUN_OFF, event, event.target, event.into.id, position)
+                self.lineage_entry(ChangeKind.SPUN_OFF, event, event.target, event.into.id, position, made=True)
             elif isinstance(event, Succeed):
-                self.lineage_entry(ChangeKind.SUCCEEDED, event, event.predecessor, event.successor, position)
+                kind = _SUCCESSIONS[event.kind]
+                self.lineage_entry(kind, event, event.predecessor, event.successor, position)
             elif isinstance(event, (Merge, Absorb)):
                 into = event.into.id if isinstance(event, Merge) else event.into
                 gone = tuple(unit for unit in event.units if unit in self.net and self.net[unit][1] is None)
@@ -426,18 +439,25 @@ class _Classifier:
                     ChangeKind.SPLIT, event.target, before_value, None, (event,), text, related=made, position=position
                 )
 
-    def lineage_entry(self, kind: ChangeKind, event: Event, predecessor: str, successor: str, position: int) -> None:
-        """An entry for a link whose predecessor carries on (or may have ended already, for a succession)."""
+    def lineage_entry(
+        self, kind: ChangeKind, event: Event, predecessor: str, successor: str, position: int, *, made: bool = False
+    ) -> None:
+        """An entry for a link whose predecessor may carry on (or may have ended already, for a succession).
+
+        ``made``: the event made the successor too, so no entry of its own says it was established.
+        """
         after = self.log.value_at(successor, self.last)
         if after is None:
             return  # the successor is gone again by the second day: nothing of it to show
         before = self.log.value_at(successor, self.first)
-        if before is None:
+        if made and before is None:
             self.explained.add(successor)
         words = {
             ChangeKind.PARTLY_ABSORBED: f"{self.label(successor)} took over parts of {self.label(predecessor)}",
             ChangeKind.SPUN_OFF: f"spun off {self.label(successor)} from {self.label(predecessor)}",
             ChangeKind.SUCCEEDED: f"{self.label(successor)} succeeds {self.label(predecessor)}",
+            ChangeKind.SPLIT: f"{self.label(successor)} split from {self.label(predecessor)}",
+            ChangeKind.MERGED: f"{self.label(predecessor)} merged into {self.label(successor)}",
         }
         self.add(kind, successor, before, after, (event,), words[kind], related=(predecessor,), position=position)
 
@@ -564,6 +584,17 @@ class _Classifier:
                 text = f"{label(holding.person)} in post {post}: {now} (was {', '.join(was.roles) or 'no role'})"
                 found.append((ChangeKind.ROLES_CHANGED, "holders", text, (holding.person,)))
         return found
+
+
+#: How a succession a register states is classified, by the kind of its link.
+_SUCCESSIONS = {
+    LinkKind.SUCCEEDED: ChangeKind.SUCCEEDED,
+    LinkKind.SPUN_OFF: ChangeKind.SPUN_OFF,
+    LinkKind.PARTLY_ABSORBED: ChangeKind.PARTLY_ABSORBED,
+    LinkKind.SPLIT: ChangeKind.SPLIT,
+    LinkKind.MERGED: ChangeKind.MERGED,
+    LinkKind.ABSORBED: ChangeKind.MERGED,
+}
 
 
 def _field_changes(prefix: str, before: Mapping[str, object], after: Mapping[str, object]) -> list[str]:

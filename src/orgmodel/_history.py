@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
@@ -140,6 +140,18 @@ class History(Sequence[Fact]):
         """The facts in force on a day."""
         when = parse_day(day)
         return tuple(fact for fact in self.facts if fact.holds_on(when))
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The facts as rows (dicts), one each; see :func:`orgmodel.io.tables.history_rows`."""
+        from orgmodel.io.tables import history_rows
+
+        return history_rows(self)
+
+    def to_frame(self) -> Any:
+        """The facts as a pandas DataFrame, one row each (needs ``orgmodel[tables]``)."""
+        from orgmodel.io.tables import frame
+
+        return frame(self.rows())
 
     def __repr__(self) -> str:
         subject = self.subject

@@ -32,6 +32,7 @@ from orgmodel._events import Change, Establish, Event, Merge, SpinOff, Split, St
 from orgmodel._nameindex import NameIndex
 from orgmodel._progress import Progress, counting
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
+from orgmodel._uncertain import Possible, Uncertainty, certain_state, keep_whole
 from orgmodel._writes import Writes
 from orgmodel.dates import When
 from orgmodel.errors import EventError
@@ -483,10 +484,40 @@ class AppliedLog:
                 tables[type(new)][key] = new
         return state
 
-    def chart(self, day: dt.date, *, tied_only: bool = True) -> OrgChart:
-        """The organisation on ``day`` (with ``tied_only``, only the people with a post or a relation then)."""
+    def chart(self, day: dt.date, *, tied_only: bool = True, certain: bool = False) -> OrgChart:
+        """The organisation on ``day``: what is possibly true then, each uncertain fact marked (see _uncertain).
+
+        With ``certain``, only what is certainly true; with ``tied_only``, only
+        the people with a post or a relation then.
+        """
         prefix = self.prefix(day)
         state = self.state_at(prefix)
+        uncertainty: dict[Key, Uncertainty] = {}
+        unsure: dict[Key, frozenset[Any]] = {}
+        if self.windowed and self.windowed[0] < prefix:
+            possible = Possible(self, day, prefix)
+            uncertainty = possible.uncertainty
+            if certain:
+                state, unsure = certain_state(state, uncertainty)
+                uncertainty = {key: mark for key, mark in uncertainty.items() if key in unsure}
+            elif possible.ghosts:
+                # What may not have ended yet is on the chart, as it last was, unless it points at what is not.
+                tables: dict[type[Any], dict[Any, Any]] = {
+                    Unit: state.units,
+                    Post: state.posts,
+                    Person: state.people,
+                    Function: state.functions,
+                }
+                entities: dict[str, Entity] = {**state.units, **state.posts, **state.people, **state.functions}
+                relations: dict[Any, Relation] = {}
+                for key in keep_whole(entities, relations, possible.ghosts):
+                    uncertainty.pop(key, None)
+                for key, value in possible.ghosts.items():
+                    if key in uncertainty:
+                        if isinstance(value, Relation):
+                            state.relations[key] = value  # type: ignore[index]
+                        else:
+                            tables[type(value)][value.id] = value
         if tied_only:
             tied = {holding.person for post in state.posts.values() for holding in post.holders}
             for relation in state.relations.values():
@@ -495,17 +526,15 @@ class AppliedLog:
             people = state.people
             for person_id in [person_id for person_id in people if person_id not in tied]:
                 del people[person_id]
-        uncertain: set[Key] = set()
-        for index in self.windowed[: bisect.bisect_left(self.windowed, prefix)]:
-            if self.changes[index].on.latest > day:
-                uncertain.update(self.deltas.keys[self.change_deltas[index] : self.change_deltas[index + 1]])
         planned: set[Key] = set()
         for index in self.planned[: bisect.bisect_left(self.planned, prefix)]:
             planned.update(self.deltas.keys[self.change_deltas[index] : self.change_deltas[index + 1]])
         return OrgChart.assemble(
             day,
             *state,
-            uncertain=uncertain,
+            uncertainty=uncertainty,
+            unsure=unsure,
+            certain=certain,
             planned=planned,
             categories=self.categories,
             log=self,

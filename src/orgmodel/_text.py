@@ -87,8 +87,10 @@ def _sorter(chart: OrgChart) -> Callable[[Unit], tuple[int, str]]:
 
 def _flags(chart: OrgChart, entity_id: str) -> str:
     marks = []
-    if chart.is_uncertain(entity_id):
-        marks.append("uncertain")
+    mark = chart.uncertainty(entity_id)
+    if mark is not None:
+        words = mark.describe(lambda other: repr(chart[other].name) if other in chart else repr(other))
+        marks.append(f"uncertain: {words}" if words else "uncertain")
     if chart.is_planned(entity_id):
         marks.append("planned")
     return f" ({', '.join(marks)})" if marks else ""

@@ -7,7 +7,7 @@ import datetime as dt
 import types
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from orgmodel import _command, _names
 from orgmodel._bulk import collector_paused
@@ -28,6 +28,9 @@ from orgmodel.errors import (
     MalformedEventError,
     UnknownNameError,
 )
+
+if TYPE_CHECKING:
+    from orgmodel.io.tables import FactTables
 
 Entry = Event | Change
 T = TypeVar("T", Unit, Post, Person, Function)
@@ -215,17 +218,43 @@ class Timeline:
 
     # --- questions ----------------------------------------------------------------------------
 
-    def at(self, day: DayLike, *, people: Literal["tied", "all"] = "tied") -> OrgChart:
-        """The organisation on ``day``: every change whose earliest day is on or before it, applied.
+    def at(self, day: DayLike, *, certain: bool = False, people: Literal["tied", "all"] = "tied") -> OrgChart:
+        """The organisation on ``day``: what is possibly true then, each fact that is not certain marked.
 
-        Facts resting on a change whose date window straddles the day are
-        marked in :attr:`OrgChart.uncertain`.  The chart lists the people who
-        hold a post or take part in a relation that day (``people="all"``: also
-        those with no tie then — a minister between two terms).
+        Every change whose earliest day is on or before ``day`` is applied; on a
+        day inside a change's date window, what may be otherwise is marked (see
+        :meth:`OrgChart.uncertainty`): an entity that may have ended is still
+        shown, as it last was, and one that may have moved or been renamed
+        shows where it may still be.  With ``certain=True`` the chart holds
+        only what is certain that day.  It lists the people who hold a post or
+        take part in a relation that day (``people="all"``: also those with no
+        tie then — a minister between two terms).
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("se", "Sociala ekonomienheten"), on="2013-01-01"),
+        ...         om.Dissolve("se", on="vid årsskiftet 2014/2015"),
+        ...     ]
+        ... )
+        >>> "se" in org.at("2014-12-15"), "se" in org.at("2014-12-15", certain=True), "se" in org.at("2015-02-01")
+        (True, False, False)
         """
         if people not in ("tied", "all"):
             raise InvalidArgumentError(f"people must be 'tied' or 'all', got {people!r}")
-        return self._log.chart(parse_day(day), tied_only=people == "tied")
+        return self._log.chart(parse_day(day), tied_only=people == "tied", certain=certain)
+
+    def facts(self) -> FactTables:
+        """Every fact of the timeline as effective-dated tables (see :mod:`orgmodel.io.tables`).
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline([om.Establish(om.Unit("u", "A"), on="2014-01-01"), om.Rename("u", "B", on="2015-01-01")])
+        >>> [(row["name"], str(row["valid_from"])) for row in org.facts().rows("units")]
+        [('A', '2014-01-01'), ('B', '2015-01-01')]
+        """
+        from orgmodel.io import tables
+
+        return tables.facts(self)
 
     def diff(self, start: DayLike, end: DayLike) -> Diff:
         """What changed between the organisation on ``start`` and on ``end``, classified."""

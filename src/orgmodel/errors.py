@@ -10,6 +10,7 @@ The tree::
     │   └── AmbiguousNameError               several entities answer to that name
     ├── RenderError (RuntimeError)           a drawing with no Graphviz to render it, or Graphviz failed
     │   └── DrawingTooLargeError             more boxes than a drawing is made with (force=True draws it)
+    ├── MissingDependencyError (ImportError) an optional outlet whose library is not installed
     ├── EventError (ValueError)              an event the timeline cannot apply
     │   ├── MalformedEventError              wrong on its own: no date, a merge of one unit
     │   ├── UnknownEntityError               refers to something that does not exist then
@@ -56,6 +57,7 @@ __all__ = [
     "InvalidArgumentError",
     "Location",
     "MalformedEventError",
+    "MissingDependencyError",
     "NameClashError",
     "NameLookupError",
     "NotEmptyError",
@@ -285,3 +287,11 @@ class FormatError(OrgModelError, ValueError):
         count = len(self.problems)
         heading = f"{count} problem{'s' if count != 1 else ''} found:\n" if count > 1 else ""
         super().__init__(heading + "\n".join(self.problems) + (f"\n{note}" if note else ""))
+
+
+class MissingDependencyError(OrgModelError, ImportError):
+    """An optional outlet (Arrow, pandas, DuckDB, Spark, rdflib…) whose library is not installed; says which extra.
+
+    >>> issubclass(MissingDependencyError, ImportError)
+    True
+    """

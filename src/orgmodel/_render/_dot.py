@@ -354,11 +354,12 @@ def overlay_chart(before: OrgChart, after: OrgChart) -> OrgChart:
             entities[key] = entity
     kept = {relation.key for relation in after.relations}
     relations = [*after.relations, *(relation for relation in before.relations if relation.key not in kept)]
-    uncertain: set[str | RelationKey] = set(after.uncertain)
-    uncertain.update(relation.key for relation in after.relations if after.is_uncertain(relation))
     planned: set[str | RelationKey] = set(after.planned)
     planned.update(relation.key for relation in after.relations if after.is_planned(relation))
-    return OrgChart(after.day, entities, relations, uncertain=uncertain, planned=planned)
+    chart = OrgChart(after.day, entities, relations, planned=planned, categories=after.categories)
+    chart._uncertainty = after._uncertainty
+    chart._uncertain = after._uncertain
+    return chart
 
 
 def _has_head(chart: OrgChart, unit: str | None) -> bool:

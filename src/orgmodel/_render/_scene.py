@@ -324,6 +324,7 @@ class SceneWriter:
                 self._write_cluster(group, members)
         self._write_tops()
         self._write_hierarchy()
+        self._write_possible_places()
         self._write_relations()
 
     def _write_tops(self) -> None:
@@ -373,6 +374,7 @@ class SceneWriter:
         marks = self._marks(unit.id)
         rows: list[Cell] = [Cell((line,)) for line in mark_lines(marks)]
         rows.append(self._name_cell(unit.name, unit.id))
+        rows += self._uncertainty_cells(unit.id)
         rows += [
             Cell.of(Span(mark.old_name, strike=True, colour=style.MUTED, size=style.SMALL))
             for mark in marks
@@ -402,6 +404,44 @@ class SceneWriter:
         if flags:
             lines[-1] = (*lines[-1], Span(flags, bold=True, colour=style.MUTED))
         return Cell(tuple(lines))
+
+    def _uncertainty_cells(self, entity_id: str) -> list[Cell]:
+        """What may be otherwise about an entity that day (inside a date window), in small italics."""
+        mark = self.chart.uncertainty(entity_id)
+        if mark is None:
+            return []
+        words = mark.describe(self._name_of)
+        if not words:
+            return []
+        return [
+            Cell.of(Span(line, italic=True, colour=style.MUTED, size=style.SMALL))
+            for line in wrap(words, style.ROW_WRAP)
+        ]
+
+    def _name_of(self, entity_id: object) -> str:
+        entity = self.chart.get(entity_id) if isinstance(entity_id, str) else None
+        return repr(entity.name) if entity is not None else repr(entity_id)
+
+    def _write_possible_places(self) -> None:
+        """A grey dashed line from the unit a unit may still sit under (inside a date window) to the unit."""
+        for unit_id in self.scene.units:
+            mark = self.chart.uncertainty(unit_id)
+            if mark is None:
+                continue
+            for parent in mark.alternatives.get("parent", ()):
+                tail, head = self.anchor(parent) if isinstance(parent, str) else None, self.anchor(unit_id)
+                if tail is None or head is None or tail == head:
+                    continue
+                self.legend.uncertain = True
+                self.graph.edge(
+                    tail,
+                    head,
+                    style="dashed",
+                    color=style.GHOST,
+                    constraint="false",
+                    arrowhead="none",
+                    xlabel=html_label([Cell.of(Span("may still be here", colour=style.GHOST, size=style.SMALL))]),
+                )
 
     def _marks(self, entity_id: str) -> tuple[Mark, ...]:
         """The changes to show on an entity, noted for the legend as they are drawn."""

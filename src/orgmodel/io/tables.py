@@ -1,0 +1,589 @@
+"""The facts of a timeline as effective-dated tables; a chart, a diff or a history as rows.
+
+An organisation's history is a set of facts, each holding from one day up
+to (not including) another: a unit's name and parent, who holds a post, who
+owns a function.  :func:`facts` writes them out as tables — one row per fact
+per stretch of time over which it did not change — the form SQL engines
+answer "as of a day" questions over::
+
+    valid_from <= DAY AND (valid_to IS NULL OR valid_to > DAY)
+
+Every table's columns are in :data:`SCHEMA`, which ``docs/tables.md``
+documents; the schema is stable: columns may be added, never renamed or
+retyped.  The tables are plain Python (lists of values by column) until you
+ask for Arrow tables, pandas DataFrames, Parquet or CSV files.
+
+>>> import orgmodel as om
+>>> from orgmodel.io import tables
+>>> org = om.Timeline(
+...     [
+...         om.Establish(om.Unit("sue", "Samordnings- och utvecklingsenheten"), on="2014-05-01"),
+...         om.Rename("sue", "Förnyelseenheten", on="2015-01-01"),
+...     ]
+... )
+>>> for row in tables.facts(org).rows("units"):
+...     print(row["name"], row["valid_from"], row["valid_to"])
+Samordnings- och utvecklingsenheten 2014-05-01 2015-01-01
+Förnyelseenheten 2015-01-01 None
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit, category_of
+from orgmodel._events import Status
+from orgmodel.dates import When
+from orgmodel.errors import MissingDependencyError
+
+if TYPE_CHECKING:
+    from orgmodel._chart import OrgChart
+    from orgmodel._diff import Diff
+    from orgmodel._history import History
+    from orgmodel._log import AppliedLog
+    from orgmodel._timeline import Timeline
+
+__all__ = ["INTERVAL", "SCHEMA", "Column", "FactTables", "chart_tables", "diff_rows", "facts", "history_rows"]
+
+
+class Column(NamedTuple):
+    """A column of a fact table: its ``name``, ``type`` and what it holds.
+
+    Types are ``string``, ``date``, ``bool``, ``int``, ``strings`` (a list of
+    text) and ``json`` (a value as JSON text).
+    """
+
+    name: str
+    type: str
+    description: str
+
+
+#: The columns every fact table ends with: when the fact held, and what it rests on.
+INTERVAL: tuple[Column, ...] = (
+    Column("valid_from", "date", "the first day the fact holds: the earliest day of the change that began it"),
+    Column("valid_from_latest", "date", "the latest day it may have begun (later than valid_from for a date window)"),
+    Column("valid_to", "date", "the first day it no longer holds; null while it still does"),
+    Column("valid_to_latest", "date", "the latest day it may have ended (later than valid_to for a date window)"),
+    Column("uncertain", "bool", "its start or its end rests on a change dated by a window of days"),
+    Column("planned", "bool", "its start or its end rests on a change that is only planned"),
+    Column("status", "string", "the status of the change that began it: planned, decided or implemented"),
+    Column("event_from", "int", "the event that began it (events.event)"),
+    Column("event_to", "int", "the event that ended it (events.event); null while it holds"),
+)
+
+_ID = "string"
+
+#: Every table :func:`facts` writes, its own columns first, then :data:`INTERVAL` (all but events and lineage).
+SCHEMA: dict[str, tuple[Column, ...]] = {
+    "units": (
+        Column("id", _ID, "the unit's id"),
+        Column("name", "string", "its name"),
+        Column("kind", "string", "its kind: a built-in one or one of your own"),
+        Column("category", "string", "political, administrative, company or external"),
+        Column("parent", _ID, "the unit it sits under; null at the top"),
+        *INTERVAL,
+    ),
+    "posts": (
+        Column("id", _ID, "the post's id"),
+        Column("title", "string", "its title"),
+        Column("kind", "string", "its kind"),
+        Column("unit", _ID, "the unit it belongs to; null for none"),
+        Column("heads", "bool", "whether it heads that unit"),
+        Column("seats", "int", "how many may hold it at once; null for no limit"),
+        *INTERVAL,
+    ),
+    "people": (Column("id", _ID, "the person's id"), Column("name", "string", "their name"), *INTERVAL),
+    "functions": (
+        Column("id", _ID, "the function's id"),
+        Column("name", "string", "its name"),
+        Column("kind", "string", "responsibility, process, operation, assignment or one of your own"),
+        *INTERVAL,
+    ),
+    "holdings": (
+        Column("post", _ID, "the post"),
+        Column("person", _ID, "the person in it"),
+        Column("roles", "strings", "their roles there: acting, on-leave, …"),
+        Column("overlap", "bool", "held in a hand-over, beside the others, over the post's seats"),
+        *INTERVAL,
+    ),
+    "reporting_lines": (
+        Column("post", _ID, "the post"),
+        Column("reports_to", _ID, "the post it reports to"),
+        *INTERVAL,
+    ),
+    "function_owners": (
+        Column("function", _ID, "the function"),
+        Column("owner", _ID, "the unit or post that owns it"),
+        *INTERVAL,
+    ),
+    "relations": (
+        Column("kind", "string", "supports, responsible-for, dotted-line, contracted-to or one of your own"),
+        Column("source", _ID, "where it runs from"),
+        Column("target", _ID, "where it runs to"),
+        Column("note", "string", "what more it says"),
+        *INTERVAL,
+    ),
+    "attributes": (
+        Column("entity", _ID, "the entity"),
+        Column("name", "string", "the field's name"),
+        Column("value", "json", "its value, as JSON"),
+        *INTERVAL,
+    ),
+    "identifiers": (
+        Column("entity", _ID, "the entity"),
+        Column("scheme", "string", "the register the id belongs to"),
+        Column("identifier", "string", "its id there"),
+        *INTERVAL,
+    ),
+    "lineage": (
+        Column("kind", "string", "merged, absorbed, split, spun-off, partly-absorbed, succeeded or transferred"),
+        Column("predecessor", _ID, "where it came from"),
+        Column("successor", _ID, "what it led to"),
+        Column("function", _ID, "for a transfer, the function that moved"),
+        Column("on_earliest", "date", "the earliest day of the link's date"),
+        Column("on_latest", "date", "the latest day of the link's date"),
+        Column("event", "int", "the event that made the link (events.event)"),
+        Column("status", "string", "the status of that event"),
+    ),
+    "events": (
+        Column("event", "int", "the event's number, in the order the timeline applies them"),
+        Column("change", "int", "the number of the change it belongs to"),
+        Column("entry", "int", "the position of its change in the log as given"),
+        Column("type", "string", "establish, dissolve, rename, …"),
+        Column("description", "string", "what it does, in words"),
+        Column("subjects", "strings", "the ids it names"),
+        Column("on", "string", "its date as written (a day or a phrase)"),
+        Column("earliest", "date", "the earliest day of its date"),
+        Column("latest", "date", "the latest day of its date"),
+        Column("precision", "string", "day, month, season, …"),
+        Column("status", "string", "planned, decided, implemented or cancelled"),
+        Column("document", "string", "the source document"),
+        Column("body", "string", "the body that decided"),
+        Column("decided", "string", "when it was decided"),
+        Column("reference", "string", "the § or diary number"),
+        Column("quote", "string", "the sentence it comes from"),
+        Column("note", "string", "what a reader should know"),
+    ),
+}
+
+#: The columns that say which fact a row is about, by table (the rest of a fact's own columns are its value).
+_IDENTITY = {
+    "units": 1,
+    "posts": 1,
+    "people": 1,
+    "functions": 1,
+    "holdings": 2,
+    "reporting_lines": 1,
+    "function_owners": 1,
+    "relations": 3,
+    "attributes": 2,
+    "identifiers": 2,
+}
+
+#: A fact as it stands in one value: (table, identity) → the rest of its columns.
+Facts = dict[tuple[str, tuple[Any, ...]], tuple[Any, ...]]
+
+
+def _facts_of(value: Entity | Relation | None, categories: Mapping[str, Any]) -> Facts:
+    """The table rows (without their dates) that one value of an entity or relation holds."""
+    found: Facts = {}
+    if value is None:
+        return found
+    if isinstance(value, Relation):
+        found[("relations", (str(value.kind), value.source, value.target))] = (value.note,)
+        return found
+    entity_id = value.id
+    if isinstance(value, Unit):
+        kind = str(value.kind)
+        found[("units", (entity_id,))] = (value.name, kind, category_of(value.kind, categories).value, value.parent)
+    elif isinstance(value, Post):
+        found[("posts", (entity_id,))] = (value.title, str(value.kind), value.unit, value.heads, value.seats)
+        if value.reports_to is not None:
+            found[("reporting_lines", (entity_id,))] = (value.reports_to,)
+        for holding in value.holders:
+            found[("holdings", (entity_id, holding.person))] = (list(holding.roles), holding.overlap)
+    elif isinstance(value, Person):
+        found[("people", (entity_id,))] = (value.name,)
+    elif isinstance(value, Function):
+        found[("functions", (entity_id,))] = (value.name, str(value.kind))
+        if value.owner is not None:
+            found[("function_owners", (entity_id,))] = (value.owner,)
+    for name, item in value.attributes.items():
+        found[("attributes", (entity_id, name))] = (json.dumps(item, ensure_ascii=False),)
+    for scheme, identifier in value.identifiers.items():
+        found[("identifiers", (entity_id, scheme))] = (identifier,)
+    return found
+
+
+class FactTables:
+    """Tables of facts, column by column: plain Python lists until asked for in another form.
+
+    ``tables.rows("units")`` gives rows as dicts; :meth:`to_arrow`,
+    :meth:`to_pandas`, :meth:`write_parquet` and :meth:`write_csv` give them
+    to other tools.
+    """
+
+    def __init__(self, columns: Mapping[str, Mapping[str, list[Any]]], schema: Mapping[str, Sequence[Column]]) -> None:
+        self.columns = {name: dict(table) for name, table in columns.items()}
+        self.schema = {name: tuple(schema[name]) for name in columns}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The tables' names."""
+        return tuple(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name} {self.count(name):,}" for name in self.columns)
+        return f"<FactTables: {sizes}>"
+
+    def count(self, table: str) -> int:
+        """How many rows a table has."""
+        columns = self._table(table)
+        return len(next(iter(columns.values()))) if columns else 0
+
+    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """The rows of a table, each a dict by column name."""
+        columns = self._table(table)
+        names = list(columns)
+        for values in zip(*columns.values(), strict=True):
+            yield dict(zip(names, values, strict=True))
+
+    def _table(self, table: str) -> dict[str, list[Any]]:
+        try:
+            return self.columns[table]
+        except KeyError:
+            raise KeyError(f"no table {table!r}: the tables are {', '.join(self.columns)}") from None
+
+    def to_arrow(self) -> dict[str, Any]:
+        """Each table as a ``pyarrow.Table`` with the types of :data:`SCHEMA` (needs ``orgmodel[tables]``)."""
+        pa = _require("pyarrow", "tables")
+        return {
+            name: pa.table(
+                {
+                    column.name: pa.array(self.columns[name][column.name], type=_arrow_type(pa, column.type))
+                    for column in self.schema[name]
+                }
+            )
+            for name in self.columns
+        }
+
+    def to_pandas(self) -> dict[str, Any]:
+        """Each table as a pandas ``DataFrame`` (dates as ``datetime.date``; needs ``orgmodel[tables]``)."""
+        _require("pandas", "tables")
+        return {name: table.to_pandas() for name, table in self.to_arrow().items()}
+
+    def write_parquet(self, directory: str | os.PathLike[str]) -> list[Path]:
+        """Write each table to ``DIRECTORY/TABLE.parquet``; returns the paths (needs ``orgmodel[tables]``)."""
+        parquet = _require("pyarrow.parquet", "tables")
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, table in self.to_arrow().items():
+            path = folder / f"{name}.parquet"
+            parquet.write_table(table, path)
+            written.append(path)
+        return written
+
+    def write_csv(self, directory: str | os.PathLike[str]) -> list[Path]:
+        """Write each table to ``DIRECTORY/TABLE.csv`` (UTF-8; lists joined with ``;``): no extra needed."""
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in self.columns:
+            path = folder / f"{name}.csv"
+            with path.open("w", encoding="utf-8", newline="") as stream:
+                writer = csv.writer(stream)
+                writer.writerow([column.name for column in self.schema[name]])
+                for values in zip(*self.columns[name].values(), strict=True):
+                    writer.writerow([_csv_cell(value) for value in values])
+            written.append(path)
+        return written
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(map(str, value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _arrow_type(pa: Any, kind: str) -> Any:
+    return {
+        "string": pa.string(),
+        "json": pa.string(),
+        "date": pa.date32(),
+        "bool": pa.bool_(),
+        "int": pa.int64(),
+        "strings": pa.list_(pa.string()),
+    }[kind]
+
+
+def _require(module: str, extra: str) -> Any:
+    """Import an optional dependency, or say which extra to install."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingDependencyError(
+            f"this needs {module.partition('.')[0]}, which is not installed: pip install 'orgmodel[{extra}]'"
+        ) from None
+
+
+# --- the facts of a timeline -------------------------------------------------------------------------------
+
+
+class _Open(NamedTuple):
+    values: tuple[Any, ...]
+    position: int
+
+
+def facts(timeline: Timeline) -> FactTables:
+    """The facts of a timeline as effective-dated tables (see :data:`SCHEMA`).
+
+    Each row is one fact over a stretch of days in which it did not change;
+    a fact that began and ended on the same day (two changes of one day) held
+    on no day and has no row.  Cancelled changes make no facts; they are in
+    the ``events`` table.
+
+    >>> import orgmodel as om
+    >>> tables = facts(om.examples.nacka())
+    >>> tables.count("units") > 40, sorted(tables.names)[:3]
+    (True, ['attributes', 'events', 'function_owners'])
+    """
+    log = timeline._log
+    columns: dict[str, dict[str, list[Any]]] = {
+        name: {column.name: [] for column in schema} for name, schema in SCHEMA.items()
+    }
+    _FactWriter(log, columns).run()
+    _write_lineage(log, columns["lineage"])
+    _write_events(log, columns["events"])
+    return FactTables(columns, SCHEMA)
+
+
+class _FactWriter:
+    """Reads the log's writes in order and writes out each fact when it ends (or at the end, still open)."""
+
+    def __init__(self, log: AppliedLog, columns: dict[str, dict[str, list[Any]]]) -> None:
+        self.log = log
+        self.columns = columns
+        self.open: dict[tuple[str, tuple[Any, ...]], _Open] = {}
+        self.rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _IDENTITY}
+
+    def run(self) -> None:
+        log, categories = self.log, self.log.categories
+        writes = log.deltas
+        for position, old, new in zip(writes.positions, writes.olds, writes.news, strict=True):
+            before, after = _facts_of(old, categories), _facts_of(new, categories)
+            for fact, values in before.items():
+                if after.get(fact) != values:
+                    self._close(fact, position)
+            for fact, values in after.items():
+                if before.get(fact) != values:
+                    self.open[fact] = _Open(values, position)
+        for fact in list(self.open):
+            self._close(fact, None)
+        for name, rows in self.rows.items():
+            size = _IDENTITY[name]
+            # Each fact's rows together, in the order they began.
+            rows.sort(key=lambda row: (*(str(item) for item in row[:size]), row[-len(INTERVAL)]))
+            table = self.columns[name]
+            for column, values in zip(SCHEMA[name], zip(*rows, strict=True), strict=False):
+                table[column.name].extend(values)
+
+    def _close(self, fact: tuple[str, tuple[Any, ...]], position: int | None) -> None:
+        opened = self.open.pop(fact)
+        log = self.log
+        start = log.changes[log.event_change[opened.position]]
+        end = log.changes[log.event_change[position]] if position is not None else None
+        if end is not None and end.on.earliest <= start.on.earliest:
+            return  # began and ended on one day: it held on no day
+        table, identity = fact
+        interval = _interval(start.on, start.status, end, opened.position, position)
+        self.rows[table].append((*identity, *opened.values, *interval))
+
+
+def _interval(on: When, status: Status, end: Any, began: int, ended: int | None) -> tuple[Any, ...]:
+    end_on: When | None = end.on if end is not None else None
+    return (
+        on.earliest,
+        on.latest,
+        end_on.earliest if end_on is not None else None,
+        end_on.latest if end_on is not None else None,
+        not on.is_exact or (end_on is not None and not end_on.is_exact),
+        status is Status.PLANNED or (end is not None and end.status is Status.PLANNED),
+        status.value,
+        began,
+        ended,
+    )
+
+
+def _write_lineage(log: AppliedLog, table: dict[str, list[Any]]) -> None:
+    for link in log.links:
+        event = log.events[link.position]
+        assert event.on is not None
+        assert event.status is not None
+        values = (
+            link.kind,
+            link.predecessor,
+            link.successor,
+            link.function,
+            event.on.earliest,
+            event.on.latest,
+            link.position,
+            event.status.value,
+        )
+        for column, value in zip(SCHEMA["lineage"], values, strict=True):
+            table[column.name].append(value)
+
+
+def _write_events(log: AppliedLog, table: dict[str, list[Any]]) -> None:
+    for position, event in enumerate(log.events):
+        change = log.event_change[position]
+        on, source = event.on, event.source
+        assert on is not None
+        assert event.status is not None
+        values = (
+            position,
+            change,
+            log.entries[change],
+            event.event_type,
+            event.describe(),
+            list(event.subjects()),
+            on.label(),
+            on.earliest,
+            on.latest,
+            on.precision.value,
+            event.status.value,
+            source.document or None if source is not None else None,
+            source.body if source is not None else None,
+            str(source.decided) if source is not None and source.decided is not None else None,
+            source.reference if source is not None else None,
+            source.quote if source is not None else None,
+            event.note or None,
+        )
+        for column, value in zip(SCHEMA["events"], values, strict=True):
+            table[column.name].append(value)
+
+
+# --- one day, two days, one entity --------------------------------------------------------------------------
+
+#: The columns a chart's tables end with: whether the fact rests on an uncertain or a planned change.
+FLAGS: tuple[Column, ...] = (
+    Column("uncertain", "bool", "it rests on a change whose date window straddles the day"),
+    Column("planned", "bool", "it rests on a change that is only planned"),
+)
+
+
+def chart_tables(chart: OrgChart) -> FactTables:
+    """The organisation on one day as tables: the fact tables' own columns, and the day's marks.
+
+    >>> import orgmodel as om
+    >>> tables = chart_tables(om.examples.nacka().at("2015-01-01"))
+    >>> next(row for row in tables.rows("units") if row["id"] == "samordnings-och-utvecklingsenheten")["name"]
+    'Förnyelseenheten'
+    """
+    schema = {name: (*SCHEMA[name][: len(SCHEMA[name]) - len(INTERVAL)], *FLAGS) for name in _IDENTITY}
+    columns: dict[str, dict[str, list[Any]]] = {name: {c.name: [] for c in schema[name]} for name in schema}
+    relations = sorted(chart.relations, key=lambda relation: (str(relation.kind), relation.source, relation.target))
+    values: list[Entity | Relation] = [*chart.entities.values(), *relations]
+    for value in values:
+        flags = (chart.is_uncertain(value), chart.is_planned(value))
+        for (table, identity), own in _facts_of(value, chart.categories).items():
+            for column, item in zip(schema[table], (*identity, *own, *flags), strict=True):
+                columns[table][column.name].append(item)
+    return FactTables(columns, schema)
+
+
+def diff_rows(diff: Diff) -> list[dict[str, Any]]:
+    """The classified changes of a diff, one row each.
+
+    >>> import orgmodel as om
+    >>> rows = diff_rows(om.examples.nacka().diff("2014-12-31", "2015-01-01"))
+    >>> next(row for row in rows if row["kind"] == "renamed")["name_after"]
+    'Förnyelseenheten'
+    """
+    rows = []
+    for entry in diff:
+        subject = entry.subject
+        before, after = entry.before, entry.after
+        last = entry.events[-1].on if entry.events else None
+        rows.append(
+            {
+                "kind": entry.kind.value,
+                "subject": subject if isinstance(subject, str) else f"{subject.source} {subject.kind} {subject.target}",
+                "subject_type": "relation" if isinstance(subject, Relation) else _type_of(before or after),
+                "name_before": _name(before),
+                "name_after": _name(after),
+                "related": list(entry.related),
+                "description": entry.describe(),
+                "on": last.label() if last is not None else None,
+                "earliest": last.earliest if last is not None else None,
+                "latest": last.latest if last is not None else None,
+                "uncertain": entry.uncertain,
+                "planned": entry.planned,
+                "source": entry.source.cite() if entry.source is not None else None,
+                "events": [event.describe() for event in entry.events],
+            }
+        )
+    return rows
+
+
+def history_rows(history: History) -> list[dict[str, Any]]:
+    """The facts of a history, one row each.
+
+    >>> import orgmodel as om
+    >>> rows = history_rows(om.examples.nacka().history("förnyelseenheten"))
+    >>> [row["value"] for row in rows if row["attribute"] == "name"]
+    ['"Samordnings- och utvecklingsenheten"', '"Förnyelseenheten"']
+    """
+    rows = []
+    for fact in history:
+        value = fact.value
+        if isinstance(value, Relation):
+            value = f"{value.source} {value.kind} {value.target}"
+        rows.append(
+            {
+                "subject": fact.subject,
+                "attribute": fact.attribute,
+                "value": json.dumps(getattr(value, "value", value), ensure_ascii=False, default=str),
+                "label": fact.label,
+                "since": fact.since.label(),
+                "since_earliest": fact.since.earliest,
+                "since_latest": fact.since.latest,
+                "until": fact.until.label() if fact.until is not None else None,
+                "until_earliest": fact.until.earliest if fact.until is not None else None,
+                "until_latest": fact.until.latest if fact.until is not None else None,
+                "began": fact.began.describe(),
+                "ended": fact.ended.describe() if fact.ended is not None else None,
+                "status": fact.status.value,
+                "source": fact.source.cite() if fact.source is not None else None,
+            }
+        )
+    return rows
+
+
+def frame(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> Any:
+    """Rows as a pandas DataFrame (needs ``orgmodel[tables]``)."""
+    pandas = _require("pandas", "tables")
+    return pandas.DataFrame.from_records(list(rows), columns=columns)
+
+
+def _name(value: Entity | Relation | None) -> str | None:
+    return value.name if value is not None and not isinstance(value, Relation) else None
+
+
+def _type_of(value: Entity | Relation | None) -> str:
+    return value.entity_type.value if value is not None and not isinstance(value, Relation) else "relation"

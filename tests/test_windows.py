@@ -1,0 +1,118 @@
+"""Honest time: inside a date window nothing is guessed; what is possible and what is certain are both shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import orgmodel as om
+from orgmodel import strategies as oms
+
+#: The farthest an open window (no earliest or no latest day) is fixed from its known end.
+OPEN = dt.timedelta(days=400)
+
+
+def fixed(timeline: om.Timeline, days: st.DataObject) -> om.Timeline | None:
+    """The same timeline with every date window fixed to one day inside it (``None`` if that breaks a rule)."""
+    log = timeline._log
+    entries = sorted(zip(log.entries, log.changes, strict=True), key=lambda pair: pair[0])
+    redated = []
+    for _, change in entries:
+        on = change.on
+        if on.is_exact:
+            redated.append(change)
+            continue
+        earliest = on.latest - OPEN if on.has_open_start else on.earliest
+        latest = on.earliest + OPEN if on.has_open_end else on.latest
+        day = days.draw(st.dates(earliest, latest), label="fixed day")
+        redated.append(om.Change(day, [_undated(event) for event in change.events], status=change.status))
+    rebuilt, errors = om.Timeline.lenient(redated)
+    return None if errors else rebuilt
+
+
+def _undated(event: om.Event) -> om.Event:
+    import attrs
+
+    return attrs.evolve(event, on=None, status=None)
+
+
+class TestPossibleAndCertain:
+    @given(oms.timelines(max_events=15, statuses=False), st.data())
+    def test_certain_is_within_every_fixing_which_is_within_possible(self, timeline, data):
+        """For any choice of days inside the windows: certain chart ⊆ that organisation ⊆ possible chart.
+
+        It runs with every profile: 100 examples in CI, 2,000 with HYPOTHESIS_PROFILE=slow.
+        """
+        days = sorted({change.on.earliest for change in timeline.changes} | {c.on.latest for c in timeline.changes})
+        days = [day for day in days if dt.date(2000, 1, 1) < day < dt.date(2100, 1, 1)]
+        assume(days)
+        one = fixed(timeline, data)
+        assume(one is not None)
+        day = data.draw(st.sampled_from(days) | st.dates(days[0], days[-1]), label="day")
+        certain = timeline.at(day, certain=True, people="all").facts()
+        exact = one.at(day, people="all").facts()
+        possible = timeline.at(day, people="all").facts(possible=True)
+        assert certain <= exact, sorted(certain - exact, key=repr)[:5]
+        assert exact <= possible, sorted(exact - possible, key=repr)[:5]
+
+    @given(oms.timelines(max_events=15, imprecise=False), st.data())
+    def test_with_exact_days_the_three_are_one(self, timeline, data):
+        """Where every date is a day, nothing is uncertain: the certain and the possible chart are the chart."""
+        days = sorted({change.on.earliest for change in timeline.changes}) or [dt.date(2013, 1, 1)]
+        day = data.draw(st.sampled_from(days))
+        chart = timeline.at(day)
+        assert chart.uncertain == frozenset()
+        assert timeline.at(day, certain=True).facts() == chart.facts() == chart.facts(possible=True)
+
+
+class TestNacka:
+    """The three examples that showed orgmodel guessing inside a window."""
+
+    @pytest.fixture
+    def nacka(self) -> om.Timeline:
+        return om.examples.nacka()
+
+    def test_a_unit_dissolved_at_the_turn_of_the_year_is_found_in_december(self, nacka):
+        """Sociala ekonomienheten ends "vid årsskiftet 2014/2015": on 15 December it may still exist, and says so."""
+        chart = nacka.at("2014-12-15")
+        unit = chart.find("sociala ekonomienheten")
+        assert chart.is_uncertain(unit)
+        assert chart.uncertainty(unit).may_have_ended
+        assert unit.id not in nacka.at("2014-12-15", certain=True)
+        assert not nacka.at("2015-02-01").is_uncertain(unit.id), "once gone, its id still answers"
+
+
+class TestInsideOneWindow:
+    def test_a_fact_that_begins_and_ends_in_one_window_is_on_the_chart_of_that_window(self):
+        """A responsibility "under våren 2015" of a staff planned to end in the same spring: seen in the spring."""
+        org = om.Timeline(
+            [
+                om.Establish(om.Unit("stab", "Staben", kind="staff"), on="2014-01-01"),
+                om.Establish(om.Function("review", "Översyn", kind="assignment", owner="stab"), on="under våren 2015"),
+                om.Dissolve("review", on="under våren 2015"),
+            ]
+        )
+        chart = org.at("2015-03-01")
+        assert "review" in chart
+        mark = chart.uncertainty("review")
+        assert (mark.may_not_exist_yet, mark.may_have_ended) == (True, True)
+        assert chart.find("översyn").id == "review"
+        assert "review" not in org.at("2015-03-01", certain=True)
+        assert "review" not in org.at("2015-07-01")
+
+    def test_either_name_of_a_unit_that_may_have_been_renamed_finds_it(self):
+        """Renamed "i januari 2015": in January both names find it, and the old one is the alternative."""
+        org = om.Timeline(
+            [
+                om.Establish(om.Unit("u", "Byggenheten"), on="2014-01-01"),
+                om.Rename("u", "Enheten för fastighetsutveckling", on="i januari 2015"),
+            ]
+        )
+        chart = org.at("2015-01-15")
+        assert chart.find("byggenheten").id == chart.find("enheten för fastighetsutveckling").id == "u"
+        assert chart.uncertainty("u").alternatives == {"name": ("Byggenheten",)}
+        assert chart.uncertainty("u").describe() == "may still be named 'Byggenheten'"
+        assert not org.at("2015-02-01").is_uncertain("u")
