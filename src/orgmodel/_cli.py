@@ -256,7 +256,7 @@ def _chart(arguments: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         return _save(drawing.save, arguments.output, out)
     if arguments.root is not None:
-        chart = chart.subtree(arguments.root, depth=arguments.depth)
+        chart = chart.subtree(arguments.root)  # whole: the tree counts what lies below --depth
     print(chart_tree(chart, depth=arguments.depth), file=out)
     return EXIT_OK
 
