@@ -32,9 +32,10 @@ import sys
 import threading
 import uuid
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from orgmodel._progress import Progress
+from orgmodel._render._graphviz_worker import REPLY, REQUEST, read_exactly
 from orgmodel.errors import InvalidArgumentError, RenderError
 
 __all__ = ["FORMATS", "Format", "RenderError", "render", "write"]
@@ -166,7 +167,7 @@ class _Worker:
     def render(self, dot_source: str, format: str) -> bytes:  # noqa: A002
         """Send one drawing and wait for the picture, interruptibly; any interruption ends the worker."""
         source = dot_source.encode()
-        exchange = _Exchange(self, struct.pack("!8sQ", format.encode().ljust(8), len(source)) + source)
+        exchange = _Exchange(self, REQUEST.pack(format.encode().ljust(8), len(source)) + source)
         try:
             with Progress("drawing with Graphviz") as progress:
                 exchange.start()
@@ -244,37 +245,26 @@ class _Exchange(threading.Thread):
         assert process.stdout is not None
         try:
             if not self.worker.ready:
-                greeting = _read_exactly(process.stdout, 1)
+                greeting = read_exactly(process.stdout, 1)
                 if greeting != b"R":
                     message = b""
-                    length = _read_exactly(process.stdout, 8) if greeting == b"E" else None
+                    length = read_exactly(process.stdout, 8) if greeting == b"E" else None
                     if length is not None:
-                        message = _read_exactly(process.stdout, struct.unpack("!Q", length)[0]) or b""
+                        message = read_exactly(process.stdout, struct.unpack("!Q", length)[0]) or b""
                     self.unavailable = message.decode(errors="replace") or "the Graphviz worker did not start"
                     return
                 self.worker.ready = True
             process.stdin.write(self.request)
-            header = _read_exactly(process.stdout, 17)
+            header = read_exactly(process.stdout, REPLY.size)
             if header is None:
                 return
-            status, size, said_size = struct.unpack("!BQQ", header)
-            data = _read_exactly(process.stdout, size)
-            said = _read_exactly(process.stdout, said_size)
+            status, size, said_size = REPLY.unpack(header)
+            data = read_exactly(process.stdout, size)
+            said = read_exactly(process.stdout, said_size)
             if data is not None and said is not None:
                 self.reply = (status != 0, data, said)
         except (OSError, ValueError):  # the worker was ended (a broken pipe, a closed file): no reply
             return
-
-
-def _read_exactly(stream: Any, size: int) -> bytes | None:
-    chunks, left = [], size
-    while left:
-        chunk = stream.read(left)
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
 
 
 def _render_with_executable(dot_source: str, format: str) -> bytes:  # noqa: A002

@@ -31,13 +31,15 @@ import signal
 import struct
 import sys
 import tempfile
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
-_REQUEST = struct.Struct("!8sQ")
-_REPLY = struct.Struct("!BQQ")
+# The protocol's two headers (see the module notes); _engine.py, the other end, uses these too.
+REQUEST = struct.Struct("!8sQ")
+REPLY = struct.Struct("!BQQ")
 
 
-def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
+def read_exactly(stream: IO[bytes], size: int) -> bytes | None:
+    """``size`` bytes from ``stream``, or ``None`` if it ends first."""
     chunks, left = [], size
     while left:
         chunk = stream.read(left)
@@ -49,7 +51,7 @@ def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
 
 
 def _send(channel: BinaryIO, status: int, payload: bytes, said: bytes) -> None:
-    channel.write(_REPLY.pack(status, len(payload), len(said)))
+    channel.write(REPLY.pack(status, len(payload), len(said)))
     channel.write(payload)
     channel.write(said)
     channel.flush()
@@ -101,11 +103,11 @@ def main() -> None:
     channel.write(b"R")
     channel.flush()
     while True:
-        header = _read_exactly(requests, _REQUEST.size)
+        header = read_exactly(requests, REQUEST.size)
         if header is None:
             return
-        format_, size = _REQUEST.unpack(header)
-        source = _read_exactly(requests, size)
+        format_, size = REQUEST.unpack(header)
+        source = read_exactly(requests, size)
         if source is None:
             return
         _send(channel, *_draw(pygraphviz, source, format_.decode().strip()))
