@@ -254,7 +254,10 @@ class _Exchange(threading.Thread):
                     self.unavailable = message.decode(errors="replace") or "the Graphviz worker did not start"
                     return
                 self.worker.ready = True
-            process.stdin.write(self.request)
+            # An unbuffered pipe may take part of a large request at a time: write until all of it is taken.
+            view = memoryview(self.request)
+            while view:
+                view = view[process.stdin.write(view) or 0 :]
             header = read_exactly(process.stdout, REPLY.size)
             if header is None:
                 return
