@@ -26,6 +26,7 @@
 from orgmodel import dates, errors, examples
 from orgmodel._attributes import Attributes
 from orgmodel._chart import OrgChart
+from orgmodel._compare import Comparison, compare
 from orgmodel._diff import ChangeKind, Diff, DiffEntry
 from orgmodel._entities import (
     Category,
@@ -69,13 +70,16 @@ from orgmodel._events import (
 )
 from orgmodel._files import dumps, json_schema, load, loads, save
 from orgmodel._history import Fact, History
+from orgmodel._knowledge import Revision, RevisionKind, Revisions
 from orgmodel._lineage import Lineage, LineageLink
 from orgmodel._plans import Conflict
+from orgmodel._scenario import Scenario
 from orgmodel._timeline import Timeline
 from orgmodel.dates import Precision, When
 from orgmodel.errors import (
     AmbiguousNameError,
     ConflictError,
+    CorrectionError,
     CycleError,
     DateError,
     DrawingTooLargeError,
@@ -107,8 +111,10 @@ __all__ = [
     "Category",
     "Change",
     "ChangeKind",
+    "Comparison",
     "Conflict",
     "ConflictError",
+    "CorrectionError",
     "CycleError",
     "DateError",
     "Diff",
@@ -150,7 +156,11 @@ __all__ = [
     "RemoveRelation",
     "Rename",
     "RenderError",
+    "Revision",
+    "RevisionKind",
+    "Revisions",
     "Role",
+    "Scenario",
     "SetAttributes",
     "SetHead",
     "SetReportingLine",
@@ -169,6 +179,7 @@ __all__ = [
     "Vacate",
     "When",
     "__version__",
+    "compare",
     "dates",
     "dumps",
     "errors",

@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import attrs
 
@@ -84,6 +84,19 @@ class DiffEntry:
         return any(event.status is Status.PLANNED for event in self.events)
 
     @property
+    def status(self) -> Status | None:
+        """How firm the change is: planned if an event behind it is, implemented if all are, else decided.
+
+        ``None`` for an entry with no events behind it (a comparison of two charts).
+        """
+        statuses = {event.status for event in self.events}
+        if not statuses:
+            return None
+        if Status.PLANNED in statuses:
+            return Status.PLANNED
+        return Status.IMPLEMENTED if statuses == {Status.IMPLEMENTED} else Status.DECIDED
+
+    @property
     def source(self) -> Source | None:
         """The source of the last event behind the change."""
         for event in reversed(self.events):
@@ -97,6 +110,24 @@ class DiffEntry:
 
 
 _ORDER = {kind: number for number, kind in enumerate(ChangeKind)}
+
+
+class DiffLike(Protocol):
+    """What drawings need of a set of classified changes: a :class:`Diff` or a chart-to-chart comparison."""
+
+    @property
+    def before(self) -> OrgChart: ...
+    @property
+    def after(self) -> OrgChart: ...
+    @property
+    def caption(self) -> str: ...
+    @property
+    def titles(self) -> tuple[str, str]: ...
+    @property
+    def entries(self) -> tuple[DiffEntry, ...]: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[DiffEntry]: ...
+    def summary(self) -> str: ...
 
 
 class Diff(Sequence[DiffEntry]):
@@ -203,6 +234,16 @@ class Diff(Sequence[DiffEntry]):
         return self._log.chart(self.end)
 
     @property
+    def caption(self) -> str:
+        """A title for a drawing: the two days, and how many changes."""
+        return f"Changes from {self.start.isoformat()} to {self.end.isoformat()}: {len(self)}"
+
+    @property
+    def titles(self) -> tuple[str, str]:
+        """The titles of the two sides of a drawing."""
+        return (f"before {self.start.isoformat()}", f"after {self.end.isoformat()}")
+
+    @property
     def events(self) -> tuple[Event, ...]:
         """Every event that took effect after ``start`` and by ``end``."""
         first = self._log.change_positions[self._first]
@@ -218,10 +259,13 @@ class Diff(Sequence[DiffEntry]):
         """Turn a chart of ``start`` into the chart of ``end`` by applying the net changes.
 
         Raises :class:`~orgmodel.errors.InvalidArgumentError` if the chart does
-        not hold what this diff changes from.
+        not hold what this diff changes from.  What a chart shows only because
+        it may not have ended yet, inside a date window, goes with the day: the
+        result has the second day's.
         """
-        entities = dict(chart.entities)
-        relations = {relation.key: relation for relation in chart.relations}
+        ghosts = {key for key, mark in chart._uncertainty.items() if mark.ghost}
+        entities = {key: value for key, value in chart.entities.items() if key not in ghosts}
+        relations = {relation.key: relation for relation in chart.relations if relation.key not in ghosts}
         for key, (before, after) in self._on_the_charts.items():
             table_: dict[object, object] = relations if isinstance(key, tuple) else entities  # type: ignore[assignment]
             if table_.get(key) != before:
@@ -233,6 +277,12 @@ class Diff(Sequence[DiffEntry]):
                 del table_[key]
             else:
                 table_[key] = after
+        for key, mark in self.after._uncertainty.items():
+            if mark.ghost:
+                if isinstance(key, tuple):
+                    relations[key] = next(relation for relation in self.after.relations if relation.key == key)
+                else:
+                    entities[key] = self.after[key]
         return OrgChart(self.end, entities, relations.values(), categories=self._log.categories)
 
     @overload

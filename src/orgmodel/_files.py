@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -126,25 +125,48 @@ def save(
     *,
     format: Format | None = None,  # noqa: A002
     title: str | None = None,
+    keep_layout: bool = True,
 ) -> None:
     """Write the timeline to a file, atomically: a failure never leaves a half-written file.
 
     The text goes to a temporary file beside the target, which then replaces
-    it in one step, so the previous version survives any error.
+    it in one step, so the previous version survives any error (or ``kill -9``).
+    A symlink is followed (the file it points to is replaced), an existing
+    file keeps its mode, and temporary files a killed save left behind are
+    removed.
+
+    Saving YAML over an existing orgmodel file keeps that file as its author
+    wrote it — comments, title, order, layout — for everything that did not
+    change, and writes new and changed events in the file's own style
+    (``keep_layout=False`` writes the canonical form of :func:`dumps`
+    instead).  ``title`` replaces the file's title; without it the file's
+    title is kept.  See "Saving" in the file format's documentation.
+
+    >>> import orgmodel as om, pathlib, tempfile
+    >>> org = om.Timeline([om.Establish(om.Unit("fu", "FU"), on="2015-01-01")])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     target = pathlib.Path(folder, "org.yaml")
+    ...     text = "# Our office\\nevents:\\n  - {establish: {unit: {id: fu, name: FU}}, on: 2015-01-01}\\n"
+    ...     _ = target.write_text(text)
+    ...     om.save(org.with_events(om.Rename("fu", "Förnyelse", on="2016-01-01")), target)
+    ...     print(target.read_text())
+    # Our office
+    events:
+      - {establish: {unit: {id: fu, name: FU}}, on: 2015-01-01}
+      - {rename: fu, name: Förnyelse, on: 2016-01-01}
+    <BLANKLINE>
     """
+    from orgmodel import _atomic
+
     chosen = _check_format(format) if format is not None else format_of(path)
-    text = dumps(timeline, format=chosen, title=title)
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    text: str | None = None
+    if chosen == "yaml" and keep_layout:
+        from orgmodel import _rewrite
+
+        text = _rewrite.text_to_save(Path(path), timeline, title=title)
+    if text is None:
+        text = dumps(timeline, format=chosen, title=title)
+    _atomic.replace_file(path, text.encode("utf-8"))
 
 
 def json_schema() -> dict[str, Any]:

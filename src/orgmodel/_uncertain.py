@@ -212,23 +212,27 @@ class Possible:
         versions = log.versions[key]
         changes, values = versions.changes, versions.values
         count = bisect.bisect_left(changes, prefix)
-        # A key written twice by one change: the change's last value is what it wrote.
-        by_change: dict[int, Value] = {}
+        # A key written twice by one change: the change's last value is what it wrote, but a slot it changed
+        # and changed back (a head handed on and back) was written too: in another order it would matter.
+        by_change: dict[int, list[Value]] = {}
         for change, value in zip(changes[:count], values[:count], strict=True):
-            by_change[change] = value
-        history = list(by_change.items())
+            by_change.setdefault(change, []).append(value)
+        history = [(change, written[-1]) for change, written in by_change.items()]
         writers: dict[Slot, list[_Writer]] = {}
         before: dict[Slot, object] = {}
         birth = history[0][0] if history else -1
-        for change, value in history:
-            now = slots(value)
+        for change, written in by_change.items():
+            touched: set[Slot] = set()
+            now = before
+            for value in written:
+                step = slots(value)
+                touched.update(slot for slot in {*now, *step} if now.get(slot, ABSENT) != step.get(slot, ABSENT))
+                now = step
             on = log.changes[change].on
-            for slot in {*before, *now}:
-                if before.get(slot, ABSENT) != now.get(slot, ABSENT):
-                    written = now.get(slot, ABSENT)
-                    writers.setdefault(slot, []).append(
-                        _Writer(change, written, on.earliest, on.latest, log.entries[change], change == birth)
-                    )
+            for slot in touched:
+                writers.setdefault(slot, []).append(
+                    _Writer(change, now.get(slot, ABSENT), on.earliest, on.latest, log.entries[change], change == birth)
+                )
             before = now
         return writers, history
 

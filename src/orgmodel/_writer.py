@@ -45,6 +45,7 @@ from orgmodel._events import (
 from orgmodel._reader import DATED_FIELDS, FORMAT_VERSION
 from orgmodel._timeline import Timeline
 from orgmodel.dates import Precision, When, parse_when
+from orgmodel.errors import InvalidArgumentError
 
 _SECTIONS = {Unit: "units", Post: "posts", Person: "people", Function: "functions"}
 
@@ -67,8 +68,27 @@ def to_yaml(structure: dict[str, Any]) -> str:
 
 
 def to_json(structure: dict[str, Any]) -> str:
-    """JSON text for a document structure, in a stable form."""
-    return json.dumps(structure, ensure_ascii=False, indent=2) + "\n"
+    """JSON text for a document structure, in a stable form.
+
+    Text is written as itself, except lone surrogates (which Python strings
+    may hold, e.g. from JSON's ``"\\ud800"``, but UTF-8 cannot): they are
+    written as ``\\uXXXX`` escapes, which read back as the same string.
+    """
+    text = json.dumps(structure, ensure_ascii=False, indent=2) + "\n"
+    if _SURROGATE.search(text) is None:
+        return text
+    if pair := _SURROGATE_PAIR.search(text):
+        raise InvalidArgumentError(
+            f"cannot write {pair.group()!r} as JSON: a high and a low surrogate side by side read back as "
+            f"one character ({pair.group().encode('utf-16', 'surrogatepass').decode('utf-16')!r}); "
+            "join them into that character, or save as YAML"
+        )
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+# Code points that are half of a UTF-16 pair: not characters, and not encodable as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
 class _Dumper(Dumper):
@@ -144,14 +164,30 @@ class _Writer:
 
     def entry(self, change: Change) -> dict[str, Any]:
         """One log entry: a lone event when the change holds only one and adds nothing to it."""
+        if self.is_cancellation(change):
+            assert change.corrects is not None
+            return {
+                "cancels": change.corrects,
+                **self.common(None, None, change.source, change.note, None),
+                **{key: value for key, value in _knowledge_fields(change).items() if key != "corrects"},
+            }
         events = change.events
         lone = len(events) == 1 and events[0].on == change.on and events[0].source == change.source
         if lone and not change.note:
             fields = self.event(events[0])
-            return {**fields, **self.common(events[0].on, change.status, events[0].source, events[0].note, None)}
+            common = self.common(events[0].on, change.status, events[0].source, events[0].note, None)
+            return {**fields, **common, **_knowledge_fields(change)}
         result = self.common(change.on, change.status, change.source, change.note, None)
+        result.update(_knowledge_fields(change))
         result["events"] = [self.event_in(event, change) for event in events]
         return result
+
+    def is_cancellation(self, change: Change) -> bool:
+        """Whether a change only cancels another: its date and events are those of the change it cancels."""
+        if change.status is not Status.CANCELLED or change.corrects is None:
+            return False
+        target = self.timeline._log.record.by_id.get(change.corrects)
+        return target is not None and target.on == change.on and _bare(target.events) == _bare(change.events)
 
     def event_in(self, event: Event, change: Change) -> dict[str, Any]:
         fields = self.event(event)
@@ -328,7 +364,26 @@ def _source_fields(source: Source) -> dict[str, Any]:
             found[key] = value
     if source.decided is not None:
         found["decided"] = _when(source.decided)
+    if source.dated is not None:
+        found["dated"] = source.dated.isoformat()
     return found
+
+
+def _knowledge_fields(change: Change) -> dict[str, Any]:
+    """What was known when: a change's ``id``, ``known`` day and the change it ``corrects``."""
+    found: dict[str, Any] = {}
+    if change.id is not None:
+        found["id"] = change.id
+    if change.known is not None:
+        found["known"] = change.known.isoformat()
+    if change.corrects is not None:
+        found["corrects"] = change.corrects
+    return found
+
+
+def _bare(events: tuple[Event, ...]) -> tuple[Event, ...]:
+    """Events without what they take from their change (date, status, source, note), to compare what they do."""
+    return tuple(attrs.evolve(event, on=None, status=None, source=None, note="") for event in events)
 
 
 def _without_quote(source: Source) -> Source:

@@ -10,7 +10,7 @@ import attrs
 import graphviz
 
 from orgmodel._chart import OrgChart
-from orgmodel._diff import ChangeKind, Diff, DiffEntry
+from orgmodel._diff import ChangeKind, DiffEntry, DiffLike
 from orgmodel._entities import Function, Post, Relation, RelationKey, RelationKind, Unit
 from orgmodel._render import _style as style
 from orgmodel._render._html import Cell, Span, html_label
@@ -91,7 +91,7 @@ def to_dot(
 
 
 def diff_to_dot(
-    diff: Diff,
+    diff: DiffLike,
     *,
     layout: Layout = "stacked",
     root: str | None = None,
@@ -145,7 +145,7 @@ def diff_to_dot(
     if root is not None:
         _check_root_somewhere(diff, root)
     marks = _DiffMarks(diff, options.relations)
-    caption = f"Changes from {diff.start.isoformat()} to {diff.end.isoformat()}: {len(diff)}"
+    caption = diff.caption
     graph = _new_graph(caption)
     notes = style.Legend(left_out_words="relations" if unchanged_relations else "changed relations")
     settings = _DiffSettings(root, depth, changed_only, only_changed_relations=not unchanged_relations)
@@ -195,7 +195,7 @@ def _root_id(chart: OrgChart, root: str | None) -> str | None:
     return entity.id
 
 
-def _check_root_somewhere(diff: Diff, root: str) -> None:
+def _check_root_somewhere(diff: DiffLike, root: str) -> None:
     """A diff's root must be a unit on one of its two days (it may be new, or gone)."""
     try:
         _root_id(diff.after, root)
@@ -266,7 +266,7 @@ def _scene(
 
 def _before_after(
     graph: Any,
-    diff: Diff,
+    diff: DiffLike,
     marks: _DiffMarks,
     options: Options,
     notes: style.Legend,
@@ -278,14 +278,14 @@ def _before_after(
     writers: dict[str, SceneWriter] = {}
     ends: dict[str, tuple[str, str]] = {}
     sides = (
-        ("before", diff.before, marks.before, marks.relations_before),
-        ("after", diff.after, marks.after, marks.relations_after),
+        ("before", diff.before, marks.before, marks.relations_before, diff.titles[0]),
+        ("after", diff.after, marks.after, marks.relations_after, diff.titles[1]),
     )
-    for side, chart, side_marks, relation_marks in sides:
+    for side, chart, side_marks, relation_marks, title in sides:
         keep = marks.touched(chart, side) if settings.changed_only else None
         scene = _scene(chart, side, side_marks, relation_marks, settings, keep=keep)
         with graph.subgraph(name=f"cluster_{side}") as cluster:
-            cluster.attr(**cluster_attributes(f"{side} {chart.day.isoformat()}", "#ffffff"))
+            cluster.attr(**cluster_attributes(title, "#ffffff"))
             cluster.attr(fontsize="16", fontcolor=style.TEXT)
             writer = SceneWriter(cluster, scene, options, notes)
             writer.write()
@@ -318,7 +318,7 @@ def _stack(graph: Any, *, lowest: str, top: str) -> None:
 
 def _overlay(
     graph: Any,
-    diff: Diff,
+    diff: DiffLike,
     marks: _DiffMarks,
     options: Options,
     notes: style.Legend,
@@ -396,7 +396,7 @@ def _write_ghosts(graph: Any, marks: _DiffMarks, before: OrgChart, writer: Scene
 class _DiffMarks:
     """The marks a diff puts on each side: per entity, per relation, and the lineage and ghost lines."""
 
-    def __init__(self, diff: Diff, kinds: frozenset[RelationKind | str] = frozenset(RelationKind)) -> None:
+    def __init__(self, diff: DiffLike, kinds: frozenset[RelationKind | str] = frozenset(RelationKind)) -> None:
         self.diff = diff
         # The relation kinds drawn: changes to others neither draw nor pull their ends into changed_only.
         self.kinds = kinds

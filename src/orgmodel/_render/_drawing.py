@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal, TypedDict, cast
 import attrs
 
 from orgmodel._chart import OrgChart
-from orgmodel._diff import Diff
+from orgmodel._diff import DiffLike
 from orgmodel._entities import RelationKind
 from orgmodel._render import _size
 from orgmodel._render._dot import diff_to_dot, to_dot
@@ -128,7 +128,7 @@ def draw_chart(chart: OrgChart, **options: Unpack[ChartOptions]) -> Drawing:
     return Drawing(to_dot(chart, **cast("_DotOptions", options)), text=str(chart))
 
 
-def draw_diff(diff: Diff, **options: Unpack[DiffOptions]) -> Drawing:
+def draw_diff(diff: DiffLike, **options: Unpack[DiffOptions]) -> Drawing:
     """A :class:`Drawing` of a diff; the options are those of :func:`~orgmodel.render.diff_to_dot`.
 
     Refused above :data:`~orgmodel.render.MAX_BOXES` boxes (both days count)
@@ -165,7 +165,7 @@ def chart_mimebundle(chart: OrgChart, **options: Unpack[ChartOptions]) -> dict[s
     return _mimebundle(lambda: draw_chart(chart, **options).dot, lambda: str(chart))
 
 
-def diff_mimebundle(diff: Diff, **options: Unpack[DiffOptions]) -> dict[str, str]:
+def diff_mimebundle(diff: DiffLike, **options: Unpack[DiffOptions]) -> dict[str, str]:
     """What a notebook shows for a diff: an SVG drawing and the summary table; never raises.
 
     >>> import orgmodel as om

@@ -44,7 +44,7 @@ from orgmodel.errors import MissingDependencyError
 
 if TYPE_CHECKING:
     from orgmodel._chart import OrgChart
-    from orgmodel._diff import Diff
+    from orgmodel._diff import DiffLike
     from orgmodel._history import History
     from orgmodel._log import AppliedLog
     from orgmodel._timeline import Timeline
@@ -507,7 +507,7 @@ def chart_tables(chart: OrgChart) -> FactTables:
     return FactTables(columns, schema)
 
 
-def diff_rows(diff: Diff) -> list[dict[str, Any]]:
+def diff_rows(diff: DiffLike) -> list[dict[str, Any]]:
     """The classified changes of a diff, one row each.
 
     >>> import orgmodel as om
