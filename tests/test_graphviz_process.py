@@ -22,9 +22,10 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import settings
 
 import orgmodel as om
-from orgmodel import _progress
+from orgmodel import _atomic, _progress
 from orgmodel._render import _engine
 from orgmodel.render import render, write
 
@@ -292,3 +293,90 @@ def test_writing_a_drawing_is_all_or_nothing(tmp_path):
         write("digraph { a -> }", target)
     assert target.read_text(encoding="utf-8") == "old"
     assert [path.name for path in Path(tmp_path).iterdir()] == ["chart.svg"]
+
+
+class TestWritingADrawing:
+    """Drawings are written as saved timelines are (``_atomic.replace_file``): whole, through links, mode kept."""
+
+    def test_a_symlink_is_followed(self, tmp_path):
+        real = tmp_path / "drawings" / "chart.svg"
+        real.parent.mkdir()
+        real.write_text("old", encoding="utf-8")
+        link = tmp_path / "chart.svg"
+        link.symlink_to(real)
+        write("digraph { a -> b }", link)
+        assert link.is_symlink()
+        assert real.read_text(encoding="utf-8").startswith("<?xml")
+
+    def test_an_existing_file_keeps_its_mode(self, tmp_path):
+        target = tmp_path / "chart.dot"
+        target.write_text("old", encoding="utf-8")
+        target.chmod(0o640)
+        write("digraph { a -> b }", target)
+        assert target.stat().st_mode & 0o777 == 0o640
+        assert "a -> b" in target.read_text(encoding="utf-8")
+
+    def test_a_new_file_gets_the_mode_the_umask_gives(self, tmp_path):
+        old = os.umask(0o027)
+        try:
+            write("digraph { a -> b }", tmp_path / "chart.dot")
+        finally:
+            os.umask(old)
+        assert (tmp_path / "chart.dot").stat().st_mode & 0o777 == 0o640
+
+
+# A process writing two drawings to one file in turn, forever: killed at random moments, it must never leave
+# a partial file.  The big one is a few megabytes of SVG, so that many kills land while it is being written.
+DRAWER = textwrap.dedent(
+    """
+    import sys
+    from orgmodel.render import write
+    small, big, path = open(sys.argv[1]).read(), open(sys.argv[2]).read(), sys.argv[3]
+    write(small, path)
+    print("ready", flush=True)
+    while True:
+        write(big, path)
+        write(small, path)
+    """
+)
+
+KILLS = 50 if settings.default.max_examples >= 1000 else 4
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends SIGKILL")
+def test_kill_9_while_writing_a_drawing_never_leaves_a_partial_file(tmp_path):
+    """``kill -9`` at random moments of rendering and writing: the file is always one whole drawing (the
+    old one or the new one), the next write removes any temporary file the killed one left, and the
+    killed process's Graphviz process ends without a word."""
+    small = "digraph { a -> b }"
+    big = "digraph {\n" + "\n".join(f'n{i} [label="{"box " * 20}{i}"]' for i in range(400)) + "\n}"
+    sources = [tmp_path / "small.dot", tmp_path / "big.dot"]
+    sources[0].write_text(small, encoding="utf-8")
+    sources[1].write_text(big, encoding="utf-8")
+    versions = {render(small, "svg"), render(big, "svg")}
+    target = tmp_path / "drawn" / "chart.svg"
+    target.parent.mkdir()
+    randomness = random.Random(23)
+    left_behind = 0
+    for _ in range(KILLS):
+        drawer = subprocess.Popen(
+            [sys.executable, "-c", DRAWER, *map(str, sources), str(target)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert drawer.stdout is not None
+        assert drawer.stderr is not None
+        assert drawer.stdout.readline() == "ready\n"
+        time.sleep(randomness.uniform(0.0, 1.0))
+        drawer.send_signal(signal.SIGKILL)
+        drawer.wait()
+        drawer.stdout.close()
+        # Read to the end: its Graphviz process holds the pipe until it has seen its parent is gone.
+        assert drawer.stderr.read() == "", "the Graphviz process of a killed drawer must end quietly"
+        drawer.stderr.close()
+        assert target.read_bytes() in versions
+        left_behind += len(_atomic.temporary_files(target))
+        write(small, target)
+        assert [path.name for path in target.parent.iterdir()] == ["chart.svg"]
+    print(f"{KILLS} kills, {left_behind} left a temporary file that the next write removed")

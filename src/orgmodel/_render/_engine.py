@@ -30,10 +30,10 @@ import struct
 import subprocess
 import sys
 import threading
-import uuid
 from pathlib import Path
 from typing import ClassVar, Literal
 
+from orgmodel._atomic import replace_file
 from orgmodel._progress import Progress
 from orgmodel._render._graphviz_worker import REPLY, REQUEST, read_exactly
 from orgmodel.errors import InvalidArgumentError, RenderError
@@ -304,8 +304,11 @@ def write(dot_source: str, path: str | os.PathLike[str]) -> Path:
     """Render DOT text to a file, the format chosen by its extension (.svg, .png, .pdf, .dot).
 
     The file appears whole or not at all: the drawing is rendered first, then
-    written to a temporary file beside it and moved into place.  Returns the
-    path written.
+    written by :func:`orgmodel._atomic.replace_file` (a temporary file beside
+    it, moved into place), so a render killed at any moment leaves the old
+    file or the new one.  As for saved timelines, a symlink is followed and an
+    existing file keeps its mode; a new one gets the umask's.  Returns the path
+    written.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -314,17 +317,7 @@ def write(dot_source: str, path: str | os.PathLike[str]) -> Path:
     """
     target = Path(path)
     data = render(dot_source, format_of(target))
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    # os.open with mode 0o666 lets the umask decide the permissions, as for any new file.
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    try:
-        descriptor = os.open(temporary, flags, 0o666)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    replace_file(target, data)
     return target
 
 

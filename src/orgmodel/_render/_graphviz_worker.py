@@ -110,7 +110,10 @@ def main() -> None:
         source = read_exactly(requests, size)
         if source is None:
             return
-        _send(channel, *_draw(pygraphviz, source, format_.decode().strip()))
+        try:
+            _send(channel, *_draw(pygraphviz, source, format_.decode().strip()))
+        except BrokenPipeError:
+            return  # the parent is gone (killed, say) while this drawing was made: nobody to answer
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Literal
 
 from orgmodel._chart import OrgChart
-from orgmodel._diff import Diff
+from orgmodel._diff import DiffLike
 from orgmodel._render._dot import _check_depth, _root_id, _root_on, _unit_of
 from orgmodel._render._scene import visible_units
 from orgmodel.errors import DrawingTooLargeError
@@ -47,7 +47,7 @@ def chart_boxes(
 
 
 def diff_boxes(
-    diff: Diff,
+    diff: DiffLike,
     *,
     layout: str = "stacked",
     root: str | None = None,
