@@ -22,12 +22,13 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import settings
 
 import orgmodel as om
 from orgmodel import _atomic, _progress
 from orgmodel._render import _engine
 from orgmodel.render import render, write
+
+from .killing import KILLS, kill_9_after
 
 # A graph that keeps Graphviz busy for a minute or more: a random tree with as many random edges again.
 SLOW_DOT_SOURCE = textwrap.dedent(
@@ -326,7 +327,7 @@ class TestWritingADrawing:
 
 
 # A process writing two drawings to one file in turn, forever: killed at random moments, it must never leave
-# a partial file.  The big one is a few megabytes of SVG, so that many kills land while it is being written.
+# a partial file.  The big one takes most of a second to render and is 140 kB of SVG.
 DRAWER = textwrap.dedent(
     """
     import sys
@@ -339,8 +340,6 @@ DRAWER = textwrap.dedent(
         write(small, path)
     """
 )
-
-KILLS = 50 if settings.default.max_examples >= 1000 else 4
 
 
 @pytest.mark.skipif(os.name != "posix", reason="sends SIGKILL")
@@ -359,22 +358,8 @@ def test_kill_9_while_writing_a_drawing_never_leaves_a_partial_file(tmp_path):
     randomness = random.Random(23)
     left_behind = 0
     for _ in range(KILLS):
-        drawer = subprocess.Popen(
-            [sys.executable, "-c", DRAWER, *map(str, sources), str(target)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert drawer.stdout is not None
-        assert drawer.stderr is not None
-        assert drawer.stdout.readline() == "ready\n"
-        time.sleep(randomness.uniform(0.0, 1.0))
-        drawer.send_signal(signal.SIGKILL)
-        drawer.wait()
-        drawer.stdout.close()
-        # Read to the end: its Graphviz process holds the pipe until it has seen its parent is gone.
-        assert drawer.stderr.read() == "", "the Graphviz process of a killed drawer must end quietly"
-        drawer.stderr.close()
+        said = kill_9_after([sys.executable, "-c", DRAWER, *map(str, sources), str(target)], randomness.uniform(0, 1))
+        assert said == "", "the Graphviz process of a killed drawer must end quietly"
         assert target.read_bytes() in versions
         left_behind += len(_atomic.temporary_files(target))
         write(small, target)
