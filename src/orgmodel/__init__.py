@@ -27,7 +27,7 @@ from orgmodel import dates, errors, examples
 from orgmodel._attributes import Attributes
 from orgmodel._chart import OrgChart
 from orgmodel._compare import Comparison, compare
-from orgmodel._diff import ChangeKind, Diff, DiffEntry
+from orgmodel._diff import ChangeKind, Diff, DiffEntry, DiffLike
 from orgmodel._entities import (
     Category,
     EntityType,
@@ -75,6 +75,7 @@ from orgmodel._lineage import Lineage, LineageLink
 from orgmodel._plans import Conflict
 from orgmodel._scenario import Scenario
 from orgmodel._timeline import Timeline
+from orgmodel._uncertain import Uncertainty
 from orgmodel.dates import Precision, When
 from orgmodel.errors import (
     AmbiguousNameError,
@@ -119,6 +120,7 @@ __all__ = [
     "DateError",
     "Diff",
     "DiffEntry",
+    "DiffLike",
     "Dissolve",
     "DrawingTooLargeError",
     "DuplicateIdError",
@@ -172,6 +174,7 @@ __all__ = [
     "Succeed",
     "Timeline",
     "Transfer",
+    "Uncertainty",
     "Unit",
     "UnitKind",
     "UnknownEntityError",

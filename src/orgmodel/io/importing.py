@@ -424,6 +424,7 @@ class _Step(NamedTuple):
 PHASES = {
     "vacate": 0,
     "unrelate": 0,
+    "unhead": 0.5,
     "establish-unit": 1,
     "establish-person": 2,
     "dissolve-person": 5.2,
@@ -432,7 +433,6 @@ PHASES = {
     "move": 4,
     "rename": 4,
     "report": 4.5,
-    "unhead": 4.55,
     "head": 4.6,
     "transfer": 4.7,
     "set": 4.8,
@@ -775,7 +775,9 @@ class _Importer:
                     continue
                 event = Transfer(entity_id, after[field])
             else:  # heads: the post becomes, or stops being, its unit's head (every unsetting before any setting)
-                unit = after["unit"]
+                # A post stops heading the unit it headed, before anything is set up or moves: a head post takes its
+                # headship along when it moves, and a post set up as head would be unset with it.
+                unit = after["unit"] if after[field] else before["unit"]
                 if unit is None:
                     continue
                 event = SetHead(unit, entity_id if after[field] else None)
