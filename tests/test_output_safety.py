@@ -132,7 +132,7 @@ class TestTerminals:
         )
         assert result.returncode == 0, result.stderr.decode("latin-1")
         text = result.stdout.decode("latin-1")
-        assert "Förnyelseenheten [unit]" in text
+        assert "Förnyelseenheten [support-unit]" in text
         assert "|-- Arbets- och företagsnämnden [board]" in text
         assert "\\u2514" not in text  # the tree's corners are ASCII, not escapes
 
