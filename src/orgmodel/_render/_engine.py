@@ -304,7 +304,7 @@ def write(dot_source: str, path: str | os.PathLike[str]) -> Path:
     """Render DOT text to a file, the format chosen by its extension (.svg, .png, .pdf, .dot).
 
     The file appears whole or not at all: the drawing is rendered first, then
-    written by :func:`orgmodel._atomic.replace_file` (a temporary file beside
+    written as :func:`orgmodel.save` writes a timeline (a temporary file beside
     it, moved into place), so a render killed at any moment leaves the old
     file or the new one.  As for saved timelines, a symlink is followed and an
     existing file keeps its mode; a new one gets the umask's.  Returns the path
