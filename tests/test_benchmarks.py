@@ -138,6 +138,18 @@ def test_the_runner_checks_and_reports_every_measure(workload: synthetic.Workloa
     assert "event on day 180" in measures
     assert "event on 30 days before the last" in measures
     assert "plan: with_events" in measures
+    assert "load a JSON file" in measures
+    assert "load a YAML file" in measures
     for markdown in (False, True):
         text = run.report([report], run.machine_info(), options, markdown=markdown)
         assert "Size tiny" in text
+
+
+def test_only_load_measures_ingest_and_loading(workload: synthetic.Workload) -> None:
+    options = run.Options(repeat=1, seed=1, naive="never", raphtory=False, only_load=True)
+    report = run.Bench("tiny", workload, options).run()
+    measures = [row.measure for row in report.rows]
+    assert any(measure.startswith("load a JSON file") for measure in measures)
+    assert any(measure.startswith("load a YAML file") for measure in measures)
+    assert not any("chart" in measure or "edge list" in measure for measure in measures)
+    assert run.parse(["--sizes", "10K", "--only-load"]).only_load

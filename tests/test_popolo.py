@@ -97,7 +97,7 @@ class TestExport:
         unit = by_id(document["organizations"], "samordnings-och-utvecklingsenheten")
         assert unit["name"] == "Förnyelseenheten"
         assert unit["other_names"] == [{"name": "Samordnings- och utvecklingsenheten", "end_date": "2014-12-31"}]
-        assert unit["classification"] == "unit"
+        assert unit["classification"] == "support-unit"  # the report calls it a stödenhet
         assert unit["parent_id"] == "slk"
 
     def test_an_alias_is_an_undated_other_name(self, document):

@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples(
             f"{PROGRAM} diff --example nacka --from 2014-12-31 --to 2015-01-01 -o nacka-2015.svg",
             f"{PROGRAM} chart --data my-municipality.yaml --at 2015-01-01",
+            f"{PROGRAM} explore --example nacka -o nacka.html",
             f"{PROGRAM} history --example nacka förnyelseenheten",
             f"{PROGRAM} validate my-municipality.yaml",
         ),
@@ -89,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
             help="an example that ships with orgmodel: nacka (Nacka municipality, 2013-2016)",
         )
         sub.set_defaults(command_parser=sub)
+        _quiet_option(sub)
         return sub
 
     chart = command(
@@ -124,6 +126,17 @@ def _parser() -> argparse.ArgumentParser:
         help="how to draw the two days: the first above the second (the default), beside it, or in one picture",
     )
     diff.set_defaults(run=_diff)
+
+    explore = command(
+        "explore",
+        "Write the explorer: one HTML page with a time slider over the whole history, which works offline.",
+        f"{PROGRAM} explore --example nacka -o nacka.html",
+        f"{PROGRAM} explore --data my-municipality.yaml -o org.html --at 2015-01-01",
+    )
+    explore.add_argument("-o", "--output", required=True, metavar="FILE", help="the page to write (.html)")
+    explore.add_argument("--at", metavar="DAY", help="the day the page opens on (default: the last change up to today)")
+    explore.add_argument("--title", help="the page's title (default: the file's name, or the data set's)")
+    explore.set_defaults(run=_explore)
 
     history = command(
         "history",
@@ -166,7 +179,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples(f"{PROGRAM} validate my-municipality.yaml"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    validate.add_argument("file", help="the file to check (.yaml, .yml or .json)")
+    validate.add_argument("file", help="the file to check (.yaml, .yml or .json; - reads standard input)")
+    _quiet_option(validate)
     validate.set_defaults(run=_validate)
 
     import_ = commands.add_parser(
@@ -225,9 +239,19 @@ def _depth(text: str) -> int:
     return depth
 
 
+def _quiet_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress report while a long file loads (shown on a terminal)"
+    )
+
+
+def _progress(arguments: argparse.Namespace) -> bool | None:
+    return False if arguments.quiet else None
+
+
 def _timeline(arguments: argparse.Namespace) -> Timeline:
     if arguments.data:
-        return load(arguments.data)
+        return load(arguments.data, progress=_progress(arguments))
     return EXAMPLES[arguments.example]()
 
 
@@ -275,6 +299,14 @@ def _diff(arguments: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _explore(arguments: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if Path(arguments.output).suffix.lower() not in (".html", ".htm"):
+        raise InvalidArgumentError(f"the explorer is an HTML page: -o must end in .html, got {arguments.output!r}")
+    title = arguments.title or (Path(arguments.data).stem if arguments.data else examples.NACKA_TITLE)
+    page = _timeline(arguments).explore(day=arguments.at, title=title)
+    return _save(page.save, arguments.output, out)
+
+
 def _save(save: Callable[[str], Path], path: str, out: TextIO) -> int:
     written = save(path)
     print(f"wrote {written}", file=out)
@@ -317,7 +349,8 @@ def _events(arguments: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(arguments: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    timeline = load(arguments.file)
+    source = sys.stdin.buffer if arguments.file == "-" else arguments.file
+    timeline = load(source, progress=_progress(arguments))
     # What is known today holds (load checked it); each earlier state of knowledge must hold too.
     problems = timeline.check_knowledge()
     if problems:

@@ -31,11 +31,12 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from orgmodel._atomic import replace_file
 from orgmodel._progress import Progress
 from orgmodel._render._graphviz_worker import REPLY, REQUEST, read_exactly
+from orgmodel._render._quiet import captured_stderr
 from orgmodel.errors import InvalidArgumentError, RenderError
 
 __all__ = ["FORMATS", "Format", "RenderError", "render", "write"]
@@ -79,6 +80,17 @@ def render(dot_source: str, format: Format | str) -> bytes:  # noqa: A002  # the
     return _run(dot_source, checked)
 
 
+def layout(dot_source: str) -> dict[str, Any]:
+    """Where Graphviz puts everything in DOT text: its ``json0`` output (nodes, edges, clusters, with positions).
+
+    ``json0`` leaves out the drawing instructions, which Graphviz 14 cannot write for some labels (it crashes).
+
+    >>> sorted(node["name"] for node in layout("digraph { a -> b }")["objects"])
+    ['a', 'b']
+    """
+    return dict(json.loads(_run(dot_source, "json0")))
+
+
 def _run(dot_source: str, format: str) -> bytes:  # noqa: A002
     """Graphviz's output for DOT text in any format it knows (``svg``, ``json0`` …), however it is reached."""
     if importlib.util.find_spec("pygraphviz") is None:
@@ -100,12 +112,18 @@ def _check_format(format: str) -> Format:  # noqa: A002
 def _render_in_process(dot_source: str, format: str) -> bytes:  # noqa: A002
     import pygraphviz
 
-    try:
-        graph = pygraphviz.AGraph(string=dot_source)
-        # prog="dot" always: pygraphviz's default layout is neato, which ignores the hierarchy.
-        data = graph.draw(format=format, prog="dot")
-    except Exception as error:  # pygraphviz raises DotError, ValueError, OSError…: all mean "Graphviz failed"
-        raise RenderError(_failed(format, str(error), "")) from error
+    # Graphviz's warnings (Fontconfig, "triangulation failed") are kept off the screen; a failure reports them.
+    with captured_stderr() as said:
+        try:
+            graph = pygraphviz.AGraph(string=dot_source)
+            # prog="dot" always: pygraphviz's default layout is neato, which ignores the hierarchy.
+            data = graph.draw(format=format, prog="dot")
+        except Exception as error:  # pygraphviz raises DotError, ValueError, OSError…: all mean "Graphviz failed"
+            failure: Exception | None = error
+        else:
+            failure = None
+    if failure is not None:
+        raise RenderError(_failed(format, str(failure), said.text)) from failure
     if not isinstance(data, bytes):
         raise RenderError(f"Graphviz returned no {format} data")
     return data

@@ -92,6 +92,7 @@ from orgmodel._events import (
 from orgmodel._timeline import Timeline
 from orgmodel.dates import When, parse_when
 from orgmodel.errors import FormatError, InvalidArgumentError, Location, OrgModelError, PostOccupiedError
+from orgmodel.io._text import read_utf8
 
 __all__ = ["PHASES", "TABLES", "read_tables", "read_workbook", "table_changes"]
 
@@ -167,12 +168,7 @@ def _read(name: str, source: TableLike) -> list[_Row]:
 
 
 def _read_csv(name: str, path: Path) -> list[_Row]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise FormatError([f"{path}: cannot read the {name} table: {error.strerror or error}"]) from None
-    except UnicodeDecodeError as error:
-        raise FormatError([f"{path}: the {name} table is not UTF-8 text: {error.reason}"]) from None
+    text = read_utf8(path, f"the {name} table")
     # A spreadsheet saved where the comma is the decimal sign (Swedish Excel) separates with semicolons.
     header_line = text.split("\n", 1)[0]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 from orgmodel.dates import OPEN_START, Precision, When
 from orgmodel.errors import FormatError
 from orgmodel.io._stretches import Stretch, Stretches, spans
+from orgmodel.io._text import read_utf8
 
 if TYPE_CHECKING:
     from orgmodel._timeline import Timeline
@@ -635,12 +636,7 @@ def read_popolo(path: str | os.PathLike[str]) -> Timeline:
     'Kommunfullmäktige'
     """
     source = pathlib.Path(path)
-    try:
-        text = source.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise FormatError([f"{source}: cannot read the file: {error.strerror or error}"]) from None
-    except UnicodeDecodeError as error:
-        raise FormatError([f"{source}: not UTF-8 text: {error.reason}"]) from None
+    text = read_utf8(source)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
