@@ -623,13 +623,13 @@ class TestProgress:
         monkeypatch.setattr("orgmodel._cli.load", interrupt)
         err = io.StringIO()
         assert main(["validate", str(path)], out=io.StringIO(), err=err) == 130
-        assert err.getvalue() == "orgmodel: interrupted\n"
+        assert err.getvalue() == "\norgmodel: interrupted\n"  # on a line of its own, after the terminal's ^C
 
 
 class TestCommandLine:
     def test_a_day_outside_the_calendar_is_a_clean_error(self):
         err = io.StringIO()
-        assert main(["chart", "--at", "0000"], out=io.StringIO(), err=err) == 1
+        assert main(["chart", "--example", "nacka", "--at", "0000"], out=io.StringIO(), err=err) == 1
         assert err.getvalue().startswith("orgmodel: error: cannot read '0000' as a date")
 
     def test_validate_reads_standard_input(self, monkeypatch):
