@@ -78,13 +78,34 @@ def loads(text: str, *, format: Format = "yaml", name: str = "<string>") -> Time
     return timeline
 
 
-def load(path: str | os.PathLike[str], *, format: Format | None = None) -> Timeline:  # noqa: A002
+def load(
+    path: str | os.PathLike[str],
+    *,
+    format: Format | None = None,  # noqa: A002
+    cache: bool | str | os.PathLike[str] = False,
+) -> Timeline:
     """A timeline from a file; the format follows the extension (``.yaml``, ``.yml``, ``.json``).
 
     Loading never runs code from the file (only plain YAML is read; tags,
     anchors and aliases are refused) and refuses absurdly large or deep files.
+
+    With ``cache=True`` (or the path of a cache file), the validated timeline
+    is also kept in a cache beside the file (``kommun.yaml.orgcache``), and
+    the next load of the same bytes reopens that instead of validating every
+    event again (see :func:`~orgmodel.load_cache`).  The file stays the
+    source of truth: once it changes, it is loaded again and the cache
+    rewritten.
     """
     chosen = _check_format(format) if format is not None else format_of(path)
+    if cache is not False:
+        from orgmodel import _cache
+
+        return _cache.load_through_cache(
+            path,
+            None if cache is True else cache,
+            lambda text: loads(text, format=chosen, name=os.fspath(path)),
+            lambda: load(path, format=chosen),
+        )
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
