@@ -23,9 +23,11 @@ def replay(timeline: om.Timeline, day: dt.date, *, people: str = "tied") -> nx.M
     Like a chart, it lists only the people with a post or a relation that day (``people="all"``: everyone).
     """
     graph = nx.MultiDiGraph()
-    events = sorted(timeline.events, key=lambda event: event.on.earliest)  # stable: log order within a day
+    # Cancelled changes, and those a later correction replaced, never apply.
+    applied = [event for change in timeline.applied_changes for event in change.events]
+    events = sorted(applied, key=lambda event: event.on.earliest)  # stable: log order within a day
     for event in events:
-        if event.status is om.Status.CANCELLED or event.on.earliest > day:
+        if event.on.earliest > day:
             continue
         APPLY[type(event)](graph, event)
     if people == "tied":

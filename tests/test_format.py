@@ -325,10 +325,15 @@ class TestJsonSchema:
 
         definitions = om.json_schema()["$defs"]
         for name, (extra, required) in _reader.EVENT_KEYS.items():
-            schema = definitions[f"event-{name}"]
+            schema = definitions[f"fields-{name}"]
             assert set(schema["properties"]) == {*_reader.COMMON_KEYS, name, *extra}
             assert set(schema["required"]) == {name, *required}
-        kinds = definitions["event-relate"]["properties"]["relate"]["examples"]
+            # On its own, an event needs a date and may say what was known when; in a change it may not.
+            entry = definitions[f"entry-{name}"]
+            assert (set(entry["properties"]), entry["required"]) == (set(_reader.KNOWLEDGE_KEYS), ["on"])
+            assert definitions[f"event-{name}"] == {"$ref": f"#/$defs/fields-{name}", "unevaluatedProperties": False}
+        assert set(definitions["cancellation"]["properties"]) == set(_reader.CANCEL_KEYS)
+        kinds = definitions["fields-relate"]["properties"]["relate"]["examples"]
         assert kinds == [kind.value for kind in om.RelationKind]
         units = om.json_schema()["properties"]["entities"]["properties"]["units"]["items"]["properties"]["kind"]
         assert units["examples"] == [kind.value for kind in om.UnitKind]

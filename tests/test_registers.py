@@ -345,6 +345,9 @@ class TestNamesOverTime:
         graph = replay(timeline, day, people="all")
         change_of = {id(event): change for change in timeline.changes for event in change.events}
         for entity_id, entity in chart.entities.items():
+            mark = chart.uncertainty(entity_id)
+            if mark is not None and mark.ghost:
+                continue  # it may have ended inside a date window: the replay, which fixes windows early, has not it
             assert graph.nodes[entity_id]["name"] == entity.name
             # A name given and taken again within one change was never in force: it is no former name.
             had = [

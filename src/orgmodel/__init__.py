@@ -71,6 +71,7 @@ from orgmodel._events import (
 )
 from orgmodel._files import dumps, json_schema, load, loads, save
 from orgmodel._history import Fact, History
+from orgmodel._knowledge import Revision, RevisionKind, Revisions
 from orgmodel._lineage import Lineage, LineageLink
 from orgmodel._plans import Conflict
 from orgmodel._scenario import Scenario
@@ -80,6 +81,7 @@ from orgmodel.errors import (
     AmbiguousNameError,
     CacheError,
     ConflictError,
+    CorrectionError,
     CycleError,
     DateError,
     DuplicateIdError,
@@ -114,6 +116,7 @@ __all__ = [
     "Comparison",
     "Conflict",
     "ConflictError",
+    "CorrectionError",
     "CycleError",
     "DateError",
     "Diff",
@@ -154,6 +157,9 @@ __all__ = [
     "RemoveRelation",
     "Rename",
     "RenderError",
+    "Revision",
+    "RevisionKind",
+    "Revisions",
     "Role",
     "Scenario",
     "SetAttributes",

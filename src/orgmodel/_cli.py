@@ -125,7 +125,10 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate",
         help="Check an orgmodel file and report every problem with its line.",
-        description="Check an orgmodel file and report every problem with its line.",
+        description=(
+            "Check an orgmodel file and report every problem with its line; a file that records what was "
+            "known when is checked as it was known on each of its days too."
+        ),
         epilog=_examples(f"{PROGRAM} validate my-municipality.yaml"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -229,7 +232,14 @@ def _events(arguments: argparse.Namespace, out: TextIO) -> int:
 
 def _validate(arguments: argparse.Namespace, out: TextIO) -> int:
     timeline = load(arguments.file)
-    print(f"{arguments.file}: valid — {len(timeline)} changes, {len(timeline.events)} events", file=out)
+    # What is known today holds (load checked it); each earlier state of knowledge must hold too.
+    problems = timeline.check_knowledge()
+    if problems:
+        listed = "\n".join(f"  {problem}" for problem in problems)
+        raise OrgModelError(f"{arguments.file}: {len(problems)} problems in what was known earlier:\n{listed}")
+    known = timeline.known_days()
+    states = f", known in {len(known)} stages (each checked)" if len(known) > 1 else ""
+    print(f"{arguments.file}: valid — {len(timeline)} changes, {len(timeline.events)} events{states}", file=out)
     return EXIT_OK
 
 

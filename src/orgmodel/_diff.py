@@ -83,6 +83,19 @@ class DiffEntry:
         return any(event.status is Status.PLANNED for event in self.events)
 
     @property
+    def status(self) -> Status | None:
+        """How firm the change is: planned if an event behind it is, implemented if all are, else decided.
+
+        ``None`` for an entry with no events behind it (a comparison of two charts).
+        """
+        statuses = {event.status for event in self.events}
+        if not statuses:
+            return None
+        if Status.PLANNED in statuses:
+            return Status.PLANNED
+        return Status.IMPLEMENTED if statuses == {Status.IMPLEMENTED} else Status.DECIDED
+
+    @property
     def source(self) -> Source | None:
         """The source of the last event behind the change."""
         for event in reversed(self.events):

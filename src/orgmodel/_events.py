@@ -8,6 +8,7 @@ carries all three.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
@@ -17,7 +18,7 @@ import attrs
 from orgmodel import _validate
 from orgmodel._attributes import RESERVED, Attributes
 from orgmodel._entities import Entity, Function, Holding, Person, Post, Relation, Unit, roles_tuple
-from orgmodel.dates import When, WhenLike, parse_when
+from orgmodel.dates import DayLike, When, WhenLike, parse_day, parse_when
 from orgmodel.errors import InvalidArgumentError, Location
 
 
@@ -43,6 +44,10 @@ def _optional_status(value: Status | str | None) -> Status | None:
 
 def _optional_when(value: WhenLike | None) -> When | None:
     return None if value is None else parse_when(value)
+
+
+def _optional_day(value: DayLike | None) -> dt.date | None:
+    return None if value is None else parse_day(value)
 
 
 def _kind_text(value: enum.Enum | str | None) -> str | None:
@@ -141,6 +146,9 @@ def _quote_ids(ids: Iterable[str]) -> str:
 class Source:
     """Where an event comes from: a document, the body that decided, when, its § or diary number, a quote.
 
+    ``dated`` is the day of the document itself: what it says was known from
+    then (a change's ``known`` day, unless the change gives its own).
+
     >>> Source("KFKS 2012/577-001", body="Kommunstyrelsen", decided="2013-02-11", reference="§ 53").cite()
     'KFKS 2012/577-001, Kommunstyrelsen 2013-02-11 § 53'
     """
@@ -150,6 +158,7 @@ class Source:
     decided: When | None = attrs.field(default=None, converter=_optional_when)
     reference: str | None = attrs.field(default=None, validator=attrs.validators.optional(_validate.text))
     quote: str | None = attrs.field(default=None, validator=attrs.validators.optional(_validate.text))
+    dated: dt.date | None = attrs.field(default=None, converter=_optional_day, kw_only=True)
 
     def cite(self) -> str:
         """A short citation: document, then the deciding body, date and reference."""
@@ -665,9 +674,20 @@ class Change:
     The events apply in order; if one is rejected, none is.  Events may leave
     out ``on``, ``status`` and ``source`` and take the change's.
 
+    What was known when (see :meth:`Timeline.as_known_on`): ``known`` is the
+    day the change became known (by default its source's ``dated`` day; with
+    neither, it counts as known all along).  ``id`` names the change so that a
+    later one can correct it: a change with ``corrects=ID`` replaces that
+    change from its own ``known`` day on — with another date, other events,
+    or, with ``status="cancelled"``, nothing at all.  The corrected change is
+    kept, and the history shows both.
+
     >>> change = Change("2015-01-01", [Rename("sue", "Förnyelseenheten"), Transfer("smart", "sue")])
     >>> len(change.events), change.status
     (2, <Status.DECIDED: 'decided'>)
+    >>> later = Change("2015-02-01", change.events, id="c2", corrects="c1", known="2015-01-20")
+    >>> later.known_on
+    datetime.date(2015, 1, 20)
     """
 
     on: When = attrs.field(converter=parse_when)
@@ -676,6 +696,60 @@ class Change:
     source: Source | None = attrs.field(default=None, validator=_optional_source, kw_only=True)
     note: str = attrs.field(default="", validator=_validate.text, kw_only=True)
     origin: Location | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    id: str | None = attrs.field(default=None, validator=_validate.optional_identifier, kw_only=True)
+    known: dt.date | None = attrs.field(default=None, converter=_optional_day, kw_only=True)
+    corrects: str | None = attrs.field(default=None, validator=_validate.optional_identifier, kw_only=True)
+
+    @classmethod
+    def cancelling(
+        cls,
+        target: Change,
+        *,
+        source: Source | None = None,
+        known: DayLike | None = None,
+        note: str = "",
+        id: str | None = None,  # noqa: A002 - the field's name
+    ) -> Change:
+        """A change that cancels ``target`` (which needs an ``id``) from its own known day on.
+
+        In a file it is written ``cancels: ID``.
+
+        >>> old = Change("2015-01-01", [Dissolve("it")], id="it-ends", known="2014-11-24")
+        >>> Change.cancelling(old, known="2015-02-10").describe(), Change.cancelling(old).corrects
+        ("dissolve 'it'", 'it-ends')
+        """
+        if target.id is None:
+            raise InvalidArgumentError(
+                f"only a change with an id can be cancelled, got {target.describe()!r} on {target.on}; "
+                "give it an id (id=... in Python, `id:` in a file)"
+            )
+        # The events as the target holds them, less what they take from it: they take the cancellation's.
+        events = [
+            attrs.evolve(
+                event,
+                on=None if event.on == target.on else event.on,
+                status=None,
+                source=None if event.source == target.source else event.source,
+            )
+            for event in target.events
+        ]
+        return cls(
+            target.on,
+            events,
+            status=Status.CANCELLED,
+            source=source,
+            note=note,
+            id=id,
+            known=known,
+            corrects=target.id,
+        )
+
+    @property
+    def known_on(self) -> dt.date | None:
+        """The day the change became known: ``known``, else its source's ``dated`` day, else ``None`` (all along)."""
+        if self.known is not None:
+            return self.known
+        return self.source.dated if self.source is not None else None
 
     def describe(self) -> str:
         """One line saying what the change does."""

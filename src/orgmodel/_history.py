@@ -10,6 +10,7 @@ import attrs
 
 from orgmodel._entities import INVERSE_FACTS, Entity, Function, Person, Post, Relation, Unit
 from orgmodel._events import Event, Source, Status
+from orgmodel._knowledge import Revision, RevisionKind, revision_of
 from orgmodel._text import table
 from orgmodel.dates import DayLike, When, parse_day
 
@@ -77,9 +78,12 @@ class History(Sequence[Fact]):
     [('2014-05-01', 'Samordnings- och utvecklingsenheten'), ('2015-01-01', 'Förnyelseenheten')]
     """
 
-    def __init__(self, subject: Entity, facts: Sequence[Fact]) -> None:
+    def __init__(self, subject: Entity, facts: Sequence[Fact], set_aside: Sequence[Revision] = ()) -> None:
         self.subject = subject
         self.facts = tuple(facts)
+        #: What the record holds about the entity but does not apply: cancelled changes, and changes a later
+        #: source corrected or cancelled (each :class:`~orgmodel.Revision` with its sources).
+        self.set_aside = tuple(set_aside)
 
     @overload
     def __getitem__(self, index: int) -> Fact: ...
@@ -158,6 +162,8 @@ class History(Sequence[Fact]):
         return f"<History of {subject.entity_type.value} {subject.name!r} ({subject.id}): {len(self.facts)} facts>"
 
     def __str__(self) -> str:
+        # A status column only when something is not simply decided: most histories are.
+        statuses = any(fact.status is not Status.DECIDED for fact in self.facts)
         rows = [
             [
                 fact.since.label(),
@@ -165,11 +171,26 @@ class History(Sequence[Fact]):
                 fact.attribute,
                 fact.label,
                 fact.began.describe(),
+                *([str(fact.status)] if statuses else []),
             ]
             for fact in self.facts
         ]
         heading = f"History of {self.subject.entity_type.value} {self.subject.name!r} ({self.subject.id})"
-        return heading + "\n" + table(["since", "until", "fact", "value", "event"], rows)
+        text = (
+            heading
+            + "\n"
+            + table(["since", "until", "fact", "value", "event", *(["status"] if statuses else [])], rows)
+        )
+        if self.set_aside:
+            lines = [f"  {revision.describe()}{_cited(revision)}" for revision in self.set_aside]
+            text += "\nSet aside (never applied):\n" + "\n".join(lines)
+        return text
+
+
+def _cited(revision: Revision) -> str:
+    """The sources of a revision: the one that says it, then the one it corrects."""
+    sources = [change.source.cite() for change in (revision.change, revision.previous) if change and change.source]
+    return f" [{'; replacing '.join(sources)}]" if sources else ""
 
 
 def _end_day(when: When) -> dt.date:
@@ -243,7 +264,22 @@ def build_history(log: AppliedLog, subject: str) -> History:
     facts.sort(key=lambda item: (item[0], _ATTRIBUTE_ORDER.get(item[1].attribute, 99)))
     entity = log.last_value(subject)
     assert entity is not None
-    return History(entity, [fact for _, fact in facts])
+    return History(entity, [fact for _, fact in facts], _set_aside(log, subject))
+
+
+def _set_aside(log: AppliedLog, subject: str) -> list[Revision]:
+    """The changes about ``subject`` that the log keeps but does not apply, as revisions with their sources."""
+    record = log.record
+    found: list[Revision] = []
+    for index in log.set_aside:
+        change = log.changes[index]
+        if not any(subject in event.subjects() for event in change.events):
+            continue
+        if change.id is not None and change.id in record.corrected_by:
+            found.append(revision_of(record.corrected_by[change.id], record))
+        elif change.corrects is None:  # cancelled in its own right (a cancellation is listed with what it cancels)
+            found.append(Revision(RevisionKind.CANCELLED, change))
+    return found
 
 
 _ATTRIBUTE_ORDER = {

@@ -148,10 +148,9 @@ class Lineage:
         lines = [f"Lineage of {self.subject.entity_type.value} {self.subject.name!r} ({self.subject.id})"]
         if self.names:
             lines.append("Names:")
-            lines.extend(
-                f"  {fact.since.label()} – {fact.until.label() if fact.until else ''}  {fact.value}"
-                for fact in self.names
-            )
+            for fact in self.names:
+                until = fact.until.label() if fact.until else ""
+                lines.append(f"  {fact.since.label()} – {until}  {fact.value}{_marked(fact.status)}")
         for title, links in (("Came from:", self.predecessors), ("Led to:", self.successors)):
             if links:
                 lines.append(title)
@@ -162,11 +161,18 @@ class Lineage:
                         link.predecessor_name,
                         link.successor_name,
                         link.function_name or "",
+                        str(link.status),
                     ]
                     for link in links
                 ]
-                lines.extend("  " + line for line in table(["on", "how", "from", "to", "function"], rows).splitlines())
+                heading = ["on", "how", "from", "to", "function", "status"]
+                lines.extend("  " + line for line in table(heading, rows).splitlines())
         return "\n".join(lines)
+
+
+def _marked(status: Status) -> str:
+    """A name's mark when it rests on an event that is not simply decided (planned, implemented)."""
+    return "" if status is Status.DECIDED else f" ({status})"
 
 
 def _ends(links: Iterable[LineageLink], get: Callable[[LineageLink], str], *, exclude: str) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ from orgmodel._bulk import collector_paused
 from orgmodel._chart import OrgChart
 from orgmodel._entities import Category, Entity, Function, Person, Post, Relation, RelationKey, Unit
 from orgmodel._events import Change, Establish, Event, Merge, SpinOff, Split, Status
+from orgmodel._knowledge import Record
 from orgmodel._nameindex import NameIndex
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
 from orgmodel._uncertain import Possible, Uncertainty, certain_state, keep_whole
@@ -160,6 +161,31 @@ class DayState(NamedTuple):
         return DayState(*(table.copy() for table in self))  # type: ignore[arg-type]
 
 
+def add_ghosts(state: DayState, ghosts: Mapping[Key, Entity | Relation], uncertainty: dict[Key, Uncertainty]) -> None:
+    """Put on ``state`` what may not have ended yet, as it last was, unless it points at what is not there.
+
+    The ghosts left out lose their marks in ``uncertainty``; those put on keep theirs.
+    """
+    if not ghosts:
+        return
+    tables: dict[type[Any], dict[Any, Any]] = {
+        Unit: state.units,
+        Post: state.posts,
+        Person: state.people,
+        Function: state.functions,
+    }
+    entities: dict[str, Entity] = {**state.units, **state.posts, **state.people, **state.functions}
+    relations: dict[Any, Relation] = {}
+    for key in keep_whole(entities, relations, ghosts):
+        uncertainty.pop(key, None)
+    for key, value in ghosts.items():
+        if key in uncertainty:
+            if isinstance(value, Relation):
+                state.relations[key] = value  # type: ignore[index]
+            else:
+                tables[type(value)][value.id] = value
+
+
 #: How many versions a key keeps in one list before it moves to two (see :class:`Versions`).
 SPLIT_AT = 32
 #: A snapshot is taken once this many writes have piled up since the last (or more, for a large organisation).
@@ -203,6 +229,8 @@ class AppliedLog:
         self.starts: list[dt.date] = []
         self.windowed: list[int] = []
         self.planned: list[int] = []
+        # The changes kept but not applied: cancelled, or replaced by a correction (for histories).
+        self.set_aside: list[int] = []
         self.versions: dict[Key, Versions[Value]] = {}
         self.heads: dict[str, Versions[str | None]] = {}
         self.held: dict[str, Versions[tuple[str, ...]]] = {}
@@ -218,6 +246,12 @@ class AppliedLog:
         state = WorkingState()
         self.deltas: Writes = state.deltas
         self.links: list[Link] = state.links
+        # Which change corrects which: a corrected change is kept, but no longer applies.
+        self.record = Record()
+        refused = self.record.add(changes, entries, errors)
+        if refused:
+            changes = [change for position, change in enumerate(changes) if position not in refused]
+            entries = [entry for position, entry in enumerate(entries) if position not in refused]
         self._apply_all(state, changes, entries, errors=errors)
 
     @classmethod
@@ -250,12 +284,24 @@ class AppliedLog:
         log.starts = base.starts[:prefix]
         log.windowed = base.windowed[: bisect.bisect_left(base.windowed, prefix)]
         log.planned = base.planned[: bisect.bisect_left(base.planned, prefix)]
+        log.set_aside = base.set_aside[: bisect.bisect_left(base.set_aside, prefix)]
         log.deltas = base.deltas.copy(writes_end)
         log.links = base.links[: bisect.bisect_left(base.links, events_end, key=lambda link: link.position)]
         # A snapshot is only ever copied from, never changed: the new log can share those of the prefix.
         log.snapshots = base.snapshots[: bisect.bisect_right(base.snapshots, prefix, key=lambda snapshot: snapshot[0])]
         log.snapshot_writes = base.change_deltas[log.snapshots[-1][0]] if log.snapshots else 0
         log.undid = False  # replaying is strict: a refused change raises, and the new log is dropped
+        # The base's changes are in its record already; new ones with an id join a copy (a correction among them
+        # would change what applies before the prefix: Timeline.with_events builds those again instead).
+        log.record = base.record
+        fresh = [
+            (change, entry)
+            for change, entry in zip(changes, entries, strict=True)
+            if change.id is not None and base.record.by_id.get(change.id) is not change
+        ]
+        if fresh:
+            log.record = base.record.copy()
+            log.record.add([change for change, _ in fresh], [entry for _, entry in fresh], None)
         log.versions = base.versions.copy()
         log.heads = base.heads.copy()
         log.held = base.held.copy()
@@ -333,7 +379,8 @@ class AppliedLog:
         for change, entry in zip(changes, entries, strict=True):
             index, first = len(kept), len(self.events)
             mark = state.begin(change.on)
-            if change.status is not Status.CANCELLED:
+            applies = self.record.applies(change)
+            if applies:
                 try:
                     self._apply(state, change, entry, first)
                 except EventError as error:
@@ -360,6 +407,8 @@ class AppliedLog:
                 self.windowed.append(index)
             if change.status is Status.PLANNED:
                 self.planned.append(index)
+            if not applies:
+                self.set_aside.append(index)
             self._record(state, index, mark[0], shared)
             # Snapshot when the writes since the last one outnumber the live entities: memory stays
             # about the size of the log, and rebuilding a day costs about as much as the day's size.
@@ -481,6 +530,15 @@ class AppliedLog:
                 tables[type(new)][key] = new
         return state
 
+    def possible_state(self, day: dt.date) -> DayState:
+        """The state on ``day`` with what may not have ended yet, as on the chart of that day."""
+        prefix = self.prefix(day)
+        state = self.state_at(prefix)
+        if self.windowed and self.windowed[0] < prefix:
+            possible = Possible(self, day, prefix)
+            add_ghosts(state, possible.ghosts, dict(possible.uncertainty))
+        return state
+
     def chart(self, day: dt.date, *, tied_only: bool = True, certain: bool = False) -> OrgChart:
         """The organisation on ``day``: what is possibly true then, each uncertain fact marked (see _uncertain).
 
@@ -497,24 +555,8 @@ class AppliedLog:
             if certain:
                 state, unsure = certain_state(state, uncertainty)
                 uncertainty = {key: mark for key, mark in uncertainty.items() if key in unsure}
-            elif possible.ghosts:
-                # What may not have ended yet is on the chart, as it last was, unless it points at what is not.
-                tables: dict[type[Any], dict[Any, Any]] = {
-                    Unit: state.units,
-                    Post: state.posts,
-                    Person: state.people,
-                    Function: state.functions,
-                }
-                entities: dict[str, Entity] = {**state.units, **state.posts, **state.people, **state.functions}
-                relations: dict[Any, Relation] = {}
-                for key in keep_whole(entities, relations, possible.ghosts):
-                    uncertainty.pop(key, None)
-                for key, value in possible.ghosts.items():
-                    if key in uncertainty:
-                        if isinstance(value, Relation):
-                            state.relations[key] = value  # type: ignore[index]
-                        else:
-                            tables[type(value)][value.id] = value
+            else:
+                add_ghosts(state, possible.ghosts, uncertainty)
         if tied_only:
             tied = {holding.person for post in state.posts.values() for holding in post.holders}
             for relation in state.relations.values():

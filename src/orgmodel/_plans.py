@@ -252,12 +252,10 @@ def _presence(value: Value | _Unchanged) -> str:
 
 
 def _same_day(timeline: Timeline, day: dt.date) -> tuple[list[Change], list[Change]]:
-    """The changes before ``day``'s, and ``day``'s own (cancelled ones never apply, so they are left out)."""
+    """The changes before ``day``'s, and ``day``'s own (those that never apply, such as cancelled ones, left out)."""
     before: list[Change] = []
     today: list[Change] = []
-    for change in timeline.changes:
-        if change.status is Status.CANCELLED:
-            continue
+    for change in timeline.applied_changes:
         if change.on.earliest < day:
             before.append(change)
         elif change.on.earliest == day:
@@ -375,9 +373,8 @@ def timeline_witnesses(
     """For each day (default: every day with two or more changes), an order that gives another result."""
     if days is None:
         counts: dict[dt.date, int] = {}
-        for change in timeline.changes:
-            if change.status is not Status.CANCELLED:
-                counts[change.on.earliest] = counts.get(change.on.earliest, 0) + 1
+        for change in timeline.applied_changes:
+            counts[change.on.earliest] = counts.get(change.on.earliest, 0) + 1
         wanted = sorted(day for day, count in counts.items() if count > 1)
     else:
         wanted = sorted({parse_day(day) for day in days})

@@ -38,6 +38,7 @@ from orgmodel._events import (
     Source,
     SpinOff,
     Split,
+    Status,
     Succeed,
     Transfer,
     Vacate,
@@ -49,7 +50,7 @@ from orgmodel.errors import Location, OrgModelError
 FORMAT_VERSION = 1
 
 TOP_KEYS = ("orgmodel", "title", "description", "categories", "sources", "entities", "events")
-SOURCE_KEYS = ("document", "body", "decided", "reference", "quote")
+SOURCE_KEYS = ("document", "body", "decided", "reference", "quote", "dated")
 #: The fields of the user's own every entity may declare.
 OWN_FIELDS = ("attributes", "identifiers")
 ENTITY_SECTIONS: dict[str, tuple[type[Entity], tuple[str, ...]]] = {
@@ -60,6 +61,10 @@ ENTITY_SECTIONS: dict[str, tuple[type[Entity], tuple[str, ...]]] = {
 }
 #: Keys every event and change may have.
 COMMON_KEYS = ("on", "status", "source", "quote", "note")
+#: What was known when: keys of a log entry (a change, or an event on its own), not of an event in a change.
+KNOWLEDGE_KEYS = ("id", "known", "corrects")
+#: The keys of an entry that cancels an earlier change (``cancels: ID``).
+CANCEL_KEYS = ("cancels", "id", "known", "source", "quote", "note")
 #: For each event, the keys it takes besides its own and the common ones, and which of them it needs.
 EVENT_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "establish": (("parent", "unit", "heads", "reports_to", "holder", "holders", "owner"), ()),
@@ -113,6 +118,8 @@ class Reader:
         self.established: set[str] = set()
         #: Ids that entries dropped for a problem would have made: errors about them follow from that problem.
         self.unmade: set[str] = set()
+        #: ``cancels:`` entries, resolved once every entry is read (each a placeholder, its mapping, its fields).
+        self.cancellations: list[tuple[Change, Map, dict[str, Any]]] = []
 
     # --- reporting ------------------------------------------------------------------------
 
@@ -226,6 +233,16 @@ class Reader:
         self.fail(where, f"{key!r} of {what} must be a date such as 2015-01-01 or 'våren 2015', got {_shown(value)}")
         raise _Invalid
 
+    def day(self, mapping: Map, key: str, what: str) -> dt.date | None:
+        """A date that must be one day (a document's date, the day something became known)."""
+        when = self.when(mapping, key, what)
+        if when is None:
+            return None
+        if not when.is_exact:
+            self.fail(mapping.place(key), f"{key!r} of {what} must be one day such as 2015-02-10, got {when}")
+            raise _Invalid
+        return when.earliest
+
     def _structured_when(self, value: Map, what: str) -> When:
         if "not_before" in value:
             if not self.keys(value, ("text", "not_before"), f"the date of {what}", ("text",)):
@@ -321,9 +338,10 @@ class Reader:
         if not self.keys(mapping, SOURCE_KEYS, "a source"):
             raise _Invalid
         decided = self.when(mapping, "decided", "a source")
+        dated = self.day(mapping, "dated", "a source")
         texts = {key: self.text(mapping, key, "a source") for key in ("body", "reference", "quote")}
         document = self.text(mapping, "document", "a source") or ""
-        return self.build(where, "a source", lambda: Source(document, decided=decided, **texts))
+        return self.build(where, "a source", lambda: Source(document, decided=decided, dated=dated, **texts))
 
     def read_entities(self, value: Any, where: Where) -> None:
         sections = self.mapping(value, where, "entities")
@@ -428,13 +446,80 @@ class Reader:
             except _Invalid:
                 self.unmade.update(_would_make(item))
                 continue
-        return entries
+        return self.resolve_cancellations(entries)
 
     def entry(self, item: Any, where: Where) -> Event | Change:
         mapping = self.mapping(item, where, "an event")
         if "events" in mapping:
             return self.change(mapping)
-        return self.event(mapping, in_change=False)
+        if "cancels" in mapping:
+            return self.cancellation(mapping)
+        event = self.event(mapping, in_change=False)
+        knowledge = self.knowledge(mapping, "an event")
+        if not knowledge:
+            return event
+        # What was known when belongs to a change: an event on its own that carries it is a change of one.
+        on = event.on
+        assert on is not None
+        origin = self.origin(mapping.where)
+        status = event.status or Status.DECIDED
+        return self.build(
+            mapping.where,
+            "an event",
+            lambda: Change(on, [event], status=status, source=event.source, origin=origin, **knowledge),
+        )
+
+    def knowledge(self, mapping: Map, what: str) -> dict[str, Any]:
+        """The ``id``, ``known`` and ``corrects`` of a log entry, those it has."""
+        found: dict[str, Any] = {}
+        for key in ("id", "corrects"):
+            if key in mapping:
+                found[key] = self.ident(mapping, key, what)
+        known = self.day(mapping, "known", what)
+        if known is not None:
+            found["known"] = known
+        return found
+
+    def cancellation(self, mapping: Map) -> Change:
+        """``cancels: ID``: a change that cancels an earlier one; it takes that one's date and events."""
+        what = "a cancellation"
+        if not self.keys(mapping, CANCEL_KEYS, what, ("cancels",)):
+            raise _Invalid
+        target = self.ident(mapping, "cancels", what)
+        common = self.common(mapping, what)
+        knowledge = self.knowledge(mapping, what)
+        origin = self.origin(mapping.where)
+        # Resolved once every entry is read: the change it cancels may come later in the file.
+        placeholder = Change("0001-01-01", [Dissolve(target)], status=Status.CANCELLED, corrects=target, origin=origin)
+        self.cancellations.append((placeholder, mapping, {**common, **knowledge}))
+        return placeholder
+
+    def resolve_cancellations(self, entries: list[Event | Change]) -> list[Event | Change]:
+        """Put in each cancellation the date and events of the change it cancels."""
+        if not self.cancellations:
+            return entries
+        by_id = {entry.id: entry for entry in entries if isinstance(entry, Change) and entry.id is not None}
+        made: dict[int, Change | None] = {}
+        for placeholder, mapping, fields in self.cancellations:
+            target_id = placeholder.corrects
+            assert target_id is not None
+            target = by_id.get(target_id)
+            if target is None:
+                hint = _suggest(target_id, list(by_id))
+                self.fail(mapping.place("cancels"), f"it cancels change {target_id!r}, but no change has that id{hint}")
+                made[id(placeholder)] = None
+                continue
+            cancellation = Change.cancelling(target, **fields)
+            made[id(placeholder)] = attrs.evolve(cancellation, origin=placeholder.origin)
+        resolved: list[Event | Change] = []
+        for entry in entries:
+            if id(entry) in made:
+                replacement = made[id(entry)]
+                if replacement is not None:
+                    resolved.append(replacement)
+            else:
+                resolved.append(entry)
+        return resolved
 
     def common(self, mapping: Map, what: str, inherited: Source | None = None) -> dict[str, Any]:
         """The date, status, source and note of an event or change.
@@ -470,8 +555,8 @@ class Reader:
 
     def change(self, mapping: Map) -> Change:
         what = "a change"
-        self.keys(mapping, (*COMMON_KEYS, "events"), what, ("on", "events"))
-        common = self.common(mapping, what)
+        self.keys(mapping, (*COMMON_KEYS, *KNOWLEDGE_KEYS, "events"), what, ("on", "events"))
+        common = {**self.common(mapping, what), **self.knowledge(mapping, what)}
         items = self.sequence(mapping["events"], mapping.place("events"), "a change's events")
         events = []
         for index, item in enumerate(items):
@@ -499,7 +584,8 @@ class Reader:
         kind = types[0]
         extra, required = EVENT_KEYS[kind]
         what = f"event {kind!r}"
-        fine = self.keys(mapping, (*COMMON_KEYS, kind, *extra), what, required)
+        own = COMMON_KEYS if in_change else (*COMMON_KEYS, *KNOWLEDGE_KEYS)
+        fine = self.keys(mapping, (*own, kind, *extra), what, required)
         if not in_change and "on" not in mapping:
             self.fail(mapping.where, f"{what} needs 'on' (its date), or must be inside a change that has one")
             fine = False

@@ -36,9 +36,13 @@ class Scenario(Timeline):
     ["dissolved unit 'Ekonomi och upphandling' (eko)"]
     """
 
+    #: The scenario's name, which titles comparisons and drawings.
     name: str
+    #: The timeline it branches from.
     base: Timeline
+    #: Its own changes, as applied.
     plan: tuple[Change, ...]
+    #: The base's changes that no longer apply once the plan is in, each with the error that says why.
     left_out: tuple[EventError, ...]
 
     @classmethod

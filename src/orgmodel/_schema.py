@@ -14,7 +14,7 @@ from typing import Any
 
 from orgmodel._entities import Category, FunctionKind, PostKind, RelationKind, Role, UnitKind
 from orgmodel._events import LinkKind, Status
-from orgmodel._reader import ENTITY_SECTIONS, EVENT_KEYS, FORMAT_VERSION
+from orgmodel._reader import CANCEL_KEYS, ENTITY_SECTIONS, EVENT_KEYS, FORMAT_VERSION, KNOWLEDGE_KEYS
 from orgmodel.dates import Precision
 
 Schema = dict[str, Any]
@@ -55,10 +55,24 @@ _DATE: Schema = {
         },
     ],
 }
+_DAY: Schema = {"description": "One day: 2015-02-10 (or a phrase that names one day).", "type": "string"}
 _SOURCE: Schema = {
     "type": "object",
     "additionalProperties": False,
-    "properties": {"document": _TEXT, "body": _TEXT, "decided": _DATE, "reference": _TEXT, "quote": _TEXT},
+    "properties": {
+        "document": _TEXT,
+        "body": _TEXT,
+        "decided": _DATE,
+        "reference": _TEXT,
+        "quote": _TEXT,
+        "dated": {**_DAY, "description": "The document's own date: what it says is known from then."},
+    },
+}
+#: What was known when: keys of a log entry, not of an event inside a change.
+_KNOWLEDGE: Schema = {
+    "id": {**_ID, "description": "The change's id, for a later change to correct or cancel it."},
+    "known": {**_DAY, "description": "The day the change became known (default: its source's dated day)."},
+    "corrects": {**_ID, "description": "The id of an earlier change this one replaces from its known day on."},
 }
 
 
@@ -216,24 +230,52 @@ def _common() -> Schema:
 
 def build() -> Schema:
     """The schema of the file format, as the reader reads it."""
+    assert set(_KNOWLEDGE) == set(KNOWLEDGE_KEYS), "what was known when: the schema must list the reader's keys"
     assert set(_EVENT_FIELDS) == set(EVENT_KEYS), "every event the reader knows needs its schema here"
     definitions: Schema = {"date": _DATE, "source": _SOURCE}
     for name, (extra, required) in EVENT_KEYS.items():
         fields = _EVENT_FIELDS[name]
         assert set(fields) == {name, *extra}, f"the schema of event {name!r} must list exactly the keys it takes"
-        definitions[f"event-{name}"] = {
+        # An event's keys, once: inside a change it takes only these; as a log entry of its own it needs a
+        # date and may also say what was known when (unevaluatedProperties sees through the $ref).
+        definitions[f"fields-{name}"] = {
             "type": "object",
-            "additionalProperties": False,
             "required": [name, *required],
             "properties": {**_common(), **fields},
         }
+        definitions[f"event-{name}"] = {"$ref": f"#/$defs/fields-{name}", "unevaluatedProperties": False}
+        definitions[f"entry-{name}"] = {
+            "$ref": f"#/$defs/fields-{name}",
+            "required": ["on"],
+            "properties": {key: {"$ref": f"#/$defs/knowledge-{key}"} for key in _KNOWLEDGE},
+            "unevaluatedProperties": False,
+        }
+    definitions.update({f"knowledge-{key}": value for key, value in _KNOWLEDGE.items()})
     definitions["event"] = {"oneOf": [{"$ref": f"#/$defs/event-{name}"} for name in EVENT_KEYS]}
     definitions["change"] = {
         "type": "object",
         "additionalProperties": False,
         "required": ["on", "events"],
-        "properties": {**_common(), "events": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/event"}}},
+        "properties": {
+            **_common(),
+            **_KNOWLEDGE,
+            "events": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/event"}},
+        },
     }
+    common = _common()
+    assert set(CANCEL_KEYS) == {"cancels", *_KNOWLEDGE, *common} - {"on", "status", "corrects"}
+    definitions["cancellation"] = {
+        "description": "Cancels the change with this id from its known day on (it is kept, never applied).",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["cancels"],
+        "properties": {
+            "cancels": _ID,
+            **{key: value for key, value in {**common, **_KNOWLEDGE}.items() if key in CANCEL_KEYS},
+        },
+    }
+    entries = [{"$ref": "#/$defs/change"}, {"$ref": "#/$defs/cancellation"}]
+    entries += [{"$ref": f"#/$defs/entry-{name}"} for name in EVENT_KEYS]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://orgmodel.example/schema/orgmodel-{FORMAT_VERSION}.schema.json",
@@ -259,7 +301,7 @@ def build() -> Schema:
                     section: {"type": "array", "items": _entity(section, dated=False)} for section in ENTITY_SECTIONS
                 },
             },
-            "events": {"type": "array", "items": {"oneOf": [{"$ref": "#/$defs/change"}, {"$ref": "#/$defs/event"}]}},
+            "events": {"type": "array", "items": {"oneOf": entries}},
         },
         "$defs": definitions,
     }

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-from orgmodel import _command, _names
+from orgmodel import _command, _knowledge, _names
 from orgmodel._bulk import collector_paused
 from orgmodel._chart import OrgChart
 from orgmodel._diff import Diff
@@ -150,7 +150,9 @@ class Timeline:
             # A rebuild sorts stably by earliest day, so the log's changes up to the first new one's earliest
             # day stay first, as they are: only those after it are applied again, merged with the new ones.
             prefix = bisect.bisect_right(base.starts, min(change.on.earliest for change in added.values()))
-            if not base.worth_replaying(prefix):
+            # A correction can stop a change before the prefix from applying: that takes a build from the start.
+            corrects = any(change.corrects is not None for change in added.values())
+            if corrects or not base.worth_replaying(prefix):
                 timeline._log = _build([*base.changes, *added.values()], errors=None, categories=base.categories)
                 return timeline
             pending = {index: base.changes[index] for index in range(prefix, count)} | added
@@ -180,6 +182,132 @@ class Timeline:
         from orgmodel._scenario import Scenario
 
         return Scenario.branch(self, name, plan)
+
+    def only(self, *statuses: Status | str) -> Timeline:
+        """The timeline of only the changes with one of these statuses: ``only("decided", "implemented")``.
+
+        What rests on a change left out cannot stand without it: such a change
+        is refused with an error that names it (a decided appointment to a
+        post only planned, say).
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("tek", "Tekniska enheten"), on="2013-01-01"),
+        ...         om.Establish(om.Unit("va", "VA-bolag", kind="company"), on="senast 2016", status="planned"),
+        ...     ]
+        ... )
+        >>> sorted(org.at("2016-12-31").units), sorted(org.only("decided", "implemented").at("2016-12-31").units)
+        (['tek', 'va'], ['tek'])
+        """
+        if not statuses:
+            raise InvalidArgumentError("only() needs at least one status: planned, decided, implemented or cancelled")
+        try:
+            wanted = {Status(status) for status in statuses}
+        except ValueError:
+            raise InvalidArgumentError(
+                f"only() takes statuses (planned, decided, implemented, cancelled), got {statuses!r}"
+            ) from None
+        return Timeline([change for change in self._log.changes if change.status in wanted], categories=self.categories)
+
+    # --- what was known when ------------------------------------------------------------------
+
+    @property
+    def applied_changes(self) -> tuple[Change, ...]:
+        """The changes that apply: :attr:`changes` less the cancelled ones and those a correction replaced."""
+        applies = self._log.record.applies
+        return tuple(change for change in self._log.changes if applies(change))
+
+    def known_days(self) -> tuple[dt.date, ...]:
+        """The days on which something became known (each change's :attr:`~orgmodel.Change.known_on`), in order."""
+        return tuple(sorted({change.known_on for change in self._log.changes if change.known_on is not None}))
+
+    def as_known_on(self, day: DayLike) -> Timeline:
+        """The timeline as it was known on ``day``: only the changes known by then, corrected as known by then.
+
+        A change counts as known from its ``known`` day, else its source's
+        ``dated`` day; one with neither counts as known all along.  The result
+        is validated like any timeline: a record that was inconsistent on some
+        day raises the error, saying which day.
+
+        >>> import orgmodel as om
+        >>> report = om.Source("Statusrapport", dated="2014-11-24")
+        >>> minutes = om.Source("KS protokoll", dated="2015-02-10")
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("it", "IT-enheten"), on="2013-01-01"),
+        ...         om.Change("2015-01-01", [om.Dissolve("it")], id="it-ends", source=report),
+        ...         om.Change("2015-06-01", [om.Dissolve("it")], corrects="it-ends", source=minutes),
+        ...     ]
+        ... )
+        >>> "it" in org.as_known_on("2014-12-01").at("2015-03-01"), "it" in org.at("2015-03-01")
+        (False, True)
+        """
+        when = parse_day(day)
+        known = _knowledge.known_by(self._log.changes, when)
+        try:
+            return Timeline(known, categories=self.categories)
+        except EventError as error:
+            raise type(error)(
+                f"{error.problem} (in the timeline as known on {when})",
+                hint=error.hint,
+                event=error.event,
+                change=error.change,
+                entry=error.entry,
+                missing=error.missing,
+            ) from None
+
+    def learned(self, since: DayLike | None, until: DayLike) -> _knowledge.Revisions:
+        """What became known after ``since`` and on or before ``until``: new changes, corrections, cancellations.
+
+        ``since=None`` starts from the beginning (what was known all along included).
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("it", "IT-enheten"), on="2013-01-01"),
+        ...         om.Change("2015-01-01", [om.Dissolve("it")], id="it-ends", known="2014-11-24"),
+        ...         om.Change("2015-06-01", [om.Dissolve("it")], corrects="it-ends", known="2015-02-10"),
+        ...     ]
+        ... )
+        >>> [revision.describe() for revision in org.learned("2014-12-31", "2015-12-31")]
+        ["2015-02-10: corrected it-ends: dissolve 'it' on 2015-01-01 → dissolve 'it' on 2015-06-01"]
+        """
+        start = parse_day(since) if since is not None else None
+        end = parse_day(until)
+
+        def learned_then(change: Change) -> bool:
+            known = change.known_on
+            if known is None:
+                return start is None
+            return (start is None or known > start) and known <= end
+
+        found = [change for change in self._log.changes if learned_then(change)]
+        found.sort(key=lambda change: change.known_on or dt.date.min)
+        record = self._log.record
+        return _knowledge.Revisions((_knowledge.revision_of(change, record) for change in found), start, end)
+
+    def revisions(self) -> tuple[_knowledge.Revision, ...]:
+        """Every correction and cancellation in the record, in the order they became known."""
+        return tuple(
+            revision for revision in self.learned(None, dt.date.max) if revision.kind is not _knowledge.RevisionKind.NEW
+        )
+
+    def check_knowledge(self) -> tuple[EventError, ...]:
+        """The errors of the timeline as known on each of its :meth:`known_days` (empty when each state holds).
+
+        The timeline itself is what is known today; each earlier state of
+        knowledge must hold together too (a change known early that rests on
+        one known only later does not).
+        """
+        found: list[EventError] = []
+        for day in self.known_days():
+            _, errors = Timeline.lenient(_knowledge.known_by(self._log.changes, day), categories=self.categories)
+            for error in errors:
+                error.problem = f"{error.problem} (in the timeline as known on {day})"
+                error.args = (error._compose(),)
+                found.append(error)
+        return tuple(found)
 
     def changes_between(self, start: DayLike | None = None, end: DayLike | None = None) -> tuple[Change, ...]:
         """The changes that take effect after ``start`` and on or before ``end`` (by earliest day).
@@ -314,24 +442,35 @@ class Timeline:
         """The unit a unit sat under on ``on`` (``None`` at the top)."""
         view = self._log.view(parse_day(on))
         found = self._typed(view, unit, Unit)
+        if (chart := self._chart_if_ghost(view, found)) is not None:
+            return chart.parent(found.id)
         return self._typed(view, found.parent, Unit) if found.parent is not None else None
 
     def head(self, unit: Unit | str, *, on: DayLike) -> Post | None:
         """The post heading a unit on ``on``, or ``None``."""
         view = self._log.view(parse_day(on))
-        head = view.head_id(self._typed(view, unit, Unit).id)
+        found = self._typed(view, unit, Unit)
+        if (chart := self._chart_if_ghost(view, found)) is not None:
+            return chart.head(found.id)
+        head = view.head_id(found.id)
         return self._typed(view, head, Post) if head is not None else None
 
     def holder(self, post: Post | str, *, on: DayLike) -> Person | None:
         """The person holding a post with one seat on ``on``, or ``None`` when it was vacant (see :meth:`holders`)."""
         view = self._log.view(parse_day(on))
-        holder = self._typed(view, post, Post).holder
+        found = self._typed(view, post, Post)
+        if (chart := self._chart_if_ghost(view, found)) is not None:
+            return chart.holder(found.id)
+        holder = found.holder
         return self._typed(view, holder, Person) if holder is not None else None
 
     def holders(self, post: Post | str, *, on: DayLike) -> tuple[Person, ...]:
         """Everyone in a post on ``on``, in the order they were appointed (see :meth:`OrgChart.holders`)."""
         view = self._log.view(parse_day(on))
-        return tuple(self._typed(view, holding.person, Person) for holding in self._typed(view, post, Post).holders)
+        found = self._typed(view, post, Post)
+        if (chart := self._chart_if_ghost(view, found)) is not None:
+            return chart.holders(found.id)
+        return tuple(self._typed(view, holding.person, Person) for holding in found.holders)
 
     def owner_of(self, function: Function | str, *, on: DayLike) -> Unit | Post | None:
         """The unit or post that owned a function on ``on``, or ``None``.
@@ -349,17 +488,23 @@ class Timeline:
         ('mex', 'fu')
         """
         view = self._log.view(parse_day(on))
-        owner = self._typed(view, function, Function).owner
+        found = self._typed(view, function, Function)
+        if (chart := self._chart_if_ghost(view, found)) is not None:
+            return chart.owner_of(found.id)
+        owner = found.owner
         if owner is None:
             return None
-        found = view.get(owner)
-        assert isinstance(found, (Unit, Post))
-        return found
+        owning = view.get(owner)
+        assert isinstance(owning, (Unit, Post))
+        return owning
 
     def chain_of_command(self, item: Entity | str, *, on: DayLike) -> tuple[Post, ...]:
         """The chain of command of an entity on ``on``; the same rule as :meth:`OrgChart.chain_of_command`."""
         view = self._log.view(parse_day(on))
-        return _command.chain_of_command(view, self._entity_in(view, item))
+        found = self._entity_in(view, item)
+        if (chart := self._chart_if_ghost(view, found)) is not None:
+            return chart.chain_of_command(found.id)
+        return _command.chain_of_command(view, found)
 
     def edges(self, on: DayLike, *, kinds: Iterable[str] = ("contains", "reports_to")) -> list[tuple[str, str, str]]:
         """The edges of the chart on ``on`` of the given kinds, as ``(source, target, kind)``.
@@ -387,6 +532,16 @@ class Timeline:
                 break
         # Ambiguous or unknown: the chart of the day words the error (with candidates or close matches).
         return self.at(view.day, people="all").find(item)
+
+    def _chart_if_ghost(self, view: LogView, entity: Entity) -> OrgChart | None:
+        """The chart of the view's day when ``entity`` is on it only as possibly not ended yet.
+
+        The point queries read the log's applied values, which a ghost is not among, so
+        for one the chart of the day answers (rare: only inside a window still open).
+        """
+        if view.get(entity.id) is not None:
+            return None
+        return self.at(view.day, people="all")
 
     def _typed(self, view: LogView, item: Entity | str, kind: type[T]) -> T:
         found = self._entity_in(view, item)
@@ -540,6 +695,9 @@ def _normalise(entry: Entry, index: int) -> Change:
             source=entry.source,
             note="",
             origin=entry.origin,
+            id=None,
+            known=None,
+            corrects=None,
         )
     else:
         raise InvalidArgumentError(f"a timeline holds events and changes, got {entry!r} at log entry {index}")
@@ -578,8 +736,8 @@ def _normalise(entry: Entry, index: int) -> Change:
 
 
 def _edges(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[tuple[str, str, str]]:
-    """The edges of the given kinds in force on ``day``, from the state that day (see :attr:`OrgChart.graph`)."""
-    state = log.state_at(log.prefix(day))
+    """The edges of the given kinds on ``day``, from the state that day (see :attr:`OrgChart.graph`)."""
+    state = log.possible_state(day)
     found: list[tuple[str, str, str]] = []
     # One comprehension per kind asked for: this is the bulk query, kept tight.
     if "contains" in kinds:

@@ -164,14 +164,30 @@ class _Writer:
 
     def entry(self, change: Change) -> dict[str, Any]:
         """One log entry: a lone event when the change holds only one and adds nothing to it."""
+        if self.is_cancellation(change):
+            assert change.corrects is not None
+            return {
+                "cancels": change.corrects,
+                **self.common(None, None, change.source, change.note, None),
+                **{key: value for key, value in _knowledge_fields(change).items() if key != "corrects"},
+            }
         events = change.events
         lone = len(events) == 1 and events[0].on == change.on and events[0].source == change.source
         if lone and not change.note:
             fields = self.event(events[0])
-            return {**fields, **self.common(events[0].on, change.status, events[0].source, events[0].note, None)}
+            common = self.common(events[0].on, change.status, events[0].source, events[0].note, None)
+            return {**fields, **common, **_knowledge_fields(change)}
         result = self.common(change.on, change.status, change.source, change.note, None)
+        result.update(_knowledge_fields(change))
         result["events"] = [self.event_in(event, change) for event in events]
         return result
+
+    def is_cancellation(self, change: Change) -> bool:
+        """Whether a change only cancels another: its date and events are those of the change it cancels."""
+        if change.status is not Status.CANCELLED or change.corrects is None:
+            return False
+        target = self.timeline._log.record.by_id.get(change.corrects)
+        return target is not None and target.on == change.on and _bare(target.events) == _bare(change.events)
 
     def event_in(self, event: Event, change: Change) -> dict[str, Any]:
         fields = self.event(event)
@@ -348,7 +364,26 @@ def _source_fields(source: Source) -> dict[str, Any]:
             found[key] = value
     if source.decided is not None:
         found["decided"] = _when(source.decided)
+    if source.dated is not None:
+        found["dated"] = source.dated.isoformat()
     return found
+
+
+def _knowledge_fields(change: Change) -> dict[str, Any]:
+    """What was known when: a change's ``id``, ``known`` day and the change it ``corrects``."""
+    found: dict[str, Any] = {}
+    if change.id is not None:
+        found["id"] = change.id
+    if change.known is not None:
+        found["known"] = change.known.isoformat()
+    if change.corrects is not None:
+        found["corrects"] = change.corrects
+    return found
+
+
+def _bare(events: tuple[Event, ...]) -> tuple[Event, ...]:
+    """Events without what they take from their change (date, status, source, note), to compare what they do."""
+    return tuple(attrs.evolve(event, on=None, status=None, source=None, note="") for event in events)
 
 
 def _without_quote(source: Source) -> Source:

@@ -18,7 +18,8 @@ The tree::
     │   ├── CycleError                       a parent or reporting line that loops
     │   ├── PostOccupiedError                a second holder for a post
     │   ├── NameClashError                   a name two active siblings would share
-    │   └── ConflictError                    clashes with the state in another way
+    │   ├── ConflictError                    clashes with the state in another way
+    │   └── CorrectionError                  corrects no change, one corrected already, or one known later
     └── FormatError (ValueError)             a file that does not follow the format
 
 Each error says what was wrong and where (the event, its date, its source and,
@@ -48,6 +49,7 @@ __all__ = [
     "AmbiguousNameError",
     "CacheError",
     "ConflictError",
+    "CorrectionError",
     "CycleError",
     "DateError",
     "DuplicateIdError",
@@ -246,6 +248,10 @@ class NameClashError(EventError):
 
 class ConflictError(EventError):
     """An event clashes with the state in another way (a second head, a change that changes nothing)."""
+
+
+class CorrectionError(EventError):
+    """A correction that cannot stand: it names no change, one already corrected, or one known after it."""
 
 
 class RenderError(OrgModelError, RuntimeError):

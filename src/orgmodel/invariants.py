@@ -41,7 +41,7 @@ import networkx as nx
 from orgmodel import _plans
 from orgmodel._chart import OrgChart
 from orgmodel._entities import EntityType, RelationKind, UnitKind
-from orgmodel._events import Change, Event, LinkKind, Status
+from orgmodel._events import Change, Event, LinkKind
 from orgmodel._timeline import Timeline
 from orgmodel.dates import DayLike, parse_day
 from orgmodel.errors import InvalidArgumentError
@@ -523,7 +523,7 @@ def lineage_seen_from_both_ends(timeline: Timeline) -> list[Violation]:
 
 def _days(timeline: Timeline) -> list[dt.date]:
     """The days on which the organisation may change: every change's earliest day, in order."""
-    return sorted({change.on.earliest for change in timeline.changes if change.status is not Status.CANCELLED})
+    return sorted({change.on.earliest for change in timeline.applied_changes})
 
 
 def headless_at_most(

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import attrs
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from orgmodel import _names
@@ -68,6 +69,7 @@ from orgmodel._events import (
     Transfer,
     Vacate,
 )
+from orgmodel._scenario import Scenario
 from orgmodel._state import without_holder
 from orgmodel._timeline import Timeline
 from orgmodel.dates import When, parse_when
@@ -85,6 +87,8 @@ __all__ = [
     "people",
     "posts",
     "relations",
+    "revised_timelines",
+    "scenarios",
     "timelines",
     "units",
 ]
@@ -1160,3 +1164,96 @@ def change_plans(
     chart = timeline.at(begin, people="all")  # a plan may appoint someone who holds nothing that day
     taken = timeline.ids
     return _entries(lambda: _Model(chart.entities.values(), chart.relations, taken), begin, knobs)
+
+
+# --- what was known when, and alternatives ------------------------------------------------------------
+
+
+def revised_timelines(*, max_events: int = 15, **timeline_options: Any) -> st.SearchStrategy[Timeline]:
+    """Valid timelines that were known in stages: some changes first reported otherwise, some plans cancelled.
+
+    A timeline from :func:`timelines` (the options are its own), known from a
+    first day on; then, known on later days: the true date of one or two of
+    its last changes (first reported a few days late), and a plan after it
+    whose last steps a later source cancels.  Every state of knowledge is a
+    valid timeline (``check_knowledge()`` is empty).
+
+    >>> from hypothesis import find, settings
+    >>> revised = find(revised_timelines(), lambda org: len(org.revisions()) >= 2, settings=settings(database=None))
+    >>> sorted({str(revision.kind) for revision in revised.revisions()}) <= ["cancelled", "corrected"]
+    True
+    """
+    options = {"statuses": False, **timeline_options}
+
+    @st.composite
+    def build(draw: Draw) -> Timeline:
+        base: Timeline = draw(timelines(min_events=1, max_events=max_events, **options))
+        first_known = draw(days(base.first_day or dt.date(2013, 1, 1), (base.last_day or dt.date(2013, 1, 1))))
+        step = draw(st.integers(1, 60))
+        reported = Source("first report", dated=first_known)
+        correcting = Source("later report", dated=first_known + dt.timedelta(days=step))
+        cancelling = Source("cancellation", dated=first_known + dt.timedelta(days=2 * step))
+        changes = list(base.changes)
+        exact_tail = [index for index in range(len(changes))[-2:] if changes[index].on.is_exact]
+        redated = draw(st.sets(st.sampled_from(exact_tail), max_size=2) if exact_tail else st.just(set()))
+        last = base.last_day or dt.date(2013, 1, 1)
+        entries: list[Change] = []
+        for index, given in enumerate(changes):
+            change = attrs.evolve(given, source=reported, events=_undated(given.events))
+            if index not in redated:
+                entries.append(change)
+                continue
+            # First reported a few days late (still before the plan); the true day came from a later source.
+            late = change.on.earliest + dt.timedelta(days=draw(st.integers(1, 20)))
+            last = max(last, late)
+            first = attrs.evolve(change, on=When.exact(late), id=f"c{index}")
+            entries += [first, attrs.evolve(change, source=correcting, corrects=first.id)]
+        plan = draw(change_plans(base, start=last + dt.timedelta(days=30), max_events=4))
+        planned = [
+            attrs.evolve(_as_change(entry), source=reported, id=f"p{number}") for number, entry in enumerate(plan)
+        ]
+        cancelled = draw(st.integers(0, len(planned)))
+        entries += planned
+        entries += [Change.cancelling(step, source=cancelling) for step in planned[len(planned) - cancelled :]]
+        # A change reported late may have been reported after one that needs it: such records are not drawn.
+        revised, errors = Timeline.lenient(entries, categories=base.categories)
+        assume(not errors and not revised.check_knowledge())
+        return revised
+
+    return build()
+
+
+def scenarios(
+    timeline: Timeline, *, name: str | None = None, start: dt.date | None = None, **plan_options: Any
+) -> st.SearchStrategy[Scenario]:
+    """Named alternatives: ``timeline`` with a plan from :func:`change_plans` (the options are its own).
+
+    Draw two to test a plan against an alternative:
+
+    >>> import orgmodel as om
+    >>> from hypothesis import find
+    >>> org = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-12-31")])
+    >>> a = find(scenarios(org, name="A"), lambda scenario: len(scenario.plan) >= 2)
+    >>> a.name, len(a.plan), a.base is org
+    ('A', 2, True)
+    """
+
+    @st.composite
+    def build(draw: Draw) -> Scenario:
+        plan = draw(change_plans(timeline, start=start, **plan_options))
+        label = name if name is not None else draw(st.sampled_from(("A", "B", "C")))
+        return timeline.scenario(label, plan)
+
+    return build()
+
+
+def _undated(events: Iterable[Event]) -> list[Event]:
+    """Events without what their change gives them, to put in a change of other content."""
+    return [attrs.evolve(event, on=None, status=None, source=None) for event in events]
+
+
+def _as_change(entry: Event | Change) -> Change:
+    if isinstance(entry, Change):
+        return attrs.evolve(entry, events=_undated(entry.events))
+    assert entry.on is not None
+    return Change(entry.on, _undated([entry]), status=entry.status or Status.DECIDED)

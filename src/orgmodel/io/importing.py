@@ -441,6 +441,8 @@ PHASES = {
     "dissolve-unit": 6,
     "appoint": 7,
     "roles": 7,
+    # A hand-over goes into a post whose seats are all held: after that day's other appointments fill them.
+    "appoint-hand-over": 7.5,
     "relate": 8,
     "succeed": 9,
 }
@@ -844,7 +846,8 @@ class _Importer:
                     overlap = period.values["overlap"] or self.hand_over(period, ends_by_post[post])
                     with self.row_of(period.row):
                         appoint = Appoint(post, person, roles=roles, overlap=overlap)
-                        self.add(period.start, "appoint", appoint, period.row, "start", said=common)
+                        phase = "appoint-hand-over" if overlap else "appoint"
+                        self.add(period.start, phase, appoint, period.row, "start", said=common)
                 following = rows[index + 1] if index + 1 < len(rows) else None
                 ends_there = following is None or period.end is None or following.start.earliest != period.end.earliest
                 if period.end is not None and ends_there:
