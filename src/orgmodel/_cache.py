@@ -45,7 +45,7 @@ from orgmodel._bulk import collector_paused
 from orgmodel._cachedlog import CARRIED, categories_of, pack_log, unpack_changes, unpack_log
 from orgmodel._log import SPLIT_AT
 from orgmodel._packing import classes
-from orgmodel.errors import CacheError
+from orgmodel.errors import CacheError, OrgModelError
 
 if TYPE_CHECKING:
     from orgmodel._timeline import Timeline
@@ -206,7 +206,7 @@ def _vouched_for(header: Mapping[str, Any]) -> bool:
     """Whether this user's orgmodel wrote the cache, for the structures of this version of the library."""
     signature = header.get("signature")
     key = _user_key(create=False)
-    if not isinstance(signature, str) or key is None:
+    if not isinstance(signature, str) or not signature.isascii() or key is None:
         return False
     return hmac.compare_digest(signature, _sign(header, key)) and header.get("structure") == _structure()
 
@@ -244,7 +244,7 @@ def _read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], memoryview]:
         )
     payload = memoryview(data)[end + 1 :]
     digest = header.get("digest")
-    if len(payload) != header.get("length") or not isinstance(digest, str):
+    if len(payload) != header.get("length") or not isinstance(digest, str) or not digest.isascii():
         raise CacheError(f"{name}: the cache is cut short; load the source file again to rewrite it")
     if not hmac.compare_digest(digest, hashlib.blake2b(payload, digest_size=32).hexdigest()):
         raise CacheError(f"{name}: the cache's content does not match its digest; load the source file again")
@@ -278,11 +278,14 @@ def _unpack(header: Mapping[str, Any], payload: memoryview, *, trusted: bool) ->
 
     try:
         if not trusted:
-            return Timeline(unpack_changes(header, payload, trusted=False), categories=categories_of(header))
-        timeline = Timeline.__new__(Timeline)
-        timeline._log = unpack_log(header, payload)
-        return timeline
-    except CacheError:
+            changes, categories = unpack_changes(header, payload, trusted=False), categories_of(header)
+        else:
+            timeline = Timeline.__new__(Timeline)
+            timeline._log = unpack_log(header, payload)
+            return timeline
+    except OrgModelError:
         raise
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
         raise CacheError(f"the cache is damaged: {type(error).__name__}: {error}") from None
+    # Outside the guard above: what validation finds wrong is reported as it would be for a file.
+    return Timeline(changes, categories=categories)

@@ -16,8 +16,8 @@ and ``events`` are sequences that read their blocks on first use.
 from __future__ import annotations
 
 import threading
-import weakref
 import types
+import weakref
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import accumulate, chain, compress, repeat
@@ -26,6 +26,7 @@ from typing import Any, Generic, TypeVar, cast, overload
 
 from orgmodel._entities import Category
 from orgmodel._events import EVENT_TYPES, Change, Event
+from orgmodel._knowledge import Record
 from orgmodel._log import SPLIT_AT, AppliedLog, DayState, Versions
 from orgmodel._packing import Packer, Unpacker
 from orgmodel._state import Link
@@ -49,6 +50,8 @@ CARRIED = frozenset(
         "change_deltas",
         "windowed",
         "planned",
+        "set_aside",
+        "record",
         *VERSION_TABLES,
         "last_seen",
         "snapshots",
@@ -88,6 +91,7 @@ def pack_log(log: AppliedLog) -> tuple[dict[str, Any], bytes]:
     handles["snapshots"] = [
         [(packer.add_all(part), packer.add_all(part.values())) for part in state] for _, state in log.snapshots
     ]
+    handles["record"] = _pack_record(packer, log)
     columns = list(zip(*log.links, strict=True))[1:] if log.links else []
     handles["links"] = [packer.add_all(column) for column in columns]
     layout, values, numbers = packer.finish()
@@ -124,6 +128,12 @@ def pack_log(log: AppliedLog) -> tuple[dict[str, Any], bytes]:
         "starts": put([day.toordinal() for day in log.starts]),
         "windowed": put(log.windowed),
         "planned": put(log.planned),
+        "set_aside": put(log.set_aside),
+        "record": {
+            "parts": handles["record"][0],
+            "by_id": refs(handles["record"][1]),
+            "corrected_by": refs(handles["record"][2]),
+        },
         "writes": {
             "positions": put(writes.positions),
             **{name: refs(column) for name, column in zip(("keys", "olds", "news"), handles["writes"], strict=True)},
@@ -151,10 +161,15 @@ def categories_of(described: Mapping[str, Any]) -> dict[str, Category]:
 
 
 def unpack_changes(described: Mapping[str, Any], data: memoryview, *, trusted: bool) -> list[Change]:
-    """Only the changes of a packed log, every one read (made through checking constructors unless ``trusted``)."""
+    """Only the changes of a packed log, in the order given (made through checking constructors unless ``trusted``)."""
     unpacker = Unpacker(described["layout"], data, trusted=trusted)
     unpacker.read_all()
-    return cast(list[Change], unpacker.refer(described["log"]["changes"]))
+    changes = cast(list[Change], unpacker.refer(described["log"]["changes"]))
+    # In the order they were given (a build sorts them by day again): a rebuild numbers them as the original did.
+    entries = unpacker.array(described["log"]["entries"]).tolist()
+    if len(entries) != len(changes):
+        raise CacheError("the cache's log is damaged: its tables do not agree in length")
+    return [change for _, change in sorted(zip(entries, changes, strict=True), key=lambda pair: pair[0])]
 
 
 def unpack_log(described: Mapping[str, Any], data: memoryview) -> AppliedLog:
@@ -185,6 +200,8 @@ def unpack_log(described: Mapping[str, Any], data: memoryview) -> AppliedLog:
     log.starts = _days(read(laid["starts"]))
     log.windowed = read(laid["windowed"]).tolist()
     log.planned = read(laid["planned"]).tolist()
+    log.set_aside = read(laid["set_aside"]).tolist()
+    log.record = _unpack_record(unpacker, laid["record"])
     writes = Writes()
     written = laid["writes"]
     writes.positions = read(written["positions"])
@@ -207,6 +224,47 @@ def unpack_log(described: Mapping[str, Any], data: memoryview) -> AppliedLog:
     if len(counts) != 1 or len(log.changes) not in counts or len(writes.keys) != len(writes.positions):
         raise CacheError("the cache's log is damaged: its tables do not agree in length")
     return log
+
+
+def _pack_record(packer: Packer, log: AppliedLog) -> tuple[list[int], list[int], list[int]]:
+    """The parts holding the changes of the log's record, and the handles of those changes.
+
+    The record holds the very changes of the log (``AppliedLog.replayed``
+    tells a change already recorded by identity), so each is packed as the
+    log's own, in its block; a change the record keeps that the log left out
+    (a lenient build) goes into part 0.
+    """
+    record = log.record
+    if not record.by_id and not record.corrected_by:
+        return [], [], []
+    position = {id(change): index for index, change in enumerate(log.changes)}
+    parts: set[int] = set()
+
+    def add(change: Change) -> int:
+        index = position.get(id(change))
+        part = 0 if index is None else 1 + index // BLOCK
+        parts.add(part)
+        return packer.add(change, part)
+
+    by_id = [add(change) for change in record.by_id.values()]
+    corrected_by = [add(change) for change in record.corrected_by.values()]
+    return sorted(parts), by_id, corrected_by
+
+
+def _unpack_record(unpacker: Unpacker, described: Mapping[str, Any]) -> Record:
+    """The record packed by :func:`_pack_record`, its changes the very ones the log reads (their blocks read now)."""
+    record = Record()
+    for part in described["parts"]:
+        unpacker.read_part(int(part))
+    by_id = unpacker.refer(described["by_id"])
+    corrected_by = unpacker.refer(described["corrected_by"])
+    if not all(isinstance(change, Change) for change in chain(by_id, corrected_by)):
+        raise CacheError("the cache's record of change ids is damaged")
+    record.by_id = {change.id: change for change in by_id}
+    record.corrected_by = {change.corrects: change for change in corrected_by}
+    if len(record.by_id) != len(by_id) or len(record.corrected_by) != len(corrected_by):
+        raise CacheError("the cache's record of change ids is damaged")
+    return record
 
 
 def _days(ordinals: array[int]) -> list[Any]:

@@ -262,9 +262,9 @@ class Packer:
     def _add_object(self, value: Any, name: str, handles: tuple[int, ...]) -> None:
         part = self._into if name in self._partitioned else 0
         for handle in handles:
-            table = self._table[handle]
-            if table >= 0 and self._tables[table].part:
-                part = self._tables[table].part
+            in_table = self._table[handle]
+            if in_table >= 0 and self._tables[in_table].part:
+                part = self._tables[in_table].part
                 break
         shared = name in _SHARED_BY_VALUE or (name == "tuple" and all(self._table[handle] < 0 for handle in handles))
         if shared:
@@ -319,13 +319,13 @@ class Packer:
                 count += len(table.rows)
         code = _SMALL if count < 2**32 else _LARGE
         numbers = array(code, bytes(array(code).itemsize * len(self._level)))
-        for handle, (table, local) in enumerate(zip(self._table, self._local, strict=True)):
-            if table < 0:
+        for handle, (in_table, local) in enumerate(zip(self._table, self._local, strict=True)):
+            if in_table < 0:
                 numbers[handle] = local
-            elif table in permutations:
-                numbers[handle] = offsets[table] + permutations[table][local]
+            elif in_table in permutations:
+                numbers[handle] = offsets[in_table] + permutations[in_table][local]
             else:
-                numbers[handle] = offsets[table] + local
+                numbers[handle] = offsets[in_table] + local
         data = bytearray()
         text = json.dumps(
             [_encode_constant(value) for value in self._constants_list], ensure_ascii=False, allow_nan=False
