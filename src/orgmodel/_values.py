@@ -108,6 +108,8 @@ def maker(cls: Any) -> Callable[..., Any]:
     Holding(person='anna', roles=('acting',), overlap=False)
     """
     names = [field.name for field in attrs.fields(cls)]
+    # Made as attrs makes its own __init__: one call per value, no loop over fields.  The source is written
+    # from the class's own field names only (never from anything read from a file).
     # Parameters are numbered, not named after the fields: no field can shadow a helper.
     namespace: dict[str, Any] = {"_new_": object.__new__, "_cls_": cls, "_setattr_": object.__setattr__}
     parameters = [f"_field_{index}_" for index in range(len(names))]
