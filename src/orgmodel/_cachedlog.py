@@ -24,6 +24,7 @@ from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter
 from typing import Any, Generic, TypeVar, cast, overload
 
+from orgmodel._bulk import collector_paused
 from orgmodel._entities import Category
 from orgmodel._events import EVENT_TYPES, Change, Event
 from orgmodel._knowledge import Record
@@ -328,7 +329,10 @@ class _Blocks:
             with self._lock:
                 found = self._changes.get(index)
                 if found is None:
-                    self.unpacker.read_part(1 + index)
+                    # Read with the collector paused, as a build is: a block is thousands of new objects, and
+                    # reading one from a question (a chart) would otherwise set off collections of the whole log.
+                    with collector_paused():
+                        self.unpacker.read_part(1 + index)
                     first = index * self.block
                     numbers = self.numbers[first : first + self.block]
                     found = self._changes[index] = list(map(self.unpacker.values.__getitem__, numbers))
