@@ -46,7 +46,7 @@ nitpicky = True
 # Names from other projects, which resolve only with intersphinx (off by default: it needs the network).
 nitpick_ignore_regex = [
     (r"py:.*", r"(datetime|collections|typing|typing_extensions|os|pathlib|enum|types|builtins)\..*"),
-    (r"py:.*", r"(networkx|nx|attrs|attr|hypothesis|graphviz|pygraphviz)(\..*)?"),
+    (r"py:.*", r"(networkx|nx|attrs|attr|hypothesis|graphviz|pygraphviz|rdflib)(\..*)?"),
     # The same, as annotations spell them through a module's import aliases (``import datetime as dt``,
     # ``from hypothesis import strategies as st``), which autodoc shows as written.
     (r"py:.*", r"(dt|st)\..*"),
@@ -76,6 +76,8 @@ PUBLIC_MODULES = (
     "orgmodel.testing",
     "orgmodel.io.tables",
     "orgmodel.io.importing",
+    "orgmodel.io.popolo",
+    "orgmodel.io.rdf",
     "orgmodel",
 )
 

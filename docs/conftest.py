@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 #: Pages whose examples save drawings or files, which must not land in the checkout.
-WRITING_PAGES = {"getting-started.md", "spreadsheets.md", "registers.md"}
+WRITING_PAGES = {"getting-started.md", "spreadsheets.md", "registers.md", "standards.md"}
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 

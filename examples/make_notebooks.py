@@ -567,10 +567,97 @@ PROPERTY_TESTING = [
     """),
 ]
 
+GOVERNMENT_REGISTER = [
+    md("""
+    # A government register, from tables
+
+    Registers keep a row per department per period and a row per minister per
+    appointment. This notebook reads such a register — Nordland, 1990–2012, a
+    made-up government with the patterns real ones have (departments renamed,
+    split, merged and spun off; a post with several seats; an acting minister
+    confirmed later; a minister who leaves and returns; a hand-over in which the
+    new prime minister starts a day before the old one leaves) — from the CSV
+    files in `nordland/`, and asks it what registers are asked. The
+    documentation's page "A government register, from tables" walks through the
+    same tables.
+    """),
+    py("""
+    from orgmodel.io import importing
+
+    org = importing.read_tables(
+        units="nordland/departments.csv",
+        posts="nordland/posts.csv",
+        people="nordland/people.csv",
+        appointments="nordland/appointments.csv",
+        links="nordland/links.csv",
+    )
+    org
+    """),
+    md("""
+    ## Who held what on a day
+
+    A post may have several holders at once (the assistant whips have three
+    seats); a holding carries its roles (`acting`) and whether it is a hand-over.
+    """),
+    py("""
+    def cabinet(day):
+        chart = org.at(day)
+        for post in sorted(chart.posts.values(), key=lambda post: post.title):
+            holders = ", ".join(
+                chart[holding.person].name + (f" ({holding.describe()})" if holding.describe() else "")
+                for holding in post.holders
+            )
+            print(f"{post.title}: {holders or 'vacant'}")
+
+
+    cabinet("1997-05-02")
+    print()
+    cabinet("2006-01-01")
+    """),
+    md("""
+    Ann Archer left government in 1997 and came back in 2005: her history has two
+    spells, and between them she is on no chart.
+    """),
+    py("""
+    org.history("ann").spells()
+    """),
+    md("""
+    ## Where a department came from
+
+    Renames, splits, mergers and spin-offs, in one lineage. A department is found
+    by any name it had.
+    """),
+    py("""
+    print(org.lineage("Department for Business, Innovation and Skills"))
+    """),
+    md("""
+    ## The reshuffle of 28 June 2007, drawn
+
+    The diff of two days lists every change; on the last line of a cell it draws
+    itself, the first day above the second.
+    """),
+    py("""
+    reshuffle = org.diff("2007-06-27", "2007-06-28")
+    print(reshuffle.summary())
+    reshuffle
+    """),
+    md("""
+    ## Out again, as tables
+
+    Every fact as an effective-dated row, for a spreadsheet, a DataFrame
+    (`facts.to_pandas()`, with the `tables` extra) or SQL.
+    """),
+    py("""
+    facts = org.facts()
+    [row for row in facts.rows("holdings") if row["person"] == "ann"]
+    """),
+]
+
 NOTEBOOKS = {
     "nacka-tour.ipynb": NACKA_TOUR,
     "build-your-own.ipynb": BUILD_YOUR_OWN,
     "property-testing.ipynb": PROPERTY_TESTING,
+    "government-register.ipynb": GOVERNMENT_REGISTER,
 }
 
 

@@ -23,6 +23,8 @@ PUBLIC_MODULES = (
     "orgmodel.errors",
     "orgmodel.examples",
     "orgmodel.invariants",
+    "orgmodel.io.popolo",
+    "orgmodel.io.rdf",
     "orgmodel.render",
     "orgmodel.strategies",
     "orgmodel.testing",

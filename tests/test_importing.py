@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -349,3 +351,30 @@ def test_a_timeline_written_as_periods_reads_back_the_same(timeline, data):
     assert {f.id: (f.name, f.owner) for f in ours.functions.values()} == {
         f.id: (f.name, f.owner) for f in theirs.functions.values()
     }
+
+
+class TestTheRegisterExample:
+    """docs/registers.md writes its tables in the page; the notebook reads them from examples/nordland/."""
+
+    ROOT = Path(__file__).resolve().parent.parent
+
+    def test_the_pages_tables_are_the_example_files(self):
+        page = (self.ROOT / "docs" / "registers.md").read_text(encoding="utf-8")
+        written = dict(re.findall(r'>>> (\w+) = table\("""\n(.*?)\n\.\.\. """\)', page, re.S))
+        assert sorted(written) == ["appointments", "departments", "links", "people", "posts"]
+        for name, block in written.items():
+            lines = [line.removeprefix("... ") for line in block.splitlines()]
+            on_file = (self.ROOT / "examples" / "nordland" / f"{name}.csv").read_text(encoding="utf-8")
+            assert on_file.splitlines() == lines, f"examples/nordland/{name}.csv differs from docs/registers.md"
+
+    def test_the_files_read_as_the_page_says(self):
+        folder = self.ROOT / "examples" / "nordland"
+        org = importing.read_tables(
+            units=folder / "departments.csv",
+            posts=folder / "posts.csv",
+            people=folder / "people.csv",
+            appointments=folder / "appointments.csv",
+            links=folder / "links.csv",
+        )
+        assert [str(since) for since, _ in org.history("ann").spells()] == ["1990-01-01", "2005-05-05"]
+        assert sorted(org.lineage("bis").ancestors) == ["dbe", "din", "dti"]

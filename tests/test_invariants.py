@@ -187,6 +187,15 @@ class TestHeads:
         assert [v.subject for v in inv.units_have_heads(chart, kinds=["council", "unit"])] == ["kom", "rad"]
         assert inv.units_have_heads(chart, exempt=["kom"]) == []
 
+    def test_kinds_of_ones_own_are_checked_like_built_in_ones(self):
+        """Any name is a kind (open kinds): a company's teams need heads as its units do."""
+        chart = office(om.Establish(om.Unit("team", "Webbteamet", kind="team", parent="kom"), on="2014-01-01")).at(
+            "2014-01-01"
+        )
+        assert [v.subject for v in inv.units_have_heads(chart, kinds=["team"])] == ["team"]
+        assert [v.subject for v in inv.units_have_heads(chart, kinds=["castle"])] == []
+        assert inv.relation_coverage(chart, "team", "admires") != []
+
     def test_held_asks_for_someone_in_the_head_post(self):
         """With held, a head post nobody holds counts as missing."""
         chart = office().at("2014-01-01")
@@ -253,8 +262,11 @@ class TestCoverage:
     @pytest.mark.parametrize(
         ("arguments", "message"),
         [
-            ({"unit_kinds": "castle", "relations": "supports"}, "unit_kinds must be among"),
-            ({"unit_kinds": "council", "relations": "admires"}, "relations must be among"),
+            (
+                {"unit_kinds": "director", "relations": "supports"},
+                "unit_kinds: 'director' is not a unit kind but a post",
+            ),
+            ({"unit_kinds": "council", "relations": "board"}, "relations: 'board' is not a relation kind but a unit"),
             ({"unit_kinds": "council", "relations": "supports", "direction": "up"}, "direction must be 'in', 'out'"),
         ],
         ids=["unit-kind", "relation-kind", "direction"],

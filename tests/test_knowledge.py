@@ -290,8 +290,11 @@ class TestScenarios:
         b = org.scenario("B", [om.Establish(om.Unit("dig", "Digitaliseringsenheten", parent="slk"), on="2016-01-01")])
         comparison = a.compare(b, on="2016-06-01")
         assert sorted(entry.describe() for entry in comparison) == [
-            "established unit 'Digitaliseringsenheten' (dig)",
             "renamed 'Kontoret' → 'Stadsledningskontoret' (slk)",
+            "unit 'Digitaliseringsenheten' (dig): only in B",
+        ]
+        assert [entry.describe() for entry in b.compare(a, on="2016-06-01").of_kind("dissolved")] == [
+            "unit 'Digitaliseringsenheten' (dig): only in B"
         ]
         assert comparison.titles == ("A", "B")
         assert not a.compare(a, on="2016-06-01")

@@ -31,9 +31,14 @@ def generator() -> types.ModuleType:
     return module
 
 
-def test_the_three_notebooks_are_there():
-    """The examples are a tour of Nacka, building an organisation from scratch, and property-testing a plan."""
-    assert NOTEBOOKS == ["build-your-own.ipynb", "nacka-tour.ipynb", "property-testing.ipynb"]
+def test_the_four_notebooks_are_there():
+    """The examples: a tour of Nacka, building an organisation, property-testing a plan, a register from tables."""
+    assert NOTEBOOKS == [
+        "build-your-own.ipynb",
+        "government-register.ipynb",
+        "nacka-tour.ipynb",
+        "property-testing.ipynb",
+    ]
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

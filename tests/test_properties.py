@@ -69,7 +69,7 @@ def all_pairs_share_their_key_dicts(graph: nx.MultiDiGraph) -> bool:
 
 def graph_through_public_methods(chart: om.OrgChart) -> nx.MultiDiGraph:
     """``chart.graph`` as networkx's own ``add_node``/``add_edge`` build it: the reference for the direct build."""
-    graph = nx.MultiDiGraph(day=chart.day)
+    graph = nx.MultiDiGraph(day=chart.day.isoformat())
 
     def flags(item: object) -> dict[str, bool]:
         return {"uncertain": chart.is_uncertain(item), "planned": chart.is_planned(item)}

@@ -49,6 +49,22 @@ class TestValidByConstruction:
             assert all(entry.on is not None and entry.on.earliest > timeline.last_day for entry in plan)
         inv.assert_holds(inv.check(combined))
 
+    @given(st.data())
+    def test_a_plan_never_uses_what_may_not_have_ended_but_has_in_the_log(self, data):
+        """A staff dissolved "tidigast våren 2015" is on every later chart as possibly still there, but the log ended
+        it on the window's first day: a plan after the timeline never names it (it would be refused)."""
+        org = om.Timeline(
+            [
+                om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01"),
+                om.Establish(om.Unit("stab", "Staben", kind="staff"), on="2014-01-01"),
+                om.Dissolve("stab", on="tidigast våren 2015"),
+            ]
+        )
+        plan = data.draw(oms.change_plans(org, max_events=5), label="plan")
+        org.with_events(plan)
+        events = [event for entry in plan for event in (entry.events if isinstance(entry, om.Change) else [entry])]
+        assert not any("stab" in event.subjects() for event in events)
+
     @given(oms.units(), oms.posts(), oms.people(), oms.functions(), oms.relations())
     def test_values_are_valid_values(self, unit, post, person, function, relation):
         """Standalone values pass their own validation (a head post belongs to a unit)."""

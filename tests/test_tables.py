@@ -75,14 +75,28 @@ def chart_facts(chart: om.OrgChart) -> dict[str, object]:
     }
 
 
+def without_ghosts(chart: om.OrgChart) -> om.OrgChart:
+    """The chart less what is on it only because it may not have ended yet."""
+    ghosts = {key for key, mark in chart._uncertainty.items() if mark.ghost}
+    return om.OrgChart.assemble(
+        chart.day,
+        {key: unit for key, unit in chart.units.items() if key not in ghosts},
+        {key: post for key, post in chart.posts.items() if key not in ghosts},
+        {key: person for key, person in chart.people.items() if key not in ghosts},
+        {key: function for key, function in chart.functions.items() if key not in ghosts},
+        {relation.key: relation for relation in chart.relations if relation.key not in ghosts},
+    )
+
+
 class TestFacts:
     @given(oms.timelines(), st.data())
     def test_the_rows_in_force_on_a_day_are_the_chart_of_that_day(self, timeline, data):
-        """Filtering every table by ``valid_from <= day < valid_to`` gives the organisation ``at(day)`` shows."""
+        """Filtering every table by ``valid_from <= day < valid_to`` gives the organisation ``at(day)`` shows,
+        less what it shows only because it may not have ended yet (each window at its earliest day)."""
         facts = timeline.facts()
         days = sorted({change.on.earliest for change in timeline.changes} | {dt.date(2012, 12, 31)})
         day = data.draw(st.sampled_from(days) | st.dates(days[0], days[-1] + dt.timedelta(days=30)))
-        found, expected = chart_from_facts(facts, day), chart_facts(timeline.at(day))
+        found, expected = chart_from_facts(facts, day), chart_facts(without_ghosts(timeline.at(day)))
         found["attributes"] = {
             key: value for key, value in found["attributes"].items() if key[0] not in _people(timeline, day)
         }

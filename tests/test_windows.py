@@ -75,10 +75,13 @@ class TestNacka:
     def nacka(self) -> om.Timeline:
         return om.examples.nacka()
 
-    def test_a_unit_dissolved_at_the_turn_of_the_year_is_found_in_december(self, nacka):
-        """Sociala ekonomienheten ends "vid årsskiftet 2014/2015": on 15 December it may still exist, and says so."""
+    def test_a_review_to_be_done_by_the_turn_of_the_year_is_found_in_december(self, nacka):
+        """A review is to be done "till årsskiftet 2014/2015": on 15 December it may still run, and says so.
+
+        (Sociala ekonomienheten, the first example, ends "från årsskiftet": on 1 January 2015, a day.)
+        """
         chart = nacka.at("2014-12-15")
-        unit = chart.find("sociala ekonomienheten")
+        unit = chart.find("översyn av miljö- och stadsbyggnadsorganisationen")
         assert chart.is_uncertain(unit)
         assert chart.uncertainty(unit).may_have_ended
         assert unit.id not in nacka.at("2014-12-15", certain=True)

@@ -28,7 +28,7 @@ from orgmodel._attributes import Attributes
 from orgmodel._cache import load_cache, save_cache
 from orgmodel._chart import OrgChart
 from orgmodel._compare import Comparison, compare
-from orgmodel._diff import ChangeKind, Diff, DiffEntry
+from orgmodel._diff import ChangeKind, Diff, DiffEntry, DiffLike
 from orgmodel._entities import (
     Category,
     EntityType,
@@ -76,6 +76,7 @@ from orgmodel._lineage import Lineage, LineageLink
 from orgmodel._plans import Conflict
 from orgmodel._scenario import Scenario
 from orgmodel._timeline import Timeline
+from orgmodel._uncertain import Uncertainty
 from orgmodel.dates import Precision, When
 from orgmodel.errors import (
     AmbiguousNameError,
@@ -121,6 +122,7 @@ __all__ = [
     "DateError",
     "Diff",
     "DiffEntry",
+    "DiffLike",
     "Dissolve",
     "DuplicateIdError",
     "EntityType",
@@ -173,6 +175,7 @@ __all__ = [
     "Succeed",
     "Timeline",
     "Transfer",
+    "Uncertainty",
     "Unit",
     "UnitKind",
     "UnknownEntityError",

@@ -653,6 +653,12 @@ class OrgChart:
     def graph(self) -> nx.MultiDiGraph[str]:
         """The chart as a networkx ``MultiDiGraph``: nodes are ids, edges keyed by kind.
 
+        The graph attribute ``day`` holds the chart's day as ISO text
+        (``graph.graph["day"] == "2015-01-01"``).  Every graph, node and edge
+        value is a string, a number or a boolean, so the graph writes as is
+        to GraphML (``nx.write_graphml``) and to node-link JSON
+        (``json.dumps(nx.node_link_data(graph))``).
+
         Node attributes: ``type`` (unit, post, person, function), ``name``,
         ``kind``, ``uncertain``, ``planned``; for units ``category``; for posts
         ``heads``, ``vacant`` and ``seats`` (0 for no limit); and the entity's own
@@ -781,7 +787,8 @@ def build_graph(chart: OrgChart) -> nx.MultiDiGraph[str]:
     """
     import networkx as nx  # here: networkx is a tenth of a second to import, and most uses of orgmodel never need it
 
-    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(day=chart.day)
+    # The day as ISO text, not a date: every value in the graph is a scalar GraphML and JSON can carry.
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(day=chart.day.isoformat())
     # The stubs of networkx leave out the internal dicts its documentation describes.
     node_data: dict[str, dict[str, Any]] = graph._node  # type: ignore[attr-defined]
     succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = graph._succ  # type: ignore[attr-defined]

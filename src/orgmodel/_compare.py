@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from orgmodel._chart import OrgChart
 from orgmodel._diff import _ORDER, ChangeKind, DiffEntry, _Classifier
-from orgmodel._entities import Entity, Relation
+from orgmodel._entities import Entity, Relation, RelationKey
 from orgmodel._events import Event
 from orgmodel._text import table
 
@@ -66,7 +66,7 @@ class Comparison(Sequence[DiffEntry]):
         return self.labels
 
     @cached_property
-    def changes(self) -> Mapping[Key, tuple[Value, Value]]:
+    def changes(self) -> Mapping[str | RelationKey, tuple[Entity | Relation | None, Entity | Relation | None]]:
         """Every key whose value differs: ``{id or relation key: (in the first, in the second)}``."""
         first, second = self.before, self.after
         found: dict[Key, tuple[Value, Value]] = {}
@@ -85,7 +85,7 @@ class Comparison(Sequence[DiffEntry]):
     @cached_property
     def entries(self) -> tuple[DiffEntry, ...]:
         """The classified differences, ordered by kind, then by what they are about."""
-        return tuple(_ChartClassifier(self.before, self.after, self.changes).run())
+        return tuple(_ChartClassifier(self.before, self.after, self.changes, self.labels).run())
 
     def of_kind(self, *kinds: ChangeKind | str) -> tuple[DiffEntry, ...]:
         """The entries of the given kinds."""
@@ -139,8 +139,11 @@ class Comparison(Sequence[DiffEntry]):
 class _ChartClassifier(_Classifier):
     """The classifier of a diff, reading two charts instead of a log: no events, names from the charts."""
 
-    def __init__(self, first: OrgChart, second: OrgChart, net: Mapping[Key, tuple[Value, Value]]) -> None:
+    def __init__(
+        self, first: OrgChart, second: OrgChart, net: Mapping[Key, tuple[Value, Value]], labels: tuple[str, str]
+    ) -> None:
         self.first_chart, self.second_chart = first, second
+        self.labels = labels
         self.net = net
         self.entries: list[tuple[int, DiffEntry]] = []
         self.explained: set[str] = set()
@@ -163,6 +166,11 @@ class _ChartClassifier(_Classifier):
         related: tuple[str, ...] = (),
         position: int | None = None,
     ) -> None:
+        # Between two charts nothing was established or dissolved: an entity is on one of them only.
+        if kind is ChangeKind.ESTABLISHED and text.startswith("established "):
+            text = f"{text.removeprefix('established ')}: only in {self.labels[1]}"
+        elif kind is ChangeKind.DISSOLVED and text.startswith("dissolved "):
+            text = f"{text.removeprefix('dissolved ')}: only in {self.labels[0]}"
         self.entries.append((0, DiffEntry(kind, subject, before, after, events, related, text)))
 
     def label(self, entity_id: str | None, none: str = "the top") -> str:

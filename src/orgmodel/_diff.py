@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol, overload
+from typing import TYPE_CHECKING, Any, Protocol, overload, runtime_checkable
 
 import attrs
 
@@ -111,22 +111,41 @@ class DiffEntry:
 _ORDER = {kind: number for number, kind in enumerate(ChangeKind)}
 
 
+@runtime_checkable
 class DiffLike(Protocol):
-    """What drawings need of a set of classified changes: a :class:`Diff` or a chart-to-chart comparison."""
+    """What drawings need of a set of classified changes: a :class:`Diff` or a chart-to-chart comparison.
+
+    Anything with these members can be drawn before and after (``orgmodel.render.draw_diff``).
+
+    >>> import orgmodel as om
+    >>> isinstance(om.examples.nacka().diff("2014-12-31", "2015-01-01"), om.DiffLike)
+    True
+    """
 
     @property
-    def before(self) -> OrgChart: ...
+    def before(self) -> OrgChart:
+        """The chart drawn first."""
+
     @property
-    def after(self) -> OrgChart: ...
+    def after(self) -> OrgChart:
+        """The chart drawn second."""
+
     @property
-    def caption(self) -> str: ...
+    def caption(self) -> str:
+        """A title for the whole drawing."""
+
     @property
-    def titles(self) -> tuple[str, str]: ...
+    def titles(self) -> tuple[str, str]:
+        """The titles of the two sides."""
+
     @property
-    def entries(self) -> tuple[DiffEntry, ...]: ...
+    def entries(self) -> tuple[DiffEntry, ...]:
+        """The classified changes, in the order they are listed."""
+
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[DiffEntry]: ...
-    def summary(self) -> str: ...
+    def summary(self) -> str:
+        """The changes as text, one per line."""
 
 
 class Diff(Sequence[DiffEntry]):

@@ -117,7 +117,7 @@ class Record:
 
 
 def _dated(change: Change) -> str:
-    return f"{change.describe()} on {change.on}"
+    return f"{change.describe()} on {change.on.label()}"
 
 
 def _label(change: Change) -> str:
@@ -176,9 +176,14 @@ class Revisions(Sequence[Revision]):
     See :meth:`Timeline.learned <orgmodel.Timeline.learned>`; ``str()`` gives a table.
     """
 
-    def __init__(self, revisions: Iterable[Revision], since: dt.date | None, until: dt.date) -> None:
+    def __init__(
+        self, revisions: Iterable[Revision], since: dt.date | None, until: dt.date, *, title: str | None = None
+    ) -> None:
         self.revisions = tuple(revisions)
         self.since, self.until = since, until
+        span = f"after {since} " if since is not None else ""
+        #: The table's title: the span of knowledge days, unless told otherwise.
+        self.title = title if title is not None else f"Learned {span}up to {until}"
 
     @overload
     def __getitem__(self, index: int) -> Revision: ...
@@ -200,8 +205,7 @@ class Revisions(Sequence[Revision]):
         return tuple(revision for revision in self.revisions if revision.kind is wanted)
 
     def __str__(self) -> str:
-        span = f"after {self.since} " if self.since is not None else ""
-        title = f"Learned {span}up to {self.until}"
+        title = self.title
         if not self.revisions:
             return f"{title}: nothing"
         rows = [

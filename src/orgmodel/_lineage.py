@@ -154,6 +154,7 @@ class Lineage:
         for title, links in (("Came from:", self.predecessors), ("Led to:", self.successors)):
             if links:
                 lines.append(title)
+                heading = ["on", "how", "from", "to", "function"]
                 rows = [
                     [
                         link.on.label(),
@@ -161,11 +162,14 @@ class Lineage:
                         link.predecessor_name,
                         link.successor_name,
                         link.function_name or "",
-                        str(link.status),
                     ]
                     for link in links
                 ]
-                heading = ["on", "how", "from", "to", "function", "status"]
+                # A status column only when some link rests on what is not simply decided, as histories do.
+                if any(link.status is not Status.DECIDED for link in links):
+                    heading.append("status")
+                    for row, link in zip(rows, links, strict=True):
+                        row.append(str(link.status))
                 lines.extend("  " + line for line in table(heading, rows).splitlines())
         return "\n".join(lines)
 

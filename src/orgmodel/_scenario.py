@@ -74,7 +74,7 @@ class Scenario(Timeline):
         return compare(self.at(day), other.at(day), labels=(self.name, other_name))
 
     def on(self, day: DayLike) -> OrgChart:
-        """The scenario's organisation on a day (the same as :meth:`at`)."""
+        """The scenario's organisation on a day (the same as :meth:`~orgmodel.Timeline.at`)."""
         return self.at(day)
 
     def __repr__(self) -> str:

@@ -71,13 +71,13 @@ class Timeline:
     __slots__ = ("__dict__", "_log")
 
     def __init__(
-        self, entries: Iterable[Entry] = (), *, categories: Mapping[str, Category | str] | None = None
+        self, entries: Iterable[Event | Change] = (), *, categories: Mapping[str, Category | str] | None = None
     ) -> None:
         self._log = _build(entries, errors=None, categories=_categories(categories))
 
     @classmethod
     def lenient(
-        cls, entries: Iterable[Entry], *, categories: Mapping[str, Category | str] | None = None
+        cls, entries: Iterable[Event | Change], *, categories: Mapping[str, Category | str] | None = None
     ) -> tuple[Timeline, tuple[EventError, ...]]:
         """The timeline of every change that applies, and the errors of those that do not.
 
@@ -115,7 +115,7 @@ class Timeline:
         """Every event in the order it applies, each carrying its date, status and source."""
         return tuple(self._log.events)
 
-    def with_events(self, *entries: Entry | Iterable[Entry]) -> Timeline:
+    def with_events(self, *entries: Event | Change | Iterable[Event | Change]) -> Timeline:
         """A new timeline with more events or changes (given one by one or as a list).
 
         The new events apply after every event already in the log that shares
@@ -160,7 +160,7 @@ class Timeline:
             timeline._log = AppliedLog.replayed(base, prefix, [pending[index] for index in later], later)
         return timeline
 
-    def scenario(self, name: str, plan: Iterable[Entry]) -> Scenario:
+    def scenario(self, name: str, plan: Iterable[Event | Change]) -> Scenario:
         """A named alternative: this timeline with ``plan`` added, validated against it.
 
         The plan must apply; the timeline's own changes that no longer do once
@@ -287,11 +287,24 @@ class Timeline:
         record = self._log.record
         return _knowledge.Revisions((_knowledge.revision_of(change, record) for change in found), start, end)
 
-    def revisions(self) -> tuple[_knowledge.Revision, ...]:
-        """Every correction and cancellation in the record, in the order they became known."""
-        return tuple(
+    def revisions(self) -> _knowledge.Revisions:
+        """Every correction and cancellation in the record, in the order they became known (``str()``: a table).
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("it", "IT-enheten"), on="2013-01-01"),
+        ...         om.Change("2015-01-01", [om.Dissolve("it")], id="it-ends", known="2014-11-24"),
+        ...         om.Change("2015-06-01", [om.Dissolve("it")], corrects="it-ends", known="2015-02-10"),
+        ...     ]
+        ... )
+        >>> [str(revision.kind) for revision in org.revisions()]
+        ['corrected']
+        """
+        found = [
             revision for revision in self.learned(None, dt.date.max) if revision.kind is not _knowledge.RevisionKind.NEW
-        )
+        ]
+        return _knowledge.Revisions(found, None, dt.date.max, title="Corrections and cancellations")
 
     def check_knowledge(self) -> tuple[EventError, ...]:
         """The errors of the timeline as known on each of its :meth:`known_days` (empty when each state holds).

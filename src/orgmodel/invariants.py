@@ -33,14 +33,14 @@ import datetime as dt
 import enum
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Literal, TypeAlias, TypeVar
+from typing import Any, Literal, TypeAlias, TypeVar
 
 import attrs
 import networkx as nx
 
 from orgmodel import _plans
 from orgmodel._chart import OrgChart
-from orgmodel._entities import EntityType, RelationKind, UnitKind
+from orgmodel._entities import EntityType, RelationKind, UnitKind, _relation_kind, _unit_kind
 from orgmodel._events import Change, Event, LinkKind
 from orgmodel._timeline import Timeline
 from orgmodel.dates import DayLike, parse_day
@@ -133,8 +133,7 @@ class _Graph:
         else:
             raise InvalidArgumentError(f"a check takes an OrgChart or its networkx graph, got {subject!r}")
         self.graph = graph
-        day = graph.graph.get("day")
-        self.day: dt.date | None = day if isinstance(day, dt.date) else None
+        self.day = _day_of(graph)
         self.edges: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
         # The holdings that are a hand-over (appointed beside the others, over the post's seats).
         self.overlapping: set[tuple[str, str]] = set()
@@ -165,6 +164,19 @@ class _Graph:
 
     def violation(self, rule: str, subject: str, message: str) -> Violation:
         return Violation(rule, subject, message, self.day)
+
+
+def _day_of(graph: nx.MultiDiGraph[str]) -> dt.date | None:
+    """The day of a chart's graph (ISO text in ``graph.graph["day"]``; a date in a graph made by hand)."""
+    day = graph.graph.get("day")
+    if isinstance(day, dt.date):
+        return day
+    if isinstance(day, str):
+        try:
+            return dt.date.fromisoformat(day)
+        except ValueError:
+            return None
+    return None
 
 
 # --- the structure of one chart ----------------------------------------------------------------
@@ -351,12 +363,12 @@ def units_have_heads(
     >>> import orgmodel as om
     >>> chart = om.examples.nacka().at("2015-01-01")
     >>> [violation.subject for violation in units_have_heads(chart, kinds=["unit"])][:3]
-    ['arbets-och-foretagsenheten', 'idrottsdriftsenheten', 'kontaktcenter']
+    ['arbets-och-foretagsenheten', 'idrottsdriftsenheten', 'lokalenheten']
     >>> units_have_heads(chart.subtree("juridik-och-kanslienheten"), held=True)
     []
     """
     graph = _Graph(subject)
-    wanted = {kind.value for kind in _enums(UnitKind, kinds, "kinds")}
+    wanted = set(_kinds(_unit_kind, kinds, "kinds"))
     skip = set(exempt)
     heads = {target: source for source, target in graph.edges.get("heads", ())}
     found = []
@@ -394,8 +406,8 @@ def relation_coverage(
     []
     """
     graph = _Graph(subject)
-    units = {kind.value for kind in _enums(UnitKind, unit_kinds, "unit_kinds")}
-    keys = [kind.value for kind in _enums(RelationKind, relations, "relations")]
+    units = set(_kinds(_unit_kind, unit_kinds, "unit_kinds"))
+    keys = _kinds(_relation_kind, relations, "relations")
     if direction not in ("in", "out", "any"):
         raise InvalidArgumentError(f"direction must be 'in', 'out' or 'any', got {direction!r}")
     covered: set[str] = set()
@@ -414,16 +426,15 @@ def relation_coverage(
     ]
 
 
-def _enums(kind: type[K], values: K | str | Iterable[K | str], name: str) -> list[K]:
-    items: Iterable[K | str] = [values] if isinstance(values, (str, enum.Enum)) else values
-    result = []
-    for value in items:
-        try:
-            result.append(kind(value))
-        except ValueError:
-            choices = [member.value for member in kind]
-            raise InvalidArgumentError(f"{name} must be among {choices}, got {value!r}") from None
-    return result
+def _kinds(convert: Callable[[Any], Any], values: object, name: str) -> list[str]:
+    """The names of the kinds asked for: built-in members or kinds of the user's own, as entities take them."""
+    items = [values] if isinstance(values, (str, enum.Enum)) else values
+    if not isinstance(items, Iterable):
+        raise InvalidArgumentError(f"{name} must be a kind or a list of kinds, got {values!r}")
+    try:
+        return list(dict.fromkeys(str(convert(value)) for value in items))
+    except InvalidArgumentError as error:
+        raise InvalidArgumentError(f"{name}: {error}") from None
 
 
 # --- across two days ---------------------------------------------------------------------------

@@ -1163,7 +1163,15 @@ def change_plans(
         )
     chart = timeline.at(begin, people="all")  # a plan may appoint someone who holds nothing that day
     taken = timeline.ids
-    return _entries(lambda: _Model(chart.entities.values(), chart.relations, taken), begin, knobs)
+
+    def applied(item: Entity | Relation) -> bool:
+        # What may not have ended yet (its end has no latest day) is on the chart, but the log has ended it.
+        mark = chart.uncertainty(item if isinstance(item, Relation) else item.id)
+        return mark is None or not mark.may_have_ended
+
+    entities = [entity for entity in chart.entities.values() if applied(entity)]
+    relations = [relation for relation in chart.relations if applied(relation)]
+    return _entries(lambda: _Model(entities, relations, taken), begin, knobs)
 
 
 # --- what was known when, and alternatives ------------------------------------------------------------

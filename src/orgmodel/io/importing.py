@@ -92,6 +92,7 @@ from orgmodel._events import (
 from orgmodel._timeline import Timeline
 from orgmodel.dates import When, parse_when
 from orgmodel.errors import FormatError, InvalidArgumentError, Location, OrgModelError, PostOccupiedError
+from orgmodel.io._text import read_utf8
 
 __all__ = ["PHASES", "TABLES", "read_tables", "read_workbook", "table_changes"]
 
@@ -167,12 +168,7 @@ def _read(name: str, source: TableLike) -> list[_Row]:
 
 
 def _read_csv(name: str, path: Path) -> list[_Row]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise FormatError([f"{path}: cannot read the {name} table: {error.strerror or error}"]) from None
-    except UnicodeDecodeError as error:
-        raise FormatError([f"{path}: the {name} table is not UTF-8 text: {error.reason}"]) from None
+    text = read_utf8(path, f"the {name} table")
     # A spreadsheet saved where the comma is the decimal sign (Swedish Excel) separates with semicolons.
     header_line = text.split("\n", 1)[0]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
@@ -424,6 +420,7 @@ class _Step(NamedTuple):
 PHASES = {
     "vacate": 0,
     "unrelate": 0,
+    "unhead": 0.5,
     "establish-unit": 1,
     "establish-person": 2,
     "dissolve-person": 5.2,
@@ -432,7 +429,6 @@ PHASES = {
     "move": 4,
     "rename": 4,
     "report": 4.5,
-    "unhead": 4.55,
     "head": 4.6,
     "transfer": 4.7,
     "set": 4.8,
@@ -775,7 +771,9 @@ class _Importer:
                     continue
                 event = Transfer(entity_id, after[field])
             else:  # heads: the post becomes, or stops being, its unit's head (every unsetting before any setting)
-                unit = after["unit"]
+                # A post stops heading the unit it headed, before anything is set up or moves: a head post takes its
+                # headship along when it moves, and a post set up as head would be unset with it.
+                unit = after["unit"] if after[field] else before["unit"]
                 if unit is None:
                     continue
                 event = SetHead(unit, entity_id if after[field] else None)
