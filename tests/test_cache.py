@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import os
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +86,7 @@ def assert_reopens(timeline: om.Timeline, path: Path) -> None:
     assert_same_log(reopened._log, timeline._log)
     for day in _days(timeline):
         assert reopened.at(day) == timeline.at(day)
-    assert reopened.revisions() == timeline.revisions()
+    assert list(reopened.revisions()) == list(timeline.revisions())
     validated = om.load_cache(path, validate=True)
     assert validated == timeline
     if sorted(timeline._log.entries) == list(range(len(timeline.changes))):
@@ -120,20 +120,28 @@ def test_a_lenient_timeline_reopens_with_what_it_left_out_still_left_out(folder:
     assert_reopens(timeline, folder / "lenient.orgcache")
 
 
+def _outcome(make: Callable[[], om.Timeline]) -> om.Timeline | str:
+    """The timeline made, or the error that refused it (as text)."""
+    try:
+        return make()
+    except om.errors.OrgModelError as error:
+        return f"{type(error).__name__}: {error}"
+
+
 @given(oms.revised_timelines(), st.data())
 def test_adding_to_a_reopened_timeline_is_adding_to_the_original(timeline: om.Timeline, data: st.DataObject) -> None:
     path = Path(os.environ["XDG_CACHE_HOME"], "added.orgcache")
     om.save_cache(timeline, path)
     reopened = om.load_cache(path)
     plan = data.draw(oms.change_plans(timeline))
-    assert reopened.with_events(plan) == timeline.with_events(plan)
-    # A change again, by the same id: refused by both alike.
+    # The same timeline, or the same error.
+    assert _outcome(lambda: reopened.with_events(plan)) == _outcome(lambda: timeline.with_events(plan))
     if timeline.changes and timeline.changes[-1].id is not None:
+        # A change again, by the same id: refused by both alike.
         again = om.Change(timeline.last_day, timeline.changes[-1].events, id=timeline.changes[-1].id)
-        with pytest.raises(om.errors.OrgModelError) as from_original:
-            timeline.with_events(again)
-        with pytest.raises(type(from_original.value)):
-            reopened.with_events(again)
+        refused = _outcome(lambda: timeline.with_events(again))
+        assert isinstance(refused, str)
+        assert _outcome(lambda: reopened.with_events(again)) == refused
 
 
 def test_corrections_added_to_a_reopened_timeline_build_it_again(folder: Path) -> None:
