@@ -450,7 +450,7 @@ class Bench:
         self.rows.append(Row("cache: reopen + every change read", "s", every))
         self.notes.append(
             f"the cache file is {size / 2**20:,.0f} MB; a reopened timeline reads its changes a block "
-            "at a time when first asked for them (a chart on a day needs none of them)"
+            "at a time when first asked for them (a chart reads the blocks of the changes dated by a window)"
         )
 
     def setup_naive(self) -> None:
