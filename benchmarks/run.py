@@ -1,6 +1,6 @@
 """Benchmark orgmodel against a naive replay and Raphtory on synthetic organisations.
 
-    python benchmarks/run.py [--sizes S,M,L,XL] [--repeat N] [--seed 1] [--markdown]
+    python benchmarks/run.py [--sizes S,M,L,XL] [--repeat N] [--seed 1] [--markdown] [--only-load]
 
 For each size it generates a workload (:mod:`benchmarks.synthetic`), checks
 that every method gives the same answers, and prints the medians of: ingest
@@ -8,6 +8,8 @@ and validation, memory, the full chart on a day, building the same networkx
 graph from ready lists (the floor), the edge list on a day, point queries,
 diffs over windows of about 10, 1 000 and 100 000 events, lineage, and one
 retroactive insertion.  Progress goes to stderr, the report to stdout.
+Size ``10K`` (about 10,000 events) is there for the loading figures:
+``--sizes 10K --only-load`` measures loading files against their floor alone.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import datetime as dt
 import gc
 import hashlib
 import importlib.metadata
+import json
 import math
 import os
 import platform
@@ -29,6 +32,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,6 +44,7 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 import networkx as nx  # noqa: E402
+import yaml  # noqa: E402
 
 import orgmodel as om  # noqa: E402
 from benchmarks import naive, raphtory_baseline, synthetic  # noqa: E402
@@ -320,7 +325,7 @@ def same_edges(what: str, ours: Iterable[tuple[str, str, str]], theirs: Iterable
 
 
 #: The measures after ingest, which ``--only`` chooses among.
-MEASURES = ("reopen", "chart", "edges", "points", "diffs", "lineage", "retroactive", "plan")
+MEASURES = ("load", "reopen", "chart", "edges", "points", "diffs", "lineage", "retroactive", "plan")
 
 
 @dataclasses.dataclass
@@ -354,9 +359,11 @@ class Bench:
         """Every measure, in order; answers are checked before they are timed."""
         self.ingest()
         chosen = self.options.only
+        if "load" in chosen:
+            self.load()
         if "reopen" in chosen:
             self.reopen()
-        if chosen - {"reopen"}:  # the other measures compare with the naive replay and Raphtory
+        if chosen - {"load", "reopen"}:  # the other measures compare with the naive replay and Raphtory
             self.setup_naive()
             self.setup_raphtory()
         measures: dict[str, Callable[[], None]] = {
@@ -427,7 +434,6 @@ class Bench:
         rows say what reopening costs, and what a first chart and reading
         every change add to it.
         """
-        import tempfile
 
         timeline, repeat = self.timeline, self.options.repeat
         log(f"{self.name}: cache write and reopen")
@@ -451,6 +457,49 @@ class Bench:
         self.notes.append(
             f"the cache file is {size / 2**20:,.0f} MB; a reopened timeline reads its changes a block "
             "at a time when first asked for them (a chart reads the blocks of the changes dated by a window)"
+        )
+
+    def load(self) -> None:
+        """Loading the workload saved as JSON and as YAML, each against its floor measured in the same run.
+
+        The floor is parsing the file (``json.loads``; libyaml's C composer, which keeps every node's line
+        and column) plus ``Timeline(...)`` on the changes already built: what loading cannot do without.
+        Loads and floors are timed by turns, and the ratio is the median of each turn's, so a machine that
+        slows down or speeds up during the run moves both alike.
+        """
+        changes = self.timeline.changes
+        events = len(self.timeline.events)
+        log(f"{self.name}: load ({events:,} events as JSON and YAML)")
+        with tempfile.TemporaryDirectory() as folder:
+            floors = (("json", json.loads, "json.loads", 2.0), ("yaml", _compose, "libyaml's compose", 1.5))
+            for chosen, parse, parser, target in floors:
+                path = Path(folder) / f"workload.{chosen}"
+                om.save(self.timeline, path)
+                text = path.read_text(encoding="utf-8")
+                same(f"load {chosen}", om.load(path, progress=False), self.timeline)
+                turns = [
+                    (
+                        measure(lambda: om.load(path, progress=False), 1),  # noqa: B023 - used at once
+                        measure(lambda: parse(text), 1) + measure(lambda: om.Timeline(changes), 1),  # noqa: B023
+                    )
+                    for _ in range(max(1, self.options.repeat))
+                ]
+                seconds = statistics.median(load for load, _ in turns)
+                floor = statistics.median(floor for _, floor in turns)
+                ratio = statistics.median(load / floor for load, floor in turns)
+                self.rows.append(
+                    Row(
+                        f"load a {chosen.upper()} file (om.load), {len(text) / 2**20:,.1f} MB",
+                        "ms",
+                        seconds,
+                        target=f"≤ {target:g} × floor: {ratio:.2f}× {_mark(ratio <= target)}",
+                    )
+                )
+                self.rows.append(Row(f"  its floor: {parser} + Timeline(changes)", "ms", floor))
+        self.notes.append(
+            f"load: {events:,} events; the floor of YAML composes with libyaml "
+            f"({'present' if yaml.__with_libyaml__ else 'missing: the pure-Python parser'}); "
+            "ratios are medians of turns, each a load and its floor timed one after the other"
         )
 
     def setup_naive(self) -> None:
@@ -893,13 +942,19 @@ def _target_memory(name: str) -> str:
     return "< 2 GB at XL" if name != "XL" else "< 2 GB"
 
 
+def _compose(text: str) -> object:
+    """libyaml's composer (PyYAML's own, when it has no libyaml): nodes that keep their line and column."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.compose(text, Loader=loader)
+
+
 # --- main --------------------------------------------------------------------------------------------------
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--sizes", default="S,M", help="comma-separated sizes among S, M, L, XL (default S,M)")
+    parser.add_argument("--sizes", default="S,M", help="comma-separated sizes among S, 10K, M, L, XL (default S,M)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per measure; the median is reported (default 5)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic workload (default 1)")
     parser.add_argument("--markdown", action="store_true", help="print markdown (for docs/performance.md)")
@@ -911,6 +966,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--only",
         default=",".join(MEASURES),
         help=f"comma-separated measures to run after ingest, among {', '.join(MEASURES)} (default all)",
+    )
+    parser.add_argument(
+        "--only-load", action="store_true", help="measure only validated ingest and loading files (as --only load)"
     )
     parser.add_argument(
         "--renames",
@@ -982,7 +1040,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=arguments.seed,
         naive=arguments.naive,
         raphtory=not arguments.no_raphtory and raphtory_baseline.available(),
-        only=frozenset(filter(None, arguments.only.split(","))),
+        only=frozenset({"load"} if arguments.only_load else filter(None, arguments.only.split(","))),
     )
     if options.only - set(MEASURES):
         print(

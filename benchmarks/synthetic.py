@@ -53,6 +53,8 @@ class Size:
 
 SIZES: dict[str, Size] = {
     "S": Size(150, 3_000),
+    #: About 10,000 events: the register of issue 16's loading figures (not in the default run).
+    "10K": Size(300, 6_400),
     "M": Size(1_500, 30_000),
     "L": Size(20_000, 250_000),
     "XL": Size(100_000, 1_000_000),

@@ -71,6 +71,7 @@ PUBLIC_MODULES = (
     "orgmodel.dates",
     "orgmodel.errors",
     "orgmodel.examples",
+    "orgmodel.explorer",
     "orgmodel.invariants",
     "orgmodel.strategies",
     "orgmodel.testing",

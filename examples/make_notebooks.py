@@ -153,6 +153,16 @@ NACKA_TOUR = [
     To keep a picture, save it: `reorganisation.draw().save("nacka-2015.svg")`
     writes SVG, PNG or PDF by the extension. From the shell, `orgmodel diff --from
     2014-12-31 --to 2015-01-01 -o nacka-2015.svg` does the same.
+
+    ## The whole history, with a time slider
+
+    `org.explore()` is the explorer: the chart of any day, a slider over the days
+    on which something changes, search by any former name, and a panel with each
+    unit's history and the report's sentences. It shows here, in the notebook;
+    `.save("nacka.html")` writes it as one page that works offline.
+    """),
+    py("""
+    org.explore(day="2015-01-01")
     """),
 ]
 

@@ -297,3 +297,24 @@ def test_a_cache_that_cannot_be_written_is_warned_about(folder: Path) -> None:
     om.save(om.examples.nacka(), source)
     with pytest.warns(UserWarning, match="could not write the cache"):
         assert om.load(source, cache=folder / "no" / "such" / "folder" / "x.orgcache") == om.examples.nacka()
+
+
+def test_a_cache_beside_a_file_that_this_user_did_not_write_gives_way_to_the_file(folder: Path) -> None:
+    source = folder / "truth.yaml"
+    truth = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01")])
+    om.save(truth, source)
+    other = om.Timeline([om.Establish(om.Unit("x", "Something else"), on="2014-01-01")])
+    cache = om.save_cache(other, _cache.cache_path(source))
+    header, payload = _split(cache.read_bytes())
+    # Claims to be made from the file, but carries no valid signature: the file is loaded instead.
+    header = {**header, "source": _cache._source_digest(source.read_bytes()), "signature": None}
+    cache.write_bytes(_join(header, payload))
+    assert om.load(source, cache=True) == truth
+    assert om.load_cache(cache) == truth  # and the cache was written again
+
+
+def test_a_stream_has_no_cache(folder: Path) -> None:
+    source = folder / "stream.yaml"
+    om.save(om.examples.nacka(), source)
+    with source.open("rb") as stream, pytest.raises(TypeError, match="give the file's path"):
+        om.load(stream, cache=True)

@@ -181,3 +181,88 @@ def test_iso_days_read_back(day):
     """Any day written as ISO text reads back as itself."""
     assert parse_day(day.isoformat()) == day
     assert parse_when(day.isoformat()) == When.exact(day)
+
+
+class TestCalendarEdges:
+    """Years 0, 1, 9999 and beyond: a DateError naming the text, or a window that reads back; never a ValueError."""
+
+    TEMPLATES = (
+        "{y}",
+        "{y}-01",
+        "{y}-12",
+        "{y}-Q1",
+        "{y}-Q4",
+        "{y}-01-01",
+        "{y}-12-31",
+        "våren {y}",
+        "hösten {y}",
+        "sommaren {y}",
+        "vintern {y}",
+        "vintern {y}/{z}",
+        "årsskiftet {y}/{z}",
+        "vid årsskiftet {p}/{y}",
+        "första kvartalet {y}",
+        "fjärde kvartalet {y}",
+        "januari {y}",
+        "december {y}",
+        "1 januari {y}",
+        "31 december {y}",
+        "senast {y}",
+        "efter {y}",
+        "november–december {y}",
+        "december {p} – januari {y}",
+        "{y}-01-01/{z}-01-01",
+        "../{y}-12-31",
+        "{y}-01-01/..",
+    )
+
+    @staticmethod
+    def _text(template: str, year: int) -> str:
+        return template.format(y=f"{year:04d}", z=f"{year + 1:04d}", p=f"{max(year - 1, 0):04d}")
+
+    @pytest.mark.parametrize(
+        "text", ["0000", "0000-01", "våren 0000", "vintern 0001", "årsskiftet 0000/0001", "1 januari 0000"]
+    )
+    def test_windows_outside_the_calendar_are_date_errors(self, text):
+        """The issue's cases: each names the text and the calendar's range."""
+        with pytest.raises(om.DateError, match=rf"cannot read '{text}' as a date: .*(year 1 to 9999|year 0)"):
+            parse_when(text)
+
+    def test_years_before_100_are_read_as_written(self):
+        """dateutil would read '0012' as 2012; the year is given to it, not guessed."""
+        assert parse_when("5 mars 0012").earliest == D(12, 3, 5)
+        assert parse_when("januari 0001").iso() == "0001-01"
+
+    def test_a_window_ending_on_the_last_day_is_not_an_open_end(self):
+        """Autumn 9999 ends on date.max; it is still a season and reads back as one."""
+        autumn = parse_when("hösten 9999")
+        assert (autumn.earliest, autumn.latest, autumn.precision) == (D(9999, 8, 1), D(9999, 12, 31), Precision.SEASON)
+        assert parse_when(autumn.iso()).latest == autumn.latest
+
+    @given(
+        template=st.sampled_from(TEMPLATES),
+        year=st.one_of(st.sampled_from([0, 1, 2, 99, 100, 999, 1000, 9998, 9999]), st.integers(0, 9999)),
+    )
+    def test_phrases_at_the_edges_read_or_raise_a_date_error(self, template, year):
+        """Every phrase at every year either reads to a window whose ISO form reads back, or is a DateError."""
+        text = self._text(template, year)
+        try:
+            when = parse_when(text)
+        except om.DateError as error:
+            message = str(error)
+        else:
+            message = ""
+        if message:
+            assert repr(text) in message
+            return
+        again = parse_when(when.iso())
+        assert (again.earliest, again.latest) == (when.earliest, when.latest)
+
+    def test_a_when_with_a_phrase_orgmodel_cannot_read_is_saved_in_full(self):
+        """A hand-made When keeping an unknown phrase: dumps writes its window and text, and loads gives it back."""
+        when = When(D(2015, 1, 1), D(2015, 3, 31), Precision.RANGE, "efter valet")
+        timeline = om.Timeline([om.Establish(om.Unit("a", "A"), on=when)])
+        for chosen in ("yaml", "json"):
+            again = om.loads(om.dumps(timeline, format=chosen), format=chosen)
+            assert again == timeline
+            assert again.events[0].on == when

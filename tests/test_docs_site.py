@@ -22,6 +22,7 @@ PUBLIC_MODULES = (
     "orgmodel.dates",
     "orgmodel.errors",
     "orgmodel.examples",
+    "orgmodel.explorer",
     "orgmodel.invariants",
     "orgmodel.io.popolo",
     "orgmodel.io.rdf",

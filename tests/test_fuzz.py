@@ -257,11 +257,6 @@ class TestFiles:
         text = data.draw(text_mutations(serialised(data.draw(documents(), label="document"), form), form))
         check_saves_over(tmp_path, text, form, check_loads(text, form, f"fuzz.{form}"))
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="issue 17, loading: control characters, non-UTF-8 bytes and too deep nesting are reported "
-        "without file:line:column",
-    )
     @fuzz()
     @example(data=None, text="events:\n  - rename: a\x00\n")
     @given(data=st.data(), text=st.none())
@@ -275,11 +270,6 @@ class TestFiles:
         for problem in load_problems(path):
             assert re.match(LOCATED_YAML.format(name=re.escape(str(path))), problem), problem
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="issue 17, loading: explicit standard tags (!!timestamp abc, !!int '', !!bool maybe) raise "
-        "AttributeError/IndexError/KeyError instead of a located FormatError",
-    )
     @fuzz()
     @example(tag="!!timestamp abc", key="on")
     @given(tag=st.sampled_from(TAGS), key=st.sampled_from(["on", "name", "establish", "unit", "id", "note"]))
@@ -288,10 +278,6 @@ class TestFiles:
         text = re.sub(rf"(\b{key}: )[^,}}\n]+", rf"\g<1>{tag}", text, count=1)
         check_loads(text, "yaml", "tags.yaml")
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="issue 17, loading: a 5,000-digit integer raises ValueError (Python's limit on converting integers)",
-    )
     @fuzz(FUZZ_EXAMPLES // 4)
     @example(digits=5000, form="json", key="name")
     @given(
@@ -367,10 +353,6 @@ class TestDates:
     def test_phrases_in_ordinary_years_are_windows_or_date_errors(self, phrase):
         check_date(phrase)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="issue 17, loading: year 0 and the windows at years 1 and 9999 raise ValueError from datetime",
-    )
     @fuzz()
     @example(phrase="våren 0000")
     @example(phrase="9999-Q4")
@@ -580,7 +562,6 @@ class TestCommandLine:
         if status == 2:
             assert "usage:" in err or "error:" in err, err
 
-    @pytest.mark.xfail(strict=True, reason="issue 17, loading: `orgmodel chart --at 0000` prints a traceback")
     @fuzz(FUZZ_EXAMPLES // 2)
     @example(day="0000")
     @given(day=date_phrases())

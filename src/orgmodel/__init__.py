@@ -72,6 +72,7 @@ from orgmodel._events import (
 from orgmodel._files import dumps, json_schema, load, loads, save
 from orgmodel._history import Fact, History
 from orgmodel._knowledge import Revision, RevisionKind, Revisions
+from orgmodel._limits import Limits
 from orgmodel._lineage import Lineage, LineageLink
 from orgmodel._plans import Conflict
 from orgmodel._scenario import Scenario
@@ -136,6 +137,7 @@ __all__ = [
     "History",
     "Holding",
     "InvalidArgumentError",
+    "Limits",
     "Lineage",
     "LineageLink",
     "LinkKind",

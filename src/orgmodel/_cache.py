@@ -109,38 +109,26 @@ def cache_path(source: str | os.PathLike[str]) -> Path:
     return path.with_name(path.name + SUFFIX)
 
 
-def load_through_cache(
-    source: str | os.PathLike[str],
-    cache: str | os.PathLike[str] | None,
-    load_text: Callable[[str], Timeline],
-    load_file: Callable[[], Timeline],
-) -> Timeline:
-    """The timeline in the file ``source``, from its cache when that was made from the same bytes.
+def load_through_cache(data: bytes, cache: str | os.PathLike[str], load_data: Callable[[], Timeline]) -> Timeline:
+    """The timeline in a file's bytes ``data``, from the cache ``cache`` when it was made from the same bytes.
 
-    The cache (``cache``, or :func:`cache_path`) is used only when it was
-    made from exactly these bytes and its checks pass; otherwise the text is
-    loaded with ``load_text``, validated in full, and the cache written again
-    (a cache that cannot be written is warned about: the timeline is fine).
-    ``load_file`` loads the file when it cannot be read as text, to word the
-    error as a load without a cache does.
+    The cache is used only when it was made from exactly these bytes, its
+    checks pass and this user's orgmodel wrote it; otherwise the file is
+    loaded with ``load_data`` (validated in full: the file, not the cache, is
+    the source of truth) and the cache written again (a cache that cannot
+    be written is warned about: the timeline is fine).
     """
-    target = Path(cache) if cache is not None else cache_path(source)
-    try:
-        data = Path(source).read_bytes()
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return load_file()
     digest = _source_digest(data)
     with contextlib.suppress(CacheError, OSError):
-        header, payload = _read(target)
-        if header.get("source") == digest:
+        header, payload = _read(cache)
+        if header.get("source") == digest and _vouched_for(header):
             with collector_paused():
-                return _unpack(header, payload, trusted=_vouched_for(header))
-    timeline = load_text(text)
+                return _unpack(header, payload, trusted=True)
+    timeline = load_data()
     try:
-        _write(timeline, target, source=digest)
+        _write(timeline, cache, source=digest)
     except (OSError, CacheError) as error:
-        warnings.warn(f"could not write the cache {os.fspath(target)}: {error}", stacklevel=3)
+        warnings.warn(f"could not write the cache {os.fspath(cache)}: {error}", stacklevel=3)
     return timeline
 
 

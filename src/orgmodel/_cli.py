@@ -25,6 +25,8 @@ from orgmodel.errors import AmbiguousNameError, InvalidArgumentError, OrgModelEr
 
 PROGRAM = "orgmodel"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+#: The shell's code for a program stopped by Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 
 def _examples(*lines: str) -> str:
@@ -39,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples(
             f"{PROGRAM} diff --from 2014-12-31 --to 2015-01-01 -o nacka-2015.svg",
             f"{PROGRAM} chart --at 2015-01-01",
+            f"{PROGRAM} explore -o nacka.html",
             f"{PROGRAM} history förnyelseenheten",
             f"{PROGRAM} validate my-municipality.yaml",
         ),
@@ -58,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--data", metavar="FILE", help="an orgmodel file (.yaml, .yml or .json); default: the Nacka data set"
         )
+        _quiet_option(sub)
         return sub
 
     chart = command(
@@ -90,6 +94,17 @@ def _parser() -> argparse.ArgumentParser:
         help="how to draw the two days: the first above the second (the default), beside it, or in one picture",
     )
     diff.set_defaults(run=_diff)
+
+    explore = command(
+        "explore",
+        "Write the explorer: one HTML page with a time slider over the whole history, which works offline.",
+        f"{PROGRAM} explore -o nacka.html",
+        f"{PROGRAM} explore --data my-municipality.yaml -o org.html --at 2015-01-01",
+    )
+    explore.add_argument("-o", "--output", required=True, metavar="FILE", help="the page to write (.html)")
+    explore.add_argument("--at", metavar="DAY", help="the day the page opens on (default: the last change up to today)")
+    explore.add_argument("--title", help="the page's title (default: the file's name, or the data set's)")
+    explore.set_defaults(run=_explore)
 
     history = command(
         "history",
@@ -132,7 +147,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples(f"{PROGRAM} validate my-municipality.yaml"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    validate.add_argument("file", help="the file to check (.yaml, .yml or .json)")
+    validate.add_argument("file", help="the file to check (.yaml, .yml or .json; - reads standard input)")
+    _quiet_option(validate)
     validate.set_defaults(run=_validate)
 
     import_ = commands.add_parser(
@@ -175,8 +191,18 @@ def _drawing_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--functions", action="store_true", help="draw functions (responsibilities) too")
 
 
+def _quiet_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress report while a long file loads (shown on a terminal)"
+    )
+
+
+def _progress(arguments: argparse.Namespace) -> bool | None:
+    return False if arguments.quiet else None
+
+
 def _timeline(arguments: argparse.Namespace) -> Timeline:
-    return load(arguments.data) if arguments.data else examples.nacka()
+    return load(arguments.data, progress=_progress(arguments)) if arguments.data else examples.nacka()
 
 
 def _chart(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -197,6 +223,14 @@ def _diff(arguments: argparse.Namespace, out: TextIO) -> int:
         return _save(drawing.save, arguments.output, out)
     print(diff.summary(), file=out)
     return EXIT_OK
+
+
+def _explore(arguments: argparse.Namespace, out: TextIO) -> int:
+    if Path(arguments.output).suffix.lower() not in (".html", ".htm"):
+        raise InvalidArgumentError(f"the explorer is an HTML page: -o must end in .html, got {arguments.output!r}")
+    title = arguments.title or (Path(arguments.data).stem if arguments.data else examples.NACKA_TITLE)
+    page = _timeline(arguments).explore(day=arguments.at, title=title)
+    return _save(page.save, arguments.output, out)
 
 
 def _save(save: Callable[[str], Path], path: str, out: TextIO) -> int:
@@ -231,7 +265,8 @@ def _events(arguments: argparse.Namespace, out: TextIO) -> int:
 
 
 def _validate(arguments: argparse.Namespace, out: TextIO) -> int:
-    timeline = load(arguments.file)
+    source = sys.stdin.buffer if arguments.file == "-" else arguments.file
+    timeline = load(source, progress=_progress(arguments))
     # What is known today holds (load checked it); each earlier state of knowledge must hold too.
     problems = timeline.check_knowledge()
     if problems:
@@ -288,6 +323,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     except OSError as error:
         print(f"{PROGRAM}: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=err)
         return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(f"{PROGRAM}: interrupted", file=err)
+        return EXIT_INTERRUPTED
     return status
 
 

@@ -471,7 +471,10 @@ class _Classifier:
     def merges_and_splits(self) -> None:
         """One entry per event that links units in their lineage, explaining the units it made and ended."""
         log = self.log
+        set_aside = set(log.set_aside)  # kept in the log, never applied: a cancelled succession links nothing
         for position in range(log.change_positions[self.first], log.change_positions[self.last]):
+            if log.event_change[position] in set_aside:
+                continue
             event = log.events[position]
             if isinstance(event, Absorb) and event.parts is not None:
                 self.lineage_entry(ChangeKind.PARTLY_ABSORBED, event, event.units[0], event.into, position)

@@ -1,116 +1,294 @@
-"""Parsing a YAML or JSON file into plain values that remember where each came from.
+"""A parsed file: plain values that can say where each came from, read a part at a time.
 
-YAML is composed with PyYAML's safe, pure-Python composer: it never runs code
-from the file, keeps every node's line and column, and fails on deep nesting
-with a RecursionError rather than by crashing.  Anchors and aliases are
-refused (an org file has no use for them, and they are how "billion laughs"
-files blow up).  JSON is read with the standard library, which is fast and
-safe; its values have paths but no positions.
+A :class:`Document` is read a top-level key at a time, and the entries under
+``events`` one by one, so a large file is never held twice: the reader turns
+each entry into events and lets it go.  YAML is parsed in
+:mod:`orgmodel._yaml_source` (libyaml's C parser when PyYAML has it), JSON in
+:mod:`orgmodel._json_source` (the standard library's C decoder).
+
+Values are :class:`Map`, :class:`Seq` and scalars.  A YAML mapping or list
+keeps the marks of its items, and a :class:`Where` works out a line and column
+only when a message needs one; a JSON place is a path such as
+``events[3].rename``.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Final
 
-import attrs
 import yaml
 
+from orgmodel._limits import Limits, refusal
 from orgmodel.errors import FormatError
 
-#: Files larger than this are refused before parsing.
-MAX_BYTES = 256 * 1024 * 1024
-#: Nesting deeper than this is refused (an org file needs about six levels).
-MAX_DEPTH = 64
+#: Whether YAML goes through libyaml (switched off in tests, to exercise the pure-Python fallback).
+USE_LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
+
+_SELF: Final = 0
+_KEY: Final = 1
+_VALUE: Final = 2
+_ITEM: Final = 3
 
 
-@attrs.frozen
 class Where:
     """A place in a document: a path such as ``events[3].rename`` and, for YAML, a line and column."""
 
-    path: str
-    line: int | None = None
-    column: int | None = None
+    __slots__ = ("_column", "_line", "_path")
+
+    def __init__(self, path: str, line: int | None = None, column: int | None = None) -> None:
+        self._path, self._line, self._column = path, line, column
+
+    @property
+    def path(self) -> str:
+        """The path from the top of the document, such as ``events[3].rename``."""
+        return self._path
+
+    @property
+    def line(self) -> int | None:
+        """The line, counting from 1 (``None`` for JSON)."""
+        return self._line
+
+    @property
+    def column(self) -> int | None:
+        """The column, counting from 1 (``None`` for JSON)."""
+        return self._column
 
     def prefix(self, file: str) -> str:
         """``file:line:column: `` or, without a position, ``file: path: ``."""
-        if self.line is not None:
-            return f"{file}:{self.line}:{self.column}: "
-        return f"{file}: {self.path}: " if self.path else f"{file}: "
+        line = self.line
+        if line is not None:
+            return f"{file}:{line}:{self.column}: "
+        path = self.path
+        return f"{file}: {path}: " if path else f"{file}: "
 
-    def child(self, key: str | int, line: int | None = None, column: int | None = None) -> Where:
-        """The place of an item inside this one."""
-        path = f"{self.path}[{key}]" if isinstance(key, int) else (f"{self.path}.{key}" if self.path else key)
-        if line is None:
-            line, column = self.line, self.column
-        return Where(path, line, column)
+    def fixed(self) -> Where:
+        """The same place, worked out now, holding nothing of the document."""
+        return Where(self.path, self.line, self.column)
+
+    def __repr__(self) -> str:
+        return f"Where({self.path!r}, {self.line!r}, {self.column!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Where):
+            return NotImplemented
+        return (self.path, self.line, self.column) == (other.path, other.line, other.column)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.line, self.column))
 
 
-class Map(dict[str, Any]):
-    """A mapping read from a document, with where it, each of its keys and each of its values were."""
+class _Place(Where):
+    """A place inside a :class:`Map` or :class:`Seq`, worked out from its marks when asked."""
 
-    where: Where
-    places: dict[str, Where]
-    key_places: dict[str, Where]
+    __slots__ = ("_in", "_key", "_part")
+
+    def __init__(self, container: Map | Seq | Entries, key: Any, part: int) -> None:
+        self._in, self._key, self._part = container, key, part
+
+    @property
+    def path(self) -> str:
+        base = self._in.path()
+        if self._part == _SELF:
+            return base
+        if isinstance(self._key, int):
+            return f"{base}[{self._key}]"
+        return f"{base}.{self._key}" if base else str(self._key)
+
+    def _mark(self) -> Any:
+        marks = self._in.marks
+        if marks is None:
+            return None
+        if self._part == _ITEM:
+            index = self._key + 1
+            return marks[index] if index < len(marks) else marks[0]
+        if self._part != _SELF:
+            for index, key in enumerate(self._in):
+                if key == self._key:
+                    return marks[1 + 2 * index + (self._part == _VALUE)]
+        return marks[0]
+
+    @property
+    def line(self) -> int | None:
+        mark = self._mark()
+        return None if mark is None else mark.line + 1
+
+    def fixed(self) -> Where:
+        mark = self._mark()  # once, not once for the line and once for the column
+        return Where(self.path, None, None) if mark is None else Where(self.path, mark.line + 1, mark.column + 1)
+
+    @property
+    def column(self) -> int | None:
+        mark = self._mark()
+        return None if mark is None else mark.column + 1
+
+
+class _Placed:
+    """What :class:`Map` and :class:`Seq` share: where they sit, and the marks of what they hold."""
+
+    __slots__ = ()
+
+    #: Where it sits: ``(where its container sits, its key or index)``; ``None`` at the top.
+    at: At
+    #: For YAML: its own mark, then each key's and value's (a mapping) or each item's (a list); ``None`` for JSON.
+    marks: list[Any] | None
+
+    @property
+    def where(self) -> Where:
+        """Where it starts."""
+        return _Place(self, None, _SELF)  # type: ignore[arg-type]  # self is a Map or a Seq
+
+    def path(self) -> str:
+        """The path from the top of the document."""
+        return path_of(self.at)
+
+
+class Map(_Placed, dict[str, Any]):
+    """A mapping read from a document, which can say where it, each of its keys and each of its values were."""
+
+    __slots__ = ("at", "marks")
 
     def place(self, key: str) -> Where:
         """Where the value under ``key`` was, or where the mapping was if the key is absent."""
-        return self.places.get(key, self.where)
+        return _Place(self, key, _VALUE if key in self else _SELF)
 
     def key_place(self, key: str) -> Where:
         """Where the key itself was written."""
-        return self.key_places.get(key, self.where)
+        return _Place(self, key, _KEY if key in self else _SELF)
 
 
-class Seq(list[Any]):
-    """A sequence read from a document, with where it and each of its items were."""
+class Seq(_Placed, list[Any]):
+    """A sequence read from a document, which can say where it and each of its items were."""
 
-    where: Where
-    places: list[Where]
+    __slots__ = ("at", "marks")
 
     def place(self, index: int) -> Where:
         """Where item ``index`` was."""
-        return self.places[index]
+        return _Place(self, index, _ITEM)
 
 
-def parse(text: str, *, file: str, json_format: bool) -> Any:
-    """The document in ``text`` as plain values (:class:`Map`, :class:`Seq`, scalars)."""
-    if len(text) > MAX_BYTES:
-        raise FormatError([f"{file}: the file is {len(text)} characters; more than {MAX_BYTES} is refused"])
+class Entries:
+    """The entries under ``events``, read one at a time: iterate once, getting ``(entry, at, where)``.
+
+    From JSON an entry comes as the decoder made it (dicts and lists), which is all the quick way
+    through plain entries needs; :meth:`careful` makes it :class:`Map` and :class:`Seq` for the
+    careful way, which says where each problem is.
+    """
+
+    marks = None
+    at: At = (None, "events")
+
+    def __init__(self) -> None:
+        self.items: Iterator[tuple[Any, At, Where]] = iter(())
+        self.careful: Callable[[Any, At], Any] = lambda entry, at: entry
+
+    def __iter__(self) -> Iterator[tuple[Any, At, Where]]:
+        return self.items
+
+    def path(self) -> str:
+        """``events``."""
+        return "events"
+
+
+#: Where a value sits in a document: ``(where its container sits, its key or index)``, ``None`` for the top.
+#: A chain of tuples rather than pointers to the containers, so a document holds no reference cycles and
+#: an entry read and let go is freed at once, even while the collector is paused.
+At = tuple[Any, str | int] | None
+
+
+def path_of(at: At) -> str:
+    """The path of ``at``, such as ``events[3].into[0]``."""
+    if at is not None:  # an entry, or an event of a change: the common cases, kept short
+        up, key = at
+        if up is Entries.at:
+            return f"events[{key}]"
+        if up is not None and up[1] == "events" and up[0] is not None and up[0][0] is Entries.at:
+            return f"events[{up[0][1]}].events[{key}]"
+    keys: list[str | int] = []
+    while at is not None:
+        at, key = at
+        keys.append(key)
+    path = ""
+    for key in reversed(keys):
+        path = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else key)
+    return path
+
+
+def new_map(at: At, marks: list[Any] | None) -> Map:
+    """An empty :class:`Map` sitting at ``at``."""
+    mapping = Map()
+    mapping.at, mapping.marks = at, marks
+    return mapping
+
+
+def new_seq(at: At, marks: list[Any] | None) -> Seq:
+    """An empty :class:`Seq` sitting at ``at``."""
+    sequence = Seq()
+    sequence.at, sequence.marks = at, marks
+    return sequence
+
+
+# --- the document ----------------------------------------------------------------------------
+
+
+class Document:
+    """A file being read: its top-level keys one at a time, and the entries under ``events`` one by one.
+
+    After :func:`parse`, ``top`` is the top-level mapping (``None`` when the
+    document is empty or is not a mapping; then ``other`` holds what it is).
+    Iterating the document fills ``top`` key by key; the value under
+    ``events``, when it is a list, is an :class:`Entries` to be read before the
+    next key.  ``problems`` collects what is wrong with the document's shape
+    (duplicate keys, refused tags, aliases); the values concerned are left out.
+    """
+
+    def __init__(self, file: str, size: int) -> None:
+        self.file = file
+        self.size = size
+        self.top: Map | None = None
+        self.other: Any = None
+        self.empty = False
+        self.root = Where("", 1, 1)
+        self.problems: list[tuple[int, str]] = []
+        self._keys: Iterator[str] = iter(())
+        self._progress: Callable[[int], None] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        """Each top-level key, once its value is in ``top``."""
+        return self._keys
+
+    def report_progress(self, report: Callable[[int], None]) -> None:
+        """Call ``report(done)`` now and then while reading, ``done`` out of ``size``."""
+        self._progress = report
+
+
+def parse(text: str | bytes, *, file: str, json_format: bool, limits: Limits, libyaml: bool | None = None) -> Document:
+    """Start reading the document in ``text`` (text, or UTF-8 bytes for libyaml); see :class:`Document`.
+
+    YAML goes through libyaml when ``libyaml`` says so (``None``: when :data:`USE_LIBYAML`).
+    """
     if json_format:
-        return _parse_json(text, file)
-    return _parse_yaml(text, file)
+        from orgmodel._json_source import JsonSource
+
+        assert isinstance(text, str)
+        return JsonSource(text, file, limits).start()
+    from orgmodel._yaml_source import YamlSource
+
+    return YamlSource(text, file, limits, libyaml=USE_LIBYAML if libyaml is None else libyaml).start()
 
 
-def _parse_json(text: str, file: str) -> Any:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise FormatError([f"{file}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"]) from None
-    except RecursionError:
-        raise FormatError([f"{file}: nesting is too deep (more than {MAX_DEPTH} levels)"]) from None
-    return _wrap_json(value, Where(""), 0, file)
+def located(file: str, line: int, column: int, message: str) -> FormatError:
+    """A :class:`FormatError` at ``file:line:column``."""
+    return FormatError([f"{file}:{line}:{column}: {message}"])
 
 
-def _wrap_json(value: Any, where: Where, depth: int, file: str) -> Any:
-    if depth > MAX_DEPTH:
-        raise FormatError([f"{where.prefix(file)}nesting is too deep (more than {MAX_DEPTH} levels)"])
-    if isinstance(value, dict):
-        mapping = Map()
-        mapping.where, mapping.places, mapping.key_places = where, {}, {}
-        for key, item in value.items():
-            mapping.places[key] = mapping.key_places[key] = where.child(key)
-            mapping[key] = _wrap_json(item, mapping.places[key], depth + 1, file)
-        return mapping
-    if isinstance(value, list):
-        sequence = Seq()
-        sequence.where, sequence.places = where, []
-        for index, item in enumerate(value):
-            sequence.places.append(where.child(index))
-            sequence.append(_wrap_json(item, sequence.places[index], depth + 1, file))
-        return sequence
-    return value
+def too_deep(file: str, where: str, limits: Limits) -> FormatError:
+    """Nesting past the depth limit, at ``where`` (``:line:column`` or empty)."""
+    return FormatError([refusal(limits, f"{file}{where}: ", "nesting is too deep: more than", "depth", "levels")])
+
+
+# --- writing ---------------------------------------------------------------------------------
 
 
 def _yaml12_booleans(resolver: type[yaml.resolver.BaseResolver]) -> None:
@@ -124,7 +302,7 @@ def _yaml12_booleans(resolver: type[yaml.resolver.BaseResolver]) -> None:
 
 
 class Loader(yaml.SafeLoader):
-    """PyYAML's safe loader with YAML 1.2 booleans."""
+    """PyYAML's safe loader with YAML 1.2 booleans (kept for code that composes YAML itself)."""
 
 
 class Dumper(yaml.SafeDumper):
@@ -136,85 +314,3 @@ class Dumper(yaml.SafeDumper):
 
 _yaml12_booleans(Loader)
 _yaml12_booleans(Dumper)
-
-
-def _parse_yaml(text: str, file: str) -> Any:
-    try:
-        node = yaml.compose(text, Loader=Loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"{file}:{mark.line + 1}:{mark.column + 1}: " if mark is not None else f"{file}: "
-        raise FormatError([f"{where}not valid YAML: {error.problem or error.context}"]) from None
-    except yaml.YAMLError as error:
-        raise FormatError([f"{file}: not valid YAML: {error}"]) from None
-    except RecursionError:
-        raise FormatError([f"{file}: nesting is too deep (more than {MAX_DEPTH} levels)"]) from None
-    if node is None:
-        return None
-    return _Converter(file).convert(node, Where("", node.start_mark.line + 1, node.start_mark.column + 1), 0)
-
-
-_PLAIN_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
-)
-
-
-class _Converter:
-    """Turns composed YAML nodes into :class:`Map`, :class:`Seq` and scalars."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.seen: set[int] = set()
-        self.scalars = yaml.constructor.SafeConstructor()
-
-    def convert(self, node: yaml.Node, where: Where, depth: int) -> Any:
-        if depth > MAX_DEPTH:
-            raise FormatError([f"{where.prefix(self.file)}nesting is too deep (more than {MAX_DEPTH} levels)"])
-        if id(node) in self.seen:
-            raise FormatError(
-                [f"{where.prefix(self.file)}anchors and aliases (&name, *name) are not allowed in orgmodel files"]
-            )
-        self.seen.add(id(node))
-        if node.tag not in _PLAIN_TAGS:
-            message = f"YAML tags such as {node.tag!r} are not allowed: orgmodel files hold plain values"
-            raise FormatError([where.prefix(self.file) + message])
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, where, depth)
-        if isinstance(node, yaml.SequenceNode):
-            sequence = Seq()
-            sequence.where, sequence.places = where, []
-            for index, item in enumerate(node.value):
-                place = where.child(index, item.start_mark.line + 1, item.start_mark.column + 1)
-                sequence.places.append(place)
-                sequence.append(self.convert(item, place, depth + 1))
-            return sequence
-        assert isinstance(node, yaml.ScalarNode)
-        try:
-            return self.scalars.construct_object(node)
-        except (yaml.YAMLError, ValueError):
-            # Something that looks like a date but is not one (2015-02-30): leave it as text, so
-            # the field that reads it says what is wrong with it.
-            return str(node.value)
-
-    def _mapping(self, node: yaml.MappingNode, where: Where, depth: int) -> Map:
-        mapping = Map()
-        mapping.where, mapping.places, mapping.key_places = where, {}, {}
-        problems = []
-        for key_node, value_node in node.value:
-            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(
-                    f"{self.file}:{line}:{column}: keys must be plain words; merge keys (<<) are not allowed"
-                )
-                continue
-            key = str(key_node.value)
-            if key in mapping:
-                problems.append(f"{self.file}:{line}:{column}: {key!r} is given twice")
-                continue
-            mapping.key_places[key] = where.child(key, line, column)
-            value_where = where.child(key, value_node.start_mark.line + 1, value_node.start_mark.column + 1)
-            mapping.places[key] = value_where
-            mapping[key] = self.convert(value_node, value_where, depth + 1)
-        if problems:
-            raise FormatError(problems)
-        return mapping

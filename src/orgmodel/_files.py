@@ -6,9 +6,14 @@ import json
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
+from orgmodel import _bounded, _progress
+from orgmodel._bulk import collector_paused
+from orgmodel._limits import DEFAULT as DEFAULT_LIMITS
+from orgmodel._limits import Limits, refusal
 from orgmodel._timeline import Timeline
+from orgmodel._wording import in_file_words
 from orgmodel.errors import FormatError, InvalidArgumentError
 
 Format = Literal["yaml", "json"]
@@ -32,11 +37,22 @@ def _check_format(format: str) -> Format:  # noqa: A002 - the name users pass
     return "yaml" if format == "yaml" else "json"
 
 
-def loads(text: str, *, format: Format = "yaml", name: str = "<string>") -> Timeline:  # noqa: A002
+def loads(
+    text: str | bytes,
+    *,
+    format: Format | None = None,  # noqa: A002
+    name: str = "<string>",
+    limits: Limits | None = None,
+    progress: bool | None = None,
+) -> Timeline:
     """A timeline from text in the orgmodel format; ``name`` is used in error messages.
 
-    Every problem in the text is reported together in one
+    Without ``format``, text that starts with ``{`` is read as JSON, anything
+    else as YAML.  Every problem in the text is reported together in one
     :class:`~orgmodel.errors.FormatError`, each with ``name:line:column``.
+    ``limits`` bounds what is read (see :class:`~orgmodel.Limits`);
+    ``progress`` shows how far a long read has come on standard error
+    (``None``: when it is a terminal).
 
     >>> import orgmodel as om
     >>> org = om.loads('''
@@ -51,15 +67,74 @@ def loads(text: str, *, format: Format = "yaml", name: str = "<string>") -> Time
       ...
     orgmodel.errors.FormatError: plan.yaml:2:5: event 'rename' needs 'name'
     """
+    limits = limits if limits is not None else DEFAULT_LIMITS
+    if len(text) > limits.file_size:
+        what = "bytes" if isinstance(text, bytes) else "characters"
+        raise FormatError([refusal(limits, f"{name}: ", "the text is more than", "file_size", what)])
+    if format is None:
+        return _read_either(text, name, limits, progress)
+    return _read(text, _check_format(format), name, limits, progress)
+
+
+def _read_either(data: str | bytes, name: str, limits: Limits, wanted: bool | None) -> Timeline:
+    """Text of no stated format: JSON when it starts with ``{`` (a JSON file always does), else YAML.
+
+    YAML's flow style starts with ``{`` too: text that is not JSON is then read as YAML, and if that fails
+    as well, the error shown is JSON's when the first key is quoted as JSON quotes it, else YAML's.
+    """
+    start = data.lstrip()
+    if start[:1] not in ("{", b"{"):
+        return _read(data, "yaml", name, limits, wanted)
+    try:
+        return _read(data, "json", name, limits, wanted)
+    except FormatError as json_error:
+        if not any(": not valid JSON: " in problem for problem in json_error.problems):
+            raise
+        try:
+            return _read(data, "yaml", name, limits, wanted)
+        except FormatError as yaml_error:
+            quoted = start[1:].lstrip()[:1] in ('"', b'"')
+            raise (json_error if quoted else yaml_error) from None
+
+
+def _read(data: str | bytes, chosen: Format, name: str, limits: Limits, wanted: bool | None) -> Timeline:
     # The YAML machinery loads on first use, so `import orgmodel` (and Hypothesis, via its entry point) stays quick.
+    from orgmodel import _document
+
+    libyaml = _document.USE_LIBYAML and chosen == "yaml"
+    try:
+        return _read_with(data, chosen, name, limits, wanted, libyaml=libyaml)
+    except FormatError as error:
+        # libyaml refuses the escape of a lone surrogate ("\ud800"), which JSON text can bring in and saving
+        # keeps; PyYAML's own parser reads it.  Such files are rare: they are read again, the slow way.
+        if not libyaml or not any("invalid Unicode character escape code" in problem for problem in error.problems):
+            raise
+    return _read_with(data, chosen, name, limits, wanted, libyaml=False)
+
+
+def _read_with(
+    data: str | bytes, chosen: Format, name: str, limits: Limits, wanted: bool | None, *, libyaml: bool
+) -> Timeline:
     from orgmodel import _document, _reader
 
-    json_format = _check_format(format) == "json"
-    document = _document.parse(text, file=name, json_format=json_format)
-    reader = _reader.Reader(name)
-    entries = reader.read(document)
-    problems = list(reader.problems)
-    timeline, errors = Timeline.lenient(entries, categories=reader.categories)
+    with _progress.for_reading(name, len(data), wanted) as progress:
+        if isinstance(data, bytes) and not libyaml:
+            data = _bounded.decode(data, name)  # libyaml reads UTF-8 itself, and says where it is not
+        # Reading makes many small containers and no cycles (an entry read is freed at once): as a build does,
+        # it runs with the collector paused, and the pause lasts through the build, so that the collector does
+        # not walk everything read in between.
+        with collector_paused():
+            document = _document.parse(data, file=name, json_format=chosen == "json", limits=limits, libyaml=libyaml)
+            del data
+            document.report_progress(progress.update)
+            reader = _reader.Reader(name, limits)
+            entries = reader.read(document)
+            if document.problems:
+                # The file's shape is wrong (a key twice, a tag, an alias): what the reader made of it would mislead.
+                raise FormatError([message for _, message in sorted(document.problems, key=lambda item: item[0])])
+            problems = list(reader.problems)
+            progress.stage(f"checking {len(entries):,} changes")
+            timeline, errors = Timeline.lenient(entries, categories=reader.categories)
     consequences = 0
     for error in errors:
         if error.follows_from is not None or (error.missing is not None and error.missing in reader.unmade):
@@ -67,7 +142,7 @@ def loads(text: str, *, format: Format = "yaml", name: str = "<string>") -> Time
             consequences += 1
             continue
         location = error.location
-        problems.append((location.line if location is not None else 0, str(error)))
+        problems.append((location.line if location is not None else 0, in_file_words(str(error))))
     if problems:
         messages = [message for _, message in sorted(problems, key=lambda item: item[0])]
         note = ""
@@ -79,15 +154,24 @@ def loads(text: str, *, format: Format = "yaml", name: str = "<string>") -> Time
 
 
 def load(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | BinaryIO,
     *,
     format: Format | None = None,  # noqa: A002
+    limits: Limits | None = None,
+    progress: bool | None = None,
     cache: bool | str | os.PathLike[str] = False,
 ) -> Timeline:
     """A timeline from a file; the format follows the extension (``.yaml``, ``.yml``, ``.json``).
 
+    ``path`` may also be a binary stream (such as ``sys.stdin.buffer``); then,
+    without ``format``, text that starts with ``{`` is read as JSON, else as YAML.
+
     Loading never runs code from the file (only plain YAML is read; tags,
-    anchors and aliases are refused) and refuses absurdly large or deep files.
+    anchors and aliases are refused).  It reads at most ``limits.file_size``
+    bytes, whatever the file is (a FIFO, a device, a sparse file), and refuses
+    anything larger at once; see :class:`~orgmodel.Limits`.  ``progress``
+    shows how far a long load has come on standard error (``None``: when it is
+    a terminal); Ctrl-C stops it cleanly.
 
     With ``cache=True`` (or the path of a cache file), the validated timeline
     is also kept in a cache beside the file (``kommun.yaml.orgcache``), and
@@ -96,23 +180,26 @@ def load(
     source of truth: once it changes, it is loaded again and the cache
     rewritten.
     """
-    chosen = _check_format(format) if format is not None else format_of(path)
-    if cache is not False:
-        from orgmodel import _cache
+    limits = limits if limits is not None else DEFAULT_LIMITS
+    if isinstance(path, (str, os.PathLike)):
+        file = os.fspath(path)
+        chosen = _check_format(format) if format is not None else format_of(path)
+        data = _bounded.read(file, file, limits)
+        if cache is not False:
+            from orgmodel import _cache
 
-        return _cache.load_through_cache(
-            path,
-            None if cache is True else cache,
-            lambda text: loads(text, format=chosen, name=os.fspath(path)),
-            lambda: load(path, format=chosen),
-        )
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise FormatError([f"{os.fspath(path)}: cannot read the file: {error.strerror or error}"]) from None
-    except UnicodeDecodeError as error:
-        raise FormatError([f"{os.fspath(path)}: the file is not UTF-8 text: {error.reason}"]) from None
-    return loads(text, format=chosen, name=os.fspath(path))
+            target = _cache.cache_path(path) if cache is True else cache
+            return _cache.load_through_cache(data, target, lambda: _read(data, chosen, file, limits, progress))
+    else:
+        if cache is not False:
+            raise TypeError("load(stream, cache=...): a cache stands beside a file; give the file's path")
+        file = getattr(path, "name", None) or "<stream>"
+        file = file if isinstance(file, str) else "<stream>"
+        data = _bounded.read(path, file, limits)
+        if format is None:
+            return _read_either(data, file, limits, progress)
+        chosen = _check_format(format)
+    return _read(data, chosen, file, limits, progress)
 
 
 def dumps(timeline: Timeline, *, format: Format = "yaml", title: str | None = None) -> str:  # noqa: A002

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
 
 from orgmodel import _names
-from orgmodel._document import Map, Seq, Where
+from orgmodel._document import At, Document, Entries, Map, Seq, Where, path_of
 from orgmodel._entities import Category, Entity, Function, Holding, Person, Post, Relation, Unit
 from orgmodel._events import (
     Absorb,
@@ -43,8 +44,12 @@ from orgmodel._events import (
     Transfer,
     Vacate,
 )
-from orgmodel.dates import When, parse_when
-from orgmodel.errors import Location, OrgModelError
+from orgmodel._fast_entries import FastPath
+from orgmodel._limits import DEFAULT as DEFAULT_LIMITS
+from orgmodel._limits import Limits, refusal
+from orgmodel._wording import in_file_words
+from orgmodel.dates import Precision, When, parse_when
+from orgmodel.errors import FormatError, Location, OrgModelError
 
 #: The format version this reader understands (the ``orgmodel:`` key of a file).
 FORMAT_VERSION = 1
@@ -95,6 +100,7 @@ DATED_FIELDS: dict[type[Entity], tuple[str, ...]] = {
 }
 T = TypeVar("T")
 _SECTION_OF = {kind: section for section, (kind, _) in ENTITY_SECTIONS.items()}
+_PRECISIONS = tuple(precision.value for precision in Precision)
 
 
 def _suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
@@ -106,11 +112,18 @@ class _Invalid(Exception):  # noqa: N818 - control flow inside the reader, never
     """A value that cannot be used; its message is already recorded."""
 
 
+class _Deferred(Exception):  # noqa: N818 - control flow inside the reader, never seen by users
+    """An entry that needs a source or entity the file may declare further down: read it at the end."""
+
+
 class Reader:
     """Reads one document; ``problems`` collects everything wrong with it."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, limits: Limits = DEFAULT_LIMITS, *, fast: bool = True) -> None:
         self.file = file
+        self.limits = limits
+        #: Events read so far, each inside a change counted: refused at once past ``limits.events``.
+        self.events_read = 0
         self.problems: list[tuple[int, str]] = []
         self.sources: dict[str, Source] = {}
         self.categories: dict[str, Category] = {}
@@ -118,6 +131,15 @@ class Reader:
         self.established: set[str] = set()
         #: Ids that entries dropped for a problem would have made: errors about them follow from that problem.
         self.unmade: set[str] = set()
+        #: Indexes of declared ids by the kinds asked for, and how many were declared then: for "did you mean".
+        self._matchers: dict[tuple[tuple[type[Entity], ...], int], _names.CloseMatcher] = {}
+        #: What each id read so far is (a Unit, a Post ...): for hints such as swapped ids.
+        self.kinds: dict[str, type[Entity]] = {}
+        #: Sections not yet read while the events are (``sources``, ``entities``), and the entries waiting for them.
+        self.waiting_for: set[str] = set()
+        self.deferred: list[tuple[int, Any, Where]] = []
+        #: The quick way through plain entries (``None``: every entry the careful way, as tests compare).
+        self.fast = FastPath(self, COMMON_KEYS, EVENT_KEYS, KNOWLEDGE_KEYS, DATED_FIELDS) if fast else None
         #: ``cancels:`` entries, resolved once every entry is read (each a placeholder, its mapping, its fields).
         self.cancellations: list[tuple[Change, Map, dict[str, Any]]] = []
 
@@ -133,6 +155,22 @@ class Reader:
             return Location(f"{self.file}: {where.path}", 0)
         return Location(self.file, where.line, where.column or 0)
 
+    def origin_at(self, mapping: dict[str, Any], at: At) -> Location:
+        """The :class:`Location` of an event or change read from ``mapping``, which sits at ``at``."""
+        marks = mapping.marks if isinstance(mapping, Map) else None
+        if marks is None:
+            return Location(f"{self.file}: {path_of(at)}", 0)
+        mark = marks[0]
+        return Location(self.file, mark.line + 1, mark.column + 1)
+
+    def origin_of(self, mapping: Map) -> Location:
+        """The :class:`Location` of an event or change read from ``mapping`` (what ``origin(mapping.where)`` gives)."""
+        marks = mapping.marks
+        if marks is None:
+            return Location(f"{self.file}: {mapping.path()}", 0)
+        mark = marks[0]
+        return Location(self.file, mark.line + 1, mark.column + 1)
+
     # --- typed access -----------------------------------------------------------------------
 
     def mapping(self, value: Any, where: Where, what: str) -> Map:
@@ -147,12 +185,14 @@ class Reader:
             raise _Invalid
         return value
 
-    def keys(self, mapping: Map, allowed: tuple[str, ...], what: str, required: tuple[str, ...] = ()) -> bool:
+    def keys(
+        self, mapping: Map, allowed: tuple[str, ...] | frozenset[str], what: str, required: tuple[str, ...] = ()
+    ) -> bool:
         """Check ``mapping`` has only ``allowed`` keys and every ``required`` one; False if not."""
         fine = True
         for key in mapping:
             if key not in allowed:
-                self.fail(mapping.key_place(key), f"{what} does not take {key!r}{_suggest(key, list(allowed))}")
+                self.fail(mapping.key_place(key), f"{what} does not take {key!r}{_suggest(key, sorted(allowed))}")
                 fine = False
         for key in required:
             if key not in mapping:
@@ -162,8 +202,8 @@ class Reader:
 
     def text(self, mapping: Map, key: str, what: str) -> str | None:
         value = mapping.get(key)
-        if value is None:
-            return None
+        if value is None or type(value) is str:
+            return value
         if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, str):
@@ -184,12 +224,22 @@ class Reader:
         value = mapping.get(key)
         if value is None:
             return None
+        if type(value) is str and value and value == value.strip() and len(value) <= self.limits.name_length:
+            return value  # the common case, kept short: a plain id
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not value or value != value.strip():
             self.fail(mapping.place(key), f"{key!r} of {what} must be an id, got {_shown(value)}")
             raise _Invalid
+        self.short(value, mapping.place(key), f"{key!r} of {what}")
         return value
+
+    def short(self, value: str, where: Where, what: str) -> None:
+        """Refuse an id or a name longer than the ``name_length`` limit."""
+        limit = self.limits.name_length
+        if len(value) > limit:
+            self.fail(where, refusal(self.limits, "", f"{what} is too long: more than", "name_length", "characters"))
+            raise _Invalid
 
     def idents(self, mapping: Map, key: str, what: str) -> tuple[str, ...]:
         value = mapping.get(key)
@@ -215,9 +265,9 @@ class Reader:
 
     def when(self, mapping: Map, key: str, what: str) -> When | None:
         value = mapping.get(key)
-        where = mapping.place(key)
         if value is None:
             return None
+        where = mapping.place(key)
         try:
             if isinstance(value, dt.date):
                 return When.exact(value)
@@ -244,73 +294,96 @@ class Reader:
         return when.earliest
 
     def _structured_when(self, value: Map, what: str) -> When:
+        date_of = f"the date of {what}"
         if "not_before" in value:
-            if not self.keys(value, ("text", "not_before"), f"the date of {what}", ("text",)):
+            if not self.keys(value, ("text", "not_before"), date_of, ("text", "not_before")):
                 raise _Invalid
-            floor = self.when(value, "not_before", f"the date of {what}")
-            assert floor is not None
-            return parse_when(self.text(value, "text", "date") or "", not_before=floor.earliest)
-        if not self.keys(
-            value, ("earliest", "latest", "precision", "text"), f"the date of {what}", ("earliest", "latest")
-        ):
+            floor = self.when(value, "not_before", date_of)
+            text = self.text(value, "text", date_of)
+            if floor is None or text is None:
+                self.fail(value.where, f"{date_of} needs both 'text' and 'not_before'")
+                raise _Invalid
+            return parse_when(text, not_before=floor.earliest)
+        if not self.keys(value, ("earliest", "latest", "precision", "text"), date_of, ("earliest", "latest")):
             raise _Invalid
-        earliest = self.when(value, "earliest", f"the date of {what}")
-        latest = self.when(value, "latest", f"the date of {what}")
-        assert earliest is not None
-        assert latest is not None
-        return When(
-            earliest.earliest,
-            latest.latest,
-            value.get("precision", "range"),
-            self.text(value, "text", "date"),
-        )
+        earliest = self.when(value, "earliest", date_of)
+        latest = self.when(value, "latest", date_of)
+        if earliest is None or latest is None:
+            self.fail(value.where, f"{date_of} needs both 'earliest' and 'latest' (got null)")
+            raise _Invalid
+        precision = self.text(value, "precision", date_of) or "range"
+        if precision not in _PRECISIONS:
+            choices = ", ".join(_PRECISIONS)
+            self.fail(
+                value.place("precision"),
+                f"'precision' of {date_of} must be one of {choices}, "
+                f"got {precision!r}{_suggest(precision, _PRECISIONS)}",
+            )
+            raise _Invalid
+        return When(earliest.earliest, latest.latest, precision, self.text(value, "text", date_of))
 
     def build(self, where: Where, what: str, make: Callable[[], T]) -> T:
         """Call ``make``; an orgmodel error it raises becomes a problem at ``where``."""
         try:
             return make()
         except OrgModelError as error:
-            self.fail(where, f"{what}: {error}")
+            self.fail(where, f"{what}: {in_file_words(str(error))}")
             raise _Invalid from None
 
     # --- sections ---------------------------------------------------------------------------
 
-    def read(self, document: Any) -> list[Event | Change]:
-        """Every log entry of the document (after recording every problem found)."""
-        root = Where("", 1, 1)
-        if document is None:
-            self.fail(root, "the file is empty; it needs at least 'events'")
+    def read(self, document: Document) -> list[Event | Change]:
+        """Every log entry of the document (after recording every problem found).
+
+        The document is read in the file's order; entries under ``events`` are read one at a
+        time as they are parsed.  An entry that needs a source or an entity declared further
+        down the file waits, and is read at the end.
+        """
+        if document.empty:
+            self.fail(document.root, "the file is empty; it needs at least 'events'")
             return []
-        try:
-            top = self.mapping(document, root, "an orgmodel file")
-        except _Invalid:
+        top = document.top
+        if top is None:
+            shown = _shown(document.other)
+            self.fail(document.root, f"an orgmodel file must be a mapping of keys to values, got {shown}")
             return []
-        self.keys(top, TOP_KEYS, "an orgmodel file", ("events",))
-        version = top.get("orgmodel", FORMAT_VERSION)
+        entries: list[Event | Change | None] = []
+        self.waiting_for = {"sources", "entities"}
+        for key in document:
+            self.waiting_for.discard(key)
+            if key not in TOP_KEYS:
+                self.fail(top.key_place(key), f"an orgmodel file does not take {key!r}{_suggest(key, TOP_KEYS)}")
+                continue
+            with contextlib.suppress(_Invalid):
+                if key == "orgmodel":
+                    self.read_version(top)
+                elif key in ("title", "description"):
+                    self.text(top, key, "the file")
+                elif key == "sources":
+                    self.read_sources(top["sources"], top.place("sources"))
+                elif key == "entities":
+                    self.read_entities(top["entities"], top.place("entities"))
+                elif key == "categories":
+                    self.read_categories(top["categories"], top.place("categories"))
+                elif key == "events":
+                    entries = self.read_events(top["events"], top.place("events"))
+            top[key] = None  # read: let it go
+        self.waiting_for = set()
+        if "events" not in top:
+            self.fail(document.root, "an orgmodel file needs 'events'")
+        read = [entry for entry in (self.read_deferred(entries) if self.deferred else entries) if entry is not None]
+        read = self.resolve_cancellations(read)
+        for entity_id, (entity, where) in self.catalogue.items():
+            if entity_id not in self.established and entity_id not in self.unmade:
+                self.fail(where, f"{entity.entity_type.value} {entity_id!r} is declared but no event establishes it")
+        return read
+
+    def read_version(self, top: Map) -> None:
+        version = top.get("orgmodel")
         if version != FORMAT_VERSION:
             self.fail(
                 top.place("orgmodel"), f"this is format version {version!r}; orgmodel reads version {FORMAT_VERSION}"
             )
-        for key in ("title", "description"):
-            with contextlib.suppress(_Invalid):
-                self.text(top, key, "the file")
-        if "categories" in top:
-            with contextlib.suppress(_Invalid):
-                self.read_categories(top["categories"], top.place("categories"))
-        if "sources" in top:
-            with contextlib.suppress(_Invalid):
-                self.read_sources(top["sources"], top.place("sources"))
-        if "entities" in top:
-            with contextlib.suppress(_Invalid):
-                self.read_entities(top["entities"], top.place("entities"))
-        entries: list[Event | Change] = []
-        if "events" in top:
-            with contextlib.suppress(_Invalid):
-                entries = self.read_events(top["events"], top.place("events"))
-        for entity_id, (entity, where) in self.catalogue.items():
-            if entity_id not in self.established and entity_id not in self.unmade:
-                self.fail(where, f"{entity.entity_type.value} {entity_id!r} is declared but no event establishes it")
-        return entries
 
     def read_categories(self, value: Any, where: Where) -> None:
         """``categories:``: what each kind of unit of the file's own is (political, administrative, …)."""
@@ -353,7 +426,17 @@ class Reader:
                 items = self.sequence(sections[section], sections.place(section), f"entities.{section}")
             except _Invalid:
                 continue
+            fast = self.fast
+            marks = items.marks
             for index, item in enumerate(items):
+                entity = fast.entity(item, kind, fields) if fast is not None else None
+                if entity is not None:
+                    # Where it was declared, for later messages: worked out now, cheaply (items.place(index).fixed()).
+                    mark = marks[index + 1] if marks is not None else None
+                    where = Where(f"entities.{section}[{index}]", *((mark.line + 1, mark.column + 1) if mark else ()))
+                    self.catalogue[entity.id] = (entity, where)
+                    self.kinds[entity.id] = kind
+                    continue
                 with contextlib.suppress(_Invalid):
                     self._entity(item, items.place(index), kind, fields, section)
 
@@ -367,18 +450,40 @@ class Reader:
             earlier = self.catalogue[entity_id][1]
             self.fail(where, f"id {entity_id!r} is declared twice (first at line {earlier.line})")
             raise _Invalid
-        values: dict[str, Any] = {
-            key: mapping[key] for key in fields if key in mapping and key not in ("aliases", "seats", *OWN_FIELDS)
-        }
-        if "aliases" in mapping:
-            values["aliases"] = self.idents_or_names(mapping, "aliases")
-        if "seats" in mapping:
-            values["seats"] = self.seats(mapping, "seats", f"post {entity_id!r}")
-        for key in OWN_FIELDS:
-            if key in mapping:
-                values[key] = self.fields(mapping, key, f"{kind.entity_type.value} {entity_id!r}")
-        entity = self.build(where, f"{kind.entity_type.value} {entity_id!r}", lambda: kind(**values))
-        self.catalogue[entity_id] = (entity, where)
+        try:
+            values = self.entity_values(mapping, fields, f"{kind.entity_type.value} {entity_id!r}")
+            entity = self.build(where, f"{kind.entity_type.value} {entity_id!r}", lambda: kind(**values))
+        except _Invalid:
+            self.unmade.add(entity_id)  # events establishing it fail because of this problem: not reported again
+            raise
+        self.catalogue[entity_id] = (entity, where.fixed())
+        self.kinds[entity_id] = kind
+
+    def entity_values(self, mapping: Map, fields: tuple[str, ...], what: str) -> dict[str, Any]:
+        """The values of an entity's ``fields`` in ``mapping``, each checked as what it is (an id, a name ...)."""
+        values: dict[str, Any] = {}
+        for key in fields:
+            if key not in mapping:
+                continue
+            reader = _ENTITY_FIELD_READERS.get(key)
+            if reader is None:
+                values[key] = mapping[key]  # a field this reader does not know: the entity's own check applies
+            else:
+                values[key] = reader(self, mapping, key, what)
+        return values
+
+    def name(self, mapping: Map, key: str, what: str) -> str | None:
+        """A name or title: text within the ``name_length`` limit."""
+        value = self.text(mapping, key, what)
+        if value is not None:
+            self.short(value, mapping.place(key), f"{key!r} of {what}")
+        return value
+
+    def aliases(self, mapping: Map, key: str, what: str) -> tuple[str, ...]:
+        found = self.idents_or_names(mapping, key)
+        for index, alias in enumerate(found):
+            self.short(alias, mapping.place(key), f"alias {index + 1} of {what}")
+        return found
 
     def seats(self, mapping: Map, key: str, what: str) -> int | None:
         """A number of seats, or ``unlimited`` (``None``)."""
@@ -406,8 +511,11 @@ class Reader:
     def holdings(self, mapping: Map, key: str, what: str) -> tuple[Holding, ...]:
         """``holder: id`` or ``holders: [id, {person: id, roles: [...], overlap: true}, …]``."""
         value = mapping[key]
-        items: list[Any] = [value] if key == "holder" or not isinstance(value, Seq) else list(value)
-        places = [mapping.place(key)] * len(items) if not isinstance(value, Seq) else value.places
+        items: list[Any]
+        if key == "holder" or not isinstance(value, Seq):
+            items, places = [value], [mapping.place(key)]  # one holder (a list under 'holder' is refused below)
+        else:
+            items, places = list(value), [value.place(index) for index in range(len(value))]
         found = []
         for item, where in zip(items, places, strict=True):
             if isinstance(item, Map):
@@ -437,16 +545,40 @@ class Reader:
 
     # --- events -----------------------------------------------------------------------------
 
-    def read_events(self, value: Any, where: Where) -> list[Event | Change]:
-        items = self.sequence(value, where, "events")
-        entries: list[Event | Change] = []
-        for index, item in enumerate(items):
+    def read_events(self, value: Any, where: Where) -> list[Event | Change | None]:
+        """The entries under ``events``, read as they come; ``None`` where one waits (see :meth:`read`)."""
+        if not isinstance(value, Entries):
+            self.sequence(value, where, "events")  # records what it is instead; a list is always Entries
+            return []
+        entries: list[Event | Change | None] = []
+        fast = self.fast
+        for item, at, item_where in value:
+            quick = fast.entry(item, at) if fast is not None else None
+            if quick is not None:
+                entries.append(quick)
+                continue
+            item = value.careful(item, at)  # noqa: PLW2901 - the same entry, made ready for the careful way
+            problems = len(self.problems)
             try:
-                entries.append(self.entry(item, items.place(index)))
+                entries.append(self.entry(item, item_where))
+            except _Deferred:
+                del self.problems[problems:]
+                self.deferred.append((len(entries), item, item_where))
+                entries.append(None)
             except _Invalid:
                 self.unmade.update(_would_make(item))
-                continue
-        return self.resolve_cancellations(entries)
+                entries.append(None)
+        return entries
+
+    def read_deferred(self, entries: list[Event | Change | None]) -> list[Event | Change | None]:
+        """``entries`` with the ones that waited for a later section read in their places."""
+        for index, item, where in self.deferred:
+            try:
+                entries[index] = self.entry(item, where)
+            except _Invalid:
+                self.unmade.update(_would_make(item))
+        self.deferred = []
+        return entries
 
     def entry(self, item: Any, where: Where) -> Event | Change:
         mapping = self.mapping(item, where, "an event")
@@ -461,7 +593,7 @@ class Reader:
         # What was known when belongs to a change: an event on its own that carries it is a change of one.
         on = event.on
         assert on is not None
-        origin = self.origin(mapping.where)
+        origin = self.origin_of(mapping)
         status = event.status or Status.DECIDED
         return self.build(
             mapping.where,
@@ -488,7 +620,7 @@ class Reader:
         target = self.ident(mapping, "cancels", what)
         common = self.common(mapping, what)
         knowledge = self.knowledge(mapping, what)
-        origin = self.origin(mapping.where)
+        origin = self.origin_of(mapping)
         # Resolved once every entry is read: the change it cancels may come later in the file.
         placeholder = Change("0001-01-01", [Dissolve(target)], status=Status.CANCELLED, corrects=target, origin=origin)
         self.cancellations.append((placeholder, mapping, {**common, **knowledge}))
@@ -537,6 +669,8 @@ class Reader:
         if "source" in mapping:
             value = mapping["source"]
             if isinstance(value, str):
+                if value not in self.sources and "sources" in self.waiting_for:
+                    raise _Deferred
                 if value not in self.sources:
                     self.fail(mapping.place("source"), f"unknown source {value!r}{_suggest(value, list(self.sources))}")
                     raise _Invalid
@@ -570,7 +704,7 @@ class Reader:
         if not events:
             self.fail(mapping.place("events"), "a change needs at least one event")
             raise _Invalid
-        origin = self.origin(mapping.where)
+        origin = self.origin_of(mapping)
         return self.build(mapping.where, what, lambda: Change(events=events, origin=origin, **common))
 
     def event(self, mapping: Map, *, in_change: bool, inherited: Source | None = None) -> Event:
@@ -582,27 +716,46 @@ class Reader:
             self.fail(mapping.where, f"an event needs exactly one of {', '.join(EVENT_KEYS)} ({found}){hint}")
             raise _Invalid
         kind = types[0]
-        extra, required = EVENT_KEYS[kind]
-        what = f"event {kind!r}"
-        own = COMMON_KEYS if in_change else (*COMMON_KEYS, *KNOWLEDGE_KEYS)
-        fine = self.keys(mapping, (*own, kind, *extra), what, required)
+        self.events_read += 1
+        if self.events_read > self.limits.events:
+            prefix = mapping.where.prefix(self.file)
+            raise FormatError([refusal(self.limits, prefix, "the file has more than", "events", "events")])
+        allowed, required, what = self._event_keys(kind, in_change)
+        fine = self.keys(mapping, allowed, what, required)
         if not in_change and "on" not in mapping:
             self.fail(mapping.where, f"{what} needs 'on' (its date), or must be inside a change that has one")
             fine = False
         if not fine:
             raise _Invalid
         common = self.common(mapping, what, inherited)
-        common["origin"] = self.origin(mapping.where)
+        common["origin"] = self.origin_of(mapping)
         make = getattr(self, f"_{kind.replace('-', '_')}")
         event: Event = make(mapping, what, common)
         return event
 
+    @functools.cache  # noqa: B019 - a few kinds per reader; the cache goes with it
+    def _event_keys(self, kind: str, in_change: bool) -> tuple[frozenset[str], tuple[str, ...], str]:
+        """The keys an event of ``kind`` takes, those it needs, and how messages name it.
+
+        An event on its own is a log entry, so it may also say what was known when; inside a
+        change only the change does.
+        """
+        extra, required = EVENT_KEYS[kind]
+        own = COMMON_KEYS if in_change else (*COMMON_KEYS, *KNOWLEDGE_KEYS)
+        return frozenset((*own, kind, *extra)), required, f"event {kind!r}"
+
     def _catalogued(self, entity_id: str, where: Where, kinds: tuple[type[Entity], ...]) -> Entity:
         found = self.catalogue.get(entity_id)
         wanted = " or ".join(_SECTION_OF[kind] for kind in kinds)
+        if found is None and "entities" in self.waiting_for:
+            raise _Deferred
+        if found is None and entity_id in self.unmade:
+            raise _Invalid  # its declaration has a problem, reported there
         if found is None:
-            known = [key for key, (entity, _) in self.catalogue.items() if isinstance(entity, kinds)]
-            self.fail(where, f"{entity_id!r} is not declared under entities.{wanted}{_suggest(entity_id, known)}")
+            self.fail(
+                where,
+                f"{entity_id!r} is not declared under entities.{wanted}{self._suggest_declared(entity_id, kinds)}",
+            )
             raise _Invalid
         entity = found[0]
         if not isinstance(entity, kinds):
@@ -610,6 +763,16 @@ class Reader:
             raise _Invalid
         self.established.add(entity_id)
         return entity
+
+    def _suggest_declared(self, entity_id: str, kinds: tuple[type[Entity], ...]) -> str:
+        """`` — did you mean ...?`` for an id not declared; the index of declared ids is made once."""
+        key = (kinds, len(self.catalogue))
+        matcher = self._matchers.get(key)
+        if matcher is None:
+            ids = [key for key, (entity, _) in self.catalogue.items() if isinstance(entity, kinds)]
+            matcher = self._matchers[key] = _names.CloseMatcher(ids)
+        close = matcher.find(entity_id, limit=1)
+        return f" — did you mean {close[0]!r}?" if close else ""
 
     def _establish(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
         value = mapping["establish"]
@@ -653,19 +816,14 @@ class Reader:
         extra = ("holder",) if kind is Post else ()
         if not self.keys(mapping, (*fields, *dated, *extra), f"an inline {key}", ("id", name_key)):
             raise _Invalid
-        values = {name: item for name, item in mapping.items() if name not in ("holder", "holders", "seats")}
         what = f"an inline {key}"
+        values = self.entity_values(mapping, (*fields, *dated), what)
         for name in ("holder", "holders"):
             if name in mapping:
                 values["holders"] = self.holdings(mapping, name, what)
-        if "seats" in mapping:
-            values["seats"] = self.seats(mapping, "seats", what)
-        for name in OWN_FIELDS:
-            if name in mapping:
-                values[name] = self.fields(mapping, name, what)
-        if "aliases" in mapping:
-            values["aliases"] = self.idents_or_names(mapping, "aliases")
-        return self.build(where, what, lambda: kind(**values))
+        entity = self.build(where, what, lambda: kind(**values))
+        self.kinds[entity.id] = kind
+        return entity
 
     def _dissolve(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
         target = self.ident(mapping, "dissolve", what)
@@ -746,6 +904,13 @@ class Reader:
     def _appoint(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
         person = self.ident(mapping, "appoint", what)
         post = self.ident(mapping, "to", what)
+        if self.kinds.get(person) is Post and self.kinds.get(post) is Person:
+            self.fail(
+                mapping.where,
+                f"{what}: {person!r} is a post and {post!r} a person, so the two look swapped: "
+                f"a file writes the person first (appoint: {post}, to: {person})",
+            )
+            raise _Invalid
         roles = self.idents_or_names(mapping, "roles") if "roles" in mapping else ()
         overlap = self.boolean(mapping, "overlap", what) or False
         return self.build(mapping.where, what, lambda: Appoint(post, person, roles=roles, overlap=overlap, **common))
@@ -793,6 +958,24 @@ class Reader:
     def _unrelate(self, mapping: Map, what: str, common: dict[str, Any]) -> Event:
         relation = self._relation(mapping, "unrelate", what)
         return self.build(mapping.where, what, lambda: RemoveRelation(relation, **common))
+
+
+_ENTITY_FIELD_READERS: dict[str, Callable[[Reader, Map, str, str], Any]] = {
+    "seats": Reader.seats,
+    "attributes": Reader.fields,
+    "identifiers": Reader.fields,
+    "id": Reader.ident,
+    "name": Reader.name,
+    "title": Reader.name,
+    "kind": Reader.text,
+    "aliases": Reader.aliases,
+    "parent": Reader.maybe_ident,
+    "unit": Reader.maybe_ident,
+    "heads": Reader.boolean,
+    "reports_to": Reader.maybe_ident,
+    "holder": Reader.maybe_ident,
+    "owner": Reader.maybe_ident,
+}
 
 
 def _would_make(entry: Any) -> set[str]:

@@ -210,6 +210,10 @@ class WorkingState:
         # Units whose head, and people whose posts, the current change may have changed.
         self.moved_heads: set[str] = set()
         self.moved_holders: set[str] = set()
+        # What ``_suggest`` indexed, and for which version of the state.
+        self._suggestion_index: tuple[Any, dict[str, list[Entity]], dict[str, Entity], _names.CloseMatcher] | None = (
+            None
+        )
         # Entities whose relations the current change may have changed (for the ties of people).
         self.moved_relations: set[str] = set()
 
@@ -330,22 +334,31 @@ class WorkingState:
         raise Rejection(UnknownEntityError, f"unknown {wanted} {entity_id!r} on {self._day()}", hint, missing=entity_id)
 
     def _suggest(self, entity_id: str, types: tuple[type[Any], ...]) -> str:
-        # By sort, then in the order they were made: the same however the state was built (see ``resume``).
-        candidates = sorted(
-            (entity for entity in self.entities.values() if isinstance(entity, types)),
-            key=lambda entity: _SORT_ORDER[type(entity)],
-        )
-        by_name = [entity for entity in candidates if _names.fold(entity.name) == _names.fold(entity_id)]
-        if by_name:
-            return (
-                f"{entity_id!r} is the name of {_listing(by_name)}; events refer to entities by id, "
-                f"so write {by_name[0].id!r}"
+        # The candidates, indexed once for as long as the state does not change (a file of many misspelt
+        # ids asks again and again in between): reporting n errors costs about n, not n times the entities.
+        version = (types, self.position, len(self.deltas), len(self.entities))
+        index = self._suggestion_index
+        if index is None or index[0] != version:
+            # By sort, then in the order they were made: the same however the state was built (see ``resume``).
+            candidates = sorted(
+                (entity for entity in self.entities.values() if isinstance(entity, types)),
+                key=lambda entity: _SORT_ORDER[type(entity)],
             )
-        by_text: dict[str, Entity] = {}
-        for entity in candidates:
-            by_text.setdefault(entity.id, entity)
-            by_text.setdefault(entity.name, entity)
-        close = _names.close_matches(entity_id, by_text)
+            by_name: dict[str, list[Entity]] = {}
+            by_text: dict[str, Entity] = {}
+            for entity in candidates:
+                by_name.setdefault(_names.fold(entity.name), []).append(entity)
+                by_text.setdefault(entity.id, entity)
+                by_text.setdefault(entity.name, entity)
+            index = self._suggestion_index = (version, by_name, by_text, _names.CloseMatcher(by_text))
+        _, by_name, by_text, matcher = index
+        named = by_name.get(_names.fold(entity_id))
+        if named:
+            return (
+                f"{entity_id!r} is the name of {_listing(named)}; events refer to entities by id, "
+                f"so write {named[0].id!r}"
+            )
+        close = matcher.find(entity_id)
         if close:
             found = dict.fromkeys(by_text[text].id for text in close)
             return "did you mean " + " or ".join(f"{item!r} ({self.entities[item].name})" for item in found) + "?"

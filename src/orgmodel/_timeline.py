@@ -30,6 +30,7 @@ from orgmodel.errors import (
 )
 
 if TYPE_CHECKING:
+    from orgmodel._explore import Explorer
     from orgmodel._scenario import Scenario
     from orgmodel.io.tables import FactTables
 
@@ -526,6 +527,21 @@ class Timeline:
         ``heads``, ``reports_to``, ``holds``, ``owns`` and the relation kinds.
         """
         return _edges(self._log, parse_day(on), frozenset(kinds))
+
+    def explore(self, *, day: DayLike | None = None, title: str = "") -> Explorer:
+        """An explorer page: a time slider over the history, in one HTML file that works offline.
+
+        ``.save("org.html")`` writes it; in a notebook it shows itself.  ``day``
+        is the day it opens on; see :class:`orgmodel.explorer.Explorer` and ``docs/explorer.md``.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen", kind="board"), on="2015-01-01")])
+        >>> org.explore().data["days"]
+        ['2015-01-01']
+        """
+        from orgmodel._explore import Explorer
+
+        return Explorer(self, title=title, day=None if day is None else parse_day(day))
 
     def _entity_in(self, view: LogView, item: Entity | str) -> Entity:
         if isinstance(item, (Unit, Post, Person, Function)):

@@ -45,7 +45,7 @@ from orgmodel._events import (
 from orgmodel._reader import DATED_FIELDS, FORMAT_VERSION
 from orgmodel._timeline import Timeline
 from orgmodel.dates import Precision, When, parse_when
-from orgmodel.errors import InvalidArgumentError
+from orgmodel.errors import DateError, InvalidArgumentError
 
 _SECTIONS = {Unit: "units", Post: "posts", Person: "people", Function: "functions"}
 
@@ -395,10 +395,13 @@ def _when(when: When) -> str | dict[str, Any]:
     for text in (when.text, when.iso()):
         if text is None:
             continue
-        if parse_when(text) == when:
-            return text
-        if when.precision is Precision.AT_THE_LATEST and parse_when(text, not_before=when.earliest) == when:
-            return {"text": text, "not_before": when.earliest.isoformat()}
+        try:
+            if parse_when(text) == when:
+                return text
+            if when.precision is Precision.AT_THE_LATEST and parse_when(text, not_before=when.earliest) == when:
+                return {"text": text, "not_before": when.earliest.isoformat()}
+        except DateError:
+            continue  # a phrase orgmodel cannot read (kept by hand in a When): written in full below, with its text
     found: dict[str, Any] = {
         "earliest": when.earliest.isoformat(),
         "latest": when.latest.isoformat(),

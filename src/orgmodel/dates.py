@@ -195,14 +195,15 @@ class When:
         if self.precision is Precision.MONTH and _month_window(self.earliest) == (self.earliest, self.latest):
             return self.earliest.isoformat()[:7]
         if self.precision is Precision.YEAR and _year_window(self.earliest.year) == (self.earliest, self.latest):
-            return str(self.earliest.year)
+            return f"{self.earliest.year:04d}"
         if self.precision is Precision.QUARTER:
             quarter = (self.earliest.month - 1) // 3 + 1
             if _quarter_window(self.earliest.year, quarter) == (self.earliest, self.latest):
-                return f"{self.earliest.year}-Q{quarter}"
-        if self.has_open_start:
+                return f"{self.earliest.year:04d}-Q{quarter}"
+        # By precision, not by the bound alone: a window at the calendar's edge (autumn 9999) is not open-ended.
+        if self.has_open_start and self.precision is Precision.AT_THE_LATEST:
             return f"../{self.latest.isoformat()}"
-        if self.has_open_end:
+        if self.has_open_end and self.precision is Precision.NOT_BEFORE:
             return f"{self.earliest.isoformat()}/.."
         return f"{self.earliest.isoformat()}/{self.latest.isoformat()}"
 
@@ -349,6 +350,7 @@ _RANGE_SPLIT = re.compile(
 )
 _TRAILING_YEAR = re.compile(r"(\d{4})$")
 _NUMERIC_ONLY = re.compile(r"[\d\s./-]+")
+_YEAR_TOKEN = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 def parse_day(value: DayLike) -> Day:
@@ -405,11 +407,21 @@ def parse_when(value: When | DayLike, *, not_before: DayLike | None = None) -> W
     return when
 
 
+@functools.lru_cache(maxsize=16384)
 def _parse_text(original: str) -> When:
+    # Cached: a file repeats its days many times over, and a When is immutable.
     text = _normalise(original)
     if not text:
         raise DateError(f"cannot read {original!r} as a date: it is empty")
-    found = _parse_machine(text, original) or _parse_phrase(text, original)
+    try:
+        found = _parse_machine(text, original) or _parse_phrase(text, original)
+    except DateError:
+        raise
+    except (ValueError, OverflowError):
+        # A window that starts or ends outside datetime's calendar: year 0, winter 0001, a turn of year 9999/10000.
+        raise DateError(
+            f"cannot read {original!r} as a date: it reaches outside the calendar, which runs from the year 1 to 9999"
+        ) from None
     if found is None:
         raise DateError(
             f"cannot read {original!r} as a date: expected an ISO day (2015-01-01), month (2015-01) or "
@@ -567,13 +579,21 @@ def _day_or_month(text: str, original: str) -> When | None:
         )
     if not any(name in _MONTH_NUMBER for name in re.split(r"[\s.]+", text)):
         return None
+    years = _YEAR_TOKEN.findall(text)
+    if len(years) != 1:
+        if not years:
+            raise DateError(f"cannot read {original!r} as a date: it has no year; add one, such as '{original} 2015'")
+        return None
+    # The year goes in as the default rather than through dateutil, which reads '0012' as 2012 and '0001' as a day.
+    year = int(years[0])
+    if year < _dt.MINYEAR:
+        raise ValueError("year 0 is outside the calendar")  # made a DateError by _parse_text
+    rest = _YEAR_TOKEN.sub(" ", text)
     try:
-        first = _dateutil().parse(text, default=_dt.datetime(1, 1, 1))
-        second = _dateutil().parse(text, default=_dt.datetime(2, 2, 2))
+        first = _dateutil().parse(rest, default=_dt.datetime(year, 1, 1))
+        second = _dateutil().parse(rest, default=_dt.datetime(year, 1, 2))
     except (ValueError, OverflowError):
         return None
-    if first.year != second.year:
-        raise DateError(f"cannot read {original!r} as a date: it has no year; add one, such as '{original} 2015'")
     if first.day != second.day:
         return When(*_month_window(first.date()), Precision.MONTH)
     return When(first.date(), first.date(), Precision.DAY)

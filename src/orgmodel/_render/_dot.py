@@ -13,8 +13,20 @@ from orgmodel._chart import OrgChart
 from orgmodel._diff import ChangeKind, DiffEntry, DiffLike
 from orgmodel._entities import Function, Post, Relation, RelationKey, RelationKind, Unit
 from orgmodel._render import _style as style
+from orgmodel._render._engine import RenderError
 from orgmodel._render._html import Cell, Span, html_label
-from orgmodel._render._scene import Mark, Options, Scene, SceneWriter, cluster_attributes, visible_units
+from orgmodel._render._pinned import pinned
+from orgmodel._render._record import Recorder
+from orgmodel._render._scene import (
+    Mark,
+    Options,
+    Scene,
+    SceneWriter,
+    Structure,
+    closes_loop,
+    cluster_attributes,
+    visible_units,
+)
 from orgmodel.errors import InvalidArgumentError
 
 __all__ = ["ALL_RELATIONS", "DEFAULT_RELATIONS", "DEFAULT_STACK", "LAYOUTS", "diff_to_dot", "to_dot"]
@@ -151,10 +163,21 @@ def diff_to_dot(
     settings = _DiffSettings(root, depth, changed_only, only_changed_relations=not unchanged_relations)
     if layout == "overlay":
         _overlay(graph, diff, marks, options, notes, settings)
-    else:
-        _before_after(graph, diff, marks, options, notes, settings, stacked=layout == "stacked")
-    graph.attr(label=notes.label(caption, show=options.legend))
-    return str(graph.source)
+        graph.attr(label=notes.label(caption, show=options.legend))
+        return str(graph.source)
+    days = _two_days(diff, marks, options, notes, settings)
+    label = notes.label(caption, show=options.legend)
+    stacked = layout == "stacked"
+    try:
+        return pinned(
+            {side: (day.caption, day.recording) for side, day in days.items()},
+            label,
+            lambda: _new_graph(caption),
+            stacked=stacked,
+        )
+    except RenderError:
+        # Laying out once needs Graphviz; without it the DOT still holds both days, each laid out apart.
+        return _apart(graph, days, label, stacked=stacked)
 
 
 # --- shared ----------------------------------------------------------------------------------------
@@ -239,13 +262,9 @@ def _scene(
     *,
     keep: set[str] | None,
     ghosts: frozenset[str] = frozenset(),
+    structure: Structure | None = None,
 ) -> Scene:
-    root_id = _root_on(chart, settings.root)
-    if root_id is False:
-        units: tuple[str, ...] = ()
-        hidden: dict[str, int] = {}
-    else:
-        units, hidden = visible_units(chart, root=root_id, depth=settings.depth, keep=keep)
+    units, hidden = _units_on(chart, settings, keep)
     forced = frozenset(key for key in marks if isinstance(chart.get(key), (Post, Function)))
     return Scene(
         chart,
@@ -258,49 +277,114 @@ def _scene(
         relation_marks=relation_marks,
         changed_relations_only=settings.only_changed_relations,
         whole=settings.root is None and keep is None,
+        structure=structure,
     )
+
+
+def _units_on(
+    chart: OrgChart, settings: _DiffSettings, keep: set[str] | None
+) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The units a diff draws on one of its days, and how many a depth cut hid under each."""
+    root_id = _root_on(chart, settings.root)
+    if root_id is False:
+        return (), {}
+    return visible_units(chart, root=root_id, depth=settings.depth, keep=keep)
 
 
 # --- the layouts -----------------------------------------------------------------------------------
 
 
-def _before_after(
-    graph: Any,
-    diff: DiffLike,
-    marks: _DiffMarks,
-    options: Options,
-    notes: style.Legend,
-    settings: _DiffSettings,
-    *,
-    stacked: bool,
-) -> None:
-    """The two days in two clusters, "before" above "after" (``stacked``) or beside it."""
-    writers: dict[str, SceneWriter] = {}
-    ends: dict[str, tuple[str, str]] = {}
+@attrs.frozen
+class _Day:
+    """One day of a before/after drawing, written down: its caption, its graph, its top and bottom boxes."""
+
+    caption: str
+    recording: Recorder
+    top: str
+    lowest: str
+
+
+def _two_days(
+    diff: DiffLike, marks: _DiffMarks, options: Options, notes: style.Legend, settings: _DiffSettings
+) -> dict[str, _Day]:
+    """The two days, written with one shared structure (so each unit has one place), "before" first.
+
+    The lines of merges, splits and moves are written into the "after" day,
+    from dashed outlines where the old units were.
+    """
     sides = (
         ("before", diff.before, marks.before, marks.relations_before, diff.titles[0]),
         ("after", diff.after, marks.after, marks.relations_after, diff.titles[1]),
     )
+    keeps = {side: marks.touched(chart, side) if settings.changed_only else None for side, chart, *_ in sides}
+    shown = {side: _units_on(chart, settings, keeps[side])[0] for side, chart, *_ in sides}
+    shared = _structure(diff, shown)
+    ghosts = _ghosts(diff, marks, shown)
+    days: dict[str, _Day] = {}
+    writers: dict[str, SceneWriter] = {}
     for side, chart, side_marks, relation_marks, title in sides:
-        keep = marks.touched(chart, side) if settings.changed_only else None
-        scene = _scene(chart, side, side_marks, relation_marks, settings, keep=keep)
+        structure = attrs.evolve(shared, ghosts=ghosts if side == "after" else {})
+        scene = _scene(chart, side, side_marks, relation_marks, settings, keep=keeps[side], structure=structure)
+        recording = Recorder()
+        writer = writers[side] = SceneWriter(recording, scene, options, notes)
+        writer.write()
+        tops, lowest = writer.tops(), writer.lowest()
+        if not tops or lowest is None or all(box.placeholder for box in writer.boxes.values()):
+            empty = f"{side}/~empty"
+            tops, lowest = [empty], empty
+            recording.node(empty, label=html_label([Cell.of(Span("nothing to show"))]), shape="plain")
+        days[side] = _Day(title, recording, tops[0], lowest)
+    after = writers["after"]
+    _write_lineage(after.graph, marks, after, after, notes)
+    _write_ghosts(after.graph, marks, diff.before, after, notes)
+    return days
+
+
+def _structure(diff: DiffLike, shown: Mapping[str, tuple[str, ...]]) -> Structure:
+    """Every unit drawn on either day, in drawing order, each under the parent it has after (or had, if gone)."""
+    union = overlay_chart(diff.before, diff.after)
+    wanted = set(shown["before"]) | set(shown["after"])
+    order = [unit for unit in visible_units(union)[0] if unit in wanted]
+    order += [unit for side in ("before", "after") for unit in shown[side] if unit not in set(order)]
+    parents: dict[str, str | None] = {}
+    for unit in order:
+        candidates = [
+            union.units[unit].parent,
+            *(c.units[unit].parent for c in (diff.before, diff.after) if unit in c.units),
+        ]
+        parents[unit] = next((p for p in candidates if p in wanted and not closes_loop(unit, p, parents)), None)
+    groups = {
+        unit: style.Group.of((diff.after if unit in diff.after.units else diff.before).category(unit)) for unit in order
+    }
+    return Structure(tuple(order), parents, groups)
+
+
+def _ghosts(diff: DiffLike, marks: _DiffMarks, shown: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Units gone on the second day that a merge, split or move line starts from: drawn there as outlines."""
+    starts = {source for source, _, _ in marks.lineage}
+    starts.update(
+        unit.parent
+        for unit in (diff.before.units.get(key) for key in marks.moved_units)
+        if unit is not None and unit.parent
+    )
+    return {
+        unit: diff.before.units[unit].name
+        for unit in shown["before"]
+        if unit in starts and unit not in diff.after.units
+    }
+
+
+def _apart(graph: Any, days: Mapping[str, _Day], legend: str, *, stacked: bool) -> str:
+    """The two days as two clusters of one graph, each laid out on its own: where Graphviz cannot lay out first."""
+    for side, day in days.items():
         with graph.subgraph(name=f"cluster_{side}") as cluster:
-            cluster.attr(**cluster_attributes(title, "#ffffff"))
+            cluster.attr(**cluster_attributes(day.caption, "#ffffff"))
             cluster.attr(fontsize="16", fontcolor=style.TEXT)
-            writer = SceneWriter(cluster, scene, options, notes)
-            writer.write()
-            tops, lowest = writer.tops(), writer.lowest()
-            if not tops or lowest is None:
-                lowest = f"{side}/~empty"
-                tops = [lowest]
-                cluster.node(lowest, label=html_label([Cell.of(Span("nothing to show"))]), shape="plain")
-            ends[side] = tops[0], lowest
-        writers[side] = writer
+            day.recording.emit(cluster)
     if stacked:
-        _stack(graph, lowest=ends["before"][1], top=ends["after"][0])
-    _write_lineage(graph, marks, writers["before"], writers["after"], notes)
-    # Written at the top level: a cluster's subgraph is closed once its block ends.
-    _write_ghosts(graph, marks, writers["before"].chart, writers["after"], notes)
+        _stack(graph, lowest=days["before"].lowest, top=days["after"].top)
+    graph.attr(label=legend)
+    return str(graph.source)
 
 
 def _stack(graph: Any, *, lowest: str, top: str) -> None:

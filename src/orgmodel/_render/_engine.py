@@ -9,6 +9,7 @@ either way.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Literal
 
+from orgmodel._render._quiet import captured_stderr
 from orgmodel.errors import InvalidArgumentError, RenderError
 
 __all__ = ["FORMATS", "Format", "RenderError", "render", "write"]
@@ -46,11 +48,26 @@ def render(dot_source: str, format: Format | str) -> bytes:  # noqa: A002  # the
     checked = _check_format(format)
     if checked == "dot":
         return dot_source.encode()
+    return _run(dot_source, checked)
+
+
+def layout(dot_source: str) -> dict[str, Any]:
+    """Where Graphviz puts everything in DOT text: its ``json0`` output (nodes, edges, clusters, with positions).
+
+    ``json0`` leaves out the drawing instructions, which Graphviz 14 cannot write for some labels (it crashes).
+
+    >>> sorted(node["name"] for node in layout("digraph { a -> b }")["objects"])
+    ['a', 'b']
+    """
+    return dict(json.loads(_run(dot_source, "json0")))
+
+
+def _run(dot_source: str, format: str) -> bytes:  # noqa: A002
     try:
         import pygraphviz
     except ImportError:
-        return _render_with_executable(dot_source, checked)
-    return _render_in_process(pygraphviz, dot_source, checked)
+        return _render_with_executable(dot_source, format)
+    return _render_in_process(pygraphviz, dot_source, format)
 
 
 def _check_format(format: str) -> Format:  # noqa: A002
@@ -60,20 +77,34 @@ def _check_format(format: str) -> Format:  # noqa: A002
     raise InvalidArgumentError(f"format must be one of {list(FORMATS)}, got {format!r}")
 
 
-def _render_in_process(pygraphviz: Any, dot_source: str, format: Format) -> bytes:  # noqa: A002
-    with _GRAPHVIZ_LOCK:
+def _render_in_process(pygraphviz: Any, dot_source: str, format: str) -> bytes:  # noqa: A002
+    # Graphviz's warnings (Fontconfig, "triangulation failed") are kept off the screen; a failure reports them.
+    with _GRAPHVIZ_LOCK, captured_stderr() as said:
         try:
             graph = pygraphviz.AGraph(string=dot_source)
             # prog="dot" always: pygraphviz's default layout is neato, which ignores the hierarchy.
             data = graph.draw(format=format, prog="dot")
         except Exception as error:  # pygraphviz raises DotError, ValueError, OSError…: all mean "Graphviz failed"
-            raise RenderError(f"Graphviz could not render this drawing as {format}: {error}") from error
+            failure: Exception | None = error
+        else:
+            failure = None
+    if failure is not None:
+        raise RenderError(_failed(format, failure, said.lines())) from failure
     if not isinstance(data, bytes):
         raise RenderError(f"Graphviz returned no {format} data")
     return data
 
 
-def _render_with_executable(dot_source: str, format: Format) -> bytes:  # noqa: A002
+def _failed(format: str, error: Exception, said: list[str]) -> str:  # noqa: A002
+    """What to tell the user when Graphviz failed: its own words, and what to try."""
+    words = "; ".join([str(error), *(line for line in said if "Fontconfig" not in line)])
+    return (
+        f"Graphviz could not render this drawing as {format}: {words} — draw less of it (root=, depth=, "
+        f"changed_only=True for a diff), or report it with the DOT text (Drawing.dot) if it is small"
+    )
+
+
+def _render_with_executable(dot_source: str, format: str) -> bytes:  # noqa: A002
     executable = shutil.which("dot")
     if executable is None:
         raise RenderError(f"cannot render a drawing as {format}: no Graphviz found — {_INSTALL_HINT}")

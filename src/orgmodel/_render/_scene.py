@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
+import graphviz
 
 from orgmodel._chart import OrgChart
 from orgmodel._diff import ChangeKind
@@ -32,6 +33,7 @@ from orgmodel._entities import (
 )
 from orgmodel._render import _style as style
 from orgmodel._render._html import Cell, Span, html_label, wrap
+from orgmodel._render._record import Recorder
 from orgmodel.errors import InvalidArgumentError
 
 View = Literal["units", "people"]
@@ -148,6 +150,44 @@ class Options:
 
 
 @attrs.frozen
+class Structure:
+    """The shape the two days of a before/after drawing share, so that each unit has one place in both.
+
+    ``units`` are the units drawn on either day, in drawing order; ``parents``
+    the unit each hangs from in the layout (where a unit sits elsewhere that
+    day, its line to that day's parent is drawn beside, without pulling);
+    ``groups`` the cluster each belongs to.  A unit in ``units`` that the
+    day's scene does not show keeps its place as an empty, invisible box, or,
+    when it is in ``ghosts`` (id → name), as a dashed outline with its name
+    struck through, for the lines of a merge, split or move to start from.
+    """
+
+    units: tuple[str, ...]
+    parents: Mapping[str, str | None]
+    groups: Mapping[str, style.Group]
+    ghosts: Mapping[str, str] = attrs.field(factory=dict)
+
+
+def closes_loop(unit: str, parent: str | None, parents: Mapping[str, str | None]) -> bool:
+    """Whether hanging ``unit`` from ``parent`` would put it above itself, given the ``parents`` chosen so far.
+
+    Used where one tree is made of several days' hierarchies (a unit under one
+    parent on one day, that parent under the unit on another).
+
+    >>> closes_loop("a", "b", {"b": "a"}), closes_loop("a", "b", {"b": None}), closes_loop("a", None, {})
+    (True, False, False)
+    """
+    seen: set[str] = set()
+    node = parent
+    while node is not None and node not in seen:
+        if node == unit:
+            return True
+        seen.add(node)
+        node = parents.get(node)
+    return False
+
+
+@attrs.frozen
 class Scene:
     """What to draw from one chart.
 
@@ -158,7 +198,9 @@ class Scene:
     entities that are gone (drawn dashed, in an overlay); ``relation_marks``
     the relations that changed; ``changed_relations_only`` leaves out the
     relations that did not.  ``whole`` says no unit was left out, so posts
-    outside every unit belong in the people view too.
+    outside every unit belong in the people view too.  ``structure``, for one
+    day of a before/after drawing, makes its boxes and hierarchy those both
+    days share.
     """
 
     chart: OrgChart
@@ -171,6 +213,7 @@ class Scene:
     relation_marks: Mapping[RelationKey, ChangeKind] = attrs.field(factory=dict)
     changed_relations_only: bool = False
     whole: bool = True
+    structure: Structure | None = None
 
 
 def visible_units(
@@ -257,6 +300,10 @@ class _Box:
     label: str
     attributes: dict[str, str]
     edge: dict[str, str]
+    #: The parent that day, where the layout hangs the box elsewhere (a shared structure).
+    day_parent: str | None = None
+    #: Not there that day: an invisible box or a ghost, keeping the unit's place.
+    placeholder: bool = False
 
 
 class SceneWriter:
@@ -289,7 +336,9 @@ class SceneWriter:
         an edge to the box that merely holds it would point at the wrong thing.
         """
         if entity_id in self.boxes:
-            return self.node(entity_id)
+            box = self.boxes[entity_id]
+            hidden = box.placeholder and entity_id not in self._ghosts()
+            return None if hidden else self.node(entity_id)
         if entity_id in self.ports:
             return self.ports[entity_id]
         entity = self.chart.get(entity_id)
@@ -308,7 +357,14 @@ class SceneWriter:
 
     def write(self) -> None:
         """Plan every box, then write clusters, the hierarchy and the relations."""
-        if self.options.view == "units":
+        structure = self.scene.structure
+        if self.options.view == "units" and structure is not None:
+            for unit_id in structure.units:
+                if unit_id in self.visible:
+                    self._plan_unit(self.chart.units[unit_id])
+                else:
+                    self._plan_placeholder(unit_id, structure)
+        elif self.options.view == "units":
             for unit_id in self.scene.units:
                 self._plan_unit(self.chart.units[unit_id])
         else:
@@ -397,6 +453,28 @@ class SceneWriter:
         parent = unit.parent if unit.parent in self.visible else None
         category = chart.category(unit.id)
         self._add_box(unit.id, style.Group.of(category), parent, rows, style.box_style(category))
+        structure = scene.structure
+        if structure is not None:
+            self.boxes[unit.id].parent = structure.parents.get(unit.id)
+            self.boxes[unit.id].day_parent = parent
+
+    def _ghosts(self) -> Mapping[str, str]:
+        return self.scene.structure.ghosts if self.scene.structure is not None else {}
+
+    def _plan_placeholder(self, unit_id: str, structure: Structure) -> None:
+        """A unit not there that day: its place kept by an invisible box, or a dashed ghost with its old name."""
+        group, parent = structure.groups[unit_id], structure.parents.get(unit_id)
+        ghost = structure.ghosts.get(unit_id)
+        if ghost is None:
+            attributes = {"shape": "box", "style": "invis"}
+            label = html_label([Cell.of(Span(" "))])
+        else:
+            attributes = {"shape": "box", "style": "dashed,filled", "color": style.GHOST, "fillcolor": "#ffffff"}
+            label = html_label(
+                [Cell.of(Span(line, strike=True, colour=style.MUTED)) for line in wrap(ghost, style.WRAP)]
+            )
+        edge = {"style": "invis"}
+        self.boxes[unit_id] = _Box(unit_id, group, parent, label, attributes, edge, placeholder=True)
 
     def _name_cell(self, name: str, entity_id: str) -> Cell:
         lines: list[tuple[Span, ...]] = [(Span(line, bold=True),) for line in wrap(name, style.WRAP)]
@@ -643,11 +721,16 @@ class SceneWriter:
                     box.attr(label="", style="invis", margin="0")
                     for index, leaf in enumerate(column):
                         point = self._spine(parent, number, index)
-                        box.node(point, shape="point", width="0.03", color=style.LINE, label="", group=group)
-                        with box.subgraph() as rank:
-                            rank.attr(rank="same")
-                            rank.node(point)
-                            rank.node(self.node(leaf))
+                        empty = all(self.boxes[k].placeholder for k in column[index:])
+                        look = {"style": "invis"} if empty else {}
+                        box.node(point, shape="point", width="0.03", color=style.LINE, label="", group=group, **look)
+                        # A graph of its own, added whole (a graphviz.Digraph's subgraph() in a with-block
+                        # copies the column's body so far for each leaf: quadratic in the column's length).
+                        rank = Recorder() if isinstance(box, Recorder) else graphviz.Digraph()
+                        rank.attr(rank="same")
+                        rank.node(point)
+                        rank.node(self.node(leaf))
+                        box.subgraph(rank)
 
     def _spine(self, parent: str, column: int, index: int) -> str:
         return f"{self.node(parent)}/stack{column}/{index}"
@@ -657,19 +740,33 @@ class SceneWriter:
         stacked = {leaf for columns in stacks.values() for column in columns for leaf in column}
         for box in self.boxes.values():
             if box.parent is not None and box.parent in self.boxes and box.entity_id not in stacked:
-                self.graph.edge(self.node(box.parent), self.node(box.entity_id), **box.edge)
+                self.graph.edge(self.node(box.parent), self.node(box.entity_id), **self._edge_from_above(box))
         for parent, columns in stacks.items():
             for number, column in enumerate(columns):
                 previous = self.node(parent)
                 for index, leaf in enumerate(column):
                     point = self._spine(parent, number, index)
-                    self.graph.edge(previous, point, weight="10")
-                    self.graph.edge(point, self.node(leaf), **self.boxes[leaf].edge)
+                    # A spine reaching only empty places is not drawn: a bracket with nothing to hold.
+                    rest = column[index:]
+                    spine = {"style": "invis"} if all(self.boxes[k].placeholder for k in rest) else {}
+                    self.graph.edge(previous, point, weight="10", **spine)
+                    self.graph.edge(point, self.node(leaf), **self._edge_from_above(self.boxes[leaf]))
                     previous = point
+        for box in self.boxes.values():
+            moved = box.day_parent is not None and box.day_parent != box.parent and box.day_parent in self.boxes
+            if moved and not box.placeholder:
+                assert box.day_parent is not None
+                self.graph.edge(self.node(box.day_parent), self.node(box.entity_id), constraint="false", **box.edge)
         for column in self.loose:
             # No line: these units hang from nothing.  Weight keeps the column straight.
             for upper, lower in itertools.pairwise(column):
                 self.graph.edge(self.node(upper), self.node(lower), style="invis", weight="10")
+
+    def _edge_from_above(self, box: _Box) -> dict[str, str]:
+        """The line from a box's place in the layout: invisible when it hangs elsewhere that day, or is not there."""
+        if self.scene.structure is not None and (box.placeholder or box.day_parent != box.parent):
+            return {"style": "invis"}
+        return box.edge
 
     # --- relations -----------------------------------------------------------------------------
 

@@ -20,7 +20,10 @@ from pathlib import Path
 from orgmodel._files import loads
 from orgmodel._timeline import Timeline
 
-__all__ = ["nacka", "nacka_path"]
+__all__ = ["NACKA_TITLE", "nacka", "nacka_path"]
+
+#: The Nacka data set's title, as its file gives it.
+NACKA_TITLE = "Nacka kommun 2013–2016"
 
 
 def nacka_path() -> Path:

@@ -32,7 +32,8 @@ Intervals are ``time:Interval`` from a ``time:hasBeginning`` to a
 and the last day the fact held, at the earliest (no end while it holds).
 For a change dated by a window, the instant is also ``time:before`` the day
 after the window; a fact known only to hold by some day has a beginning
-with no date of its own.  ``docs/standards.md`` maps every term and shows the
+with no date of its own, and one that ended "not before" a day an end only
+``time:after`` the day before.  ``docs/standards.md`` maps every term and shows the
 SPARQL that asks "who headed this unit on that day".
 
 >>> import orgmodel as om
@@ -193,6 +194,15 @@ class _Writer:
         ``after`` days past its last."""
         instant: Node = self.rdflib.BNode()
         self.add(instant, self.rdf.type, self.time.Instant)
+        if not after and when.has_open_end:
+            # An end "not before" a day has no day by which it surely came: the fact may hold still. The
+            # instant (its last day, ``day`` at the earliest) is only time:after the day before ``day``, so
+            # a query for what may hold on a day keeps it.
+            earlier: Node = self.rdflib.BNode()
+            self.add(earlier, self.rdf.type, self.time.Instant)
+            self.add(earlier, self.time.inXSDDate, self.date(day - _DAY))
+            self.add(instant, self.time.after, earlier)
+            return instant
         if not when.has_open_start:
             self.add(instant, self.time.inXSDDate, self.date(day))
         if not when.is_exact and not when.has_open_end:

@@ -169,6 +169,10 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
         Column("reference", "string", "the § or diary number"),
         Column("quote", "string", "the sentence it comes from"),
         Column("note", "string", "what a reader should know"),
+        Column("applies", "bool", "false when its change was cancelled or a later correction replaced it"),
+        Column("change_id", "string", "the id of its change, if it has one"),
+        Column("known", "date", "the day its change became known (its own, else its source's date); null: all along"),
+        Column("corrects", "string", "the id of the change its change corrects or cancels"),
     ),
 }
 
@@ -452,6 +456,7 @@ def _write_lineage(log: AppliedLog, table: dict[str, list[Any]]) -> None:
 def _write_events(log: AppliedLog, table: dict[str, list[Any]]) -> None:
     for position, event in enumerate(log.events):
         change = log.event_change[position]
+        whole = log.changes[change]
         on, source = event.on, event.source
         assert on is not None
         assert event.status is not None
@@ -473,6 +478,10 @@ def _write_events(log: AppliedLog, table: dict[str, list[Any]]) -> None:
             source.reference if source is not None else None,
             source.quote if source is not None else None,
             event.note or None,
+            log.record.applies(whole),
+            whole.id,
+            whole.known_on,
+            whole.corrects,
         )
         for column, value in zip(SCHEMA["events"], values, strict=True):
             table[column.name].append(value)
