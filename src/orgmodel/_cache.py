@@ -32,6 +32,7 @@ import hashlib
 import hmac
 import json
 import os
+import pathlib
 import secrets
 import warnings
 from collections.abc import Callable, Mapping
@@ -58,7 +59,7 @@ VERSION = 1
 SUFFIX = ".orgcache"
 
 
-def save_cache(timeline: Timeline, path: str | os.PathLike[str]) -> Path:
+def save_cache(timeline: Timeline, path: str | os.PathLike[str]) -> pathlib.Path:  # spelled out for the docs
     """Write ``timeline`` to a cache file that :func:`load_cache` reopens without validating it again.
 
     A cache sits beside the files the timeline came from, which stay the
