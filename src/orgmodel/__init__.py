@@ -25,6 +25,7 @@
 
 from orgmodel import dates, errors, examples
 from orgmodel._attributes import Attributes
+from orgmodel._cache import load_cache, save_cache
 from orgmodel._chart import OrgChart
 from orgmodel._compare import Comparison, compare
 from orgmodel._diff import ChangeKind, Diff, DiffEntry, DiffLike
@@ -80,6 +81,7 @@ from orgmodel._uncertain import Uncertainty
 from orgmodel.dates import Precision, When
 from orgmodel.errors import (
     AmbiguousNameError,
+    CacheError,
     ConflictError,
     CorrectionError,
     CycleError,
@@ -110,6 +112,7 @@ __all__ = [
     "AmbiguousNameError",
     "Appoint",
     "Attributes",
+    "CacheError",
     "Category",
     "Change",
     "ChangeKind",
@@ -191,6 +194,8 @@ __all__ = [
     "examples",
     "json_schema",
     "load",
+    "load_cache",
     "loads",
     "save",
+    "save_cache",
 ]

@@ -108,7 +108,8 @@ class Timeline:
     @property
     def changes(self) -> tuple[Change, ...]:
         """The changes in the order they apply, each with its events resolved."""
-        return self._log.changes
+        # A tuple as it is; a log reopened from a cache reads its changes on first use (see _cachedlog).
+        return tuple(self._log.changes)
 
     @property
     def events(self) -> tuple[Event, ...]:

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AmbiguousNameError",
+    "CacheError",
     "ConflictError",
     "CorrectionError",
     "CycleError",
@@ -293,6 +294,17 @@ class FormatError(OrgModelError, ValueError):
         count = len(self.problems)
         heading = f"{count} problem{'s' if count != 1 else ''} found:\n" if count > 1 else ""
         super().__init__(heading + "\n".join(self.problems) + (f"\n{note}" if note else ""))
+
+
+class CacheError(OrgModelError, ValueError):
+    """A cache file that cannot be used: damaged, of another format version, or holding what it should not.
+
+    The human-readable file it was made from is the source of truth: load it
+    again (``om.load(path, cache=True)`` then writes the cache again).
+
+    >>> issubclass(CacheError, OrgModelError)
+    True
+    """
 
 
 class MissingDependencyError(OrgModelError, ImportError):
