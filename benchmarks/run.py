@@ -325,6 +325,10 @@ def same_edges(what: str, ours: Iterable[tuple[str, str, str]], theirs: Iterable
 # --- one size ----------------------------------------------------------------------------------------------
 
 
+#: The measures after ingest, which ``--only`` chooses among.
+MEASURES = ("load", "reopen", "chart", "edges", "points", "diffs", "lineage", "retroactive", "plan", "tables")
+
+
 @dataclasses.dataclass
 class Options:
     """What to run."""
@@ -333,8 +337,7 @@ class Options:
     seed: int
     naive: str  # auto, always, never
     raphtory: bool
-    #: Only validated ingest and loading files (``--only-load``).
-    only_load: bool = False
+    only: frozenset[str] = frozenset(MEASURES)
 
 
 class Bench:
@@ -350,34 +353,39 @@ class Bench:
         self.day = workload.last_day
         self.timeline = om.Timeline([])
         self.naive: naive.NaiveLog | None = None
+        self.build_seconds = math.inf
         self.raphtory: raphtory_baseline.RaphtoryOrg | None = None
 
     def run(self) -> SizeReport:
         """Every measure, in order; answers are checked before they are timed."""
         self.ingest()
-        self.load()
-        if self.options.only_load:
-            return SizeReport(self.name, self.describe(), self.rows, self.notes)
-        self.setup_naive()
-        self.setup_raphtory()
-        self.chart()
-        self.edges()
-        self.point_queries()
-        self.diffs()
-        self.lineage()
-        self.retroactive(self.workload.first_day + dt.timedelta(days=180), "day 180")
-        self.retroactive(self.day - dt.timedelta(days=30), "30 days before the last")
-        self.plan()
-        self.fact_tables()
-        self.sql_engines()
+        chosen = self.options.only
+        if "load" in chosen:
+            self.load()
+        if "reopen" in chosen:
+            self.reopen()
+        if chosen - {"load", "reopen"}:  # the other measures compare with the naive replay and Raphtory
+            self.setup_naive()
+            self.setup_raphtory()
+        measures: dict[str, Callable[[], None]] = {
+            "chart": self.chart,
+            "edges": self.edges,
+            "points": self.point_queries,
+            "diffs": self.diffs,
+            "lineage": self.lineage,
+            "retroactive": self.retroactives,
+            "plan": self.plan,
+            "tables": self.tables,  # the fact tables, and the as-of questions on DuckDB over them
+        }
+        for name, run in measures.items():
+            if name in chosen:
+                run()
         return SizeReport(self.name, self.describe(), self.rows, self.notes)
 
-    def run_tables(self) -> SizeReport:
-        """Only the fact tables and the SQL engines (``--only tables``): ingest, then those measures."""
-        self.ingest()
+    def tables(self) -> None:
+        """The fact tables and the SQL engines (``--only tables``)."""
         self.fact_tables()
         self.sql_engines()
-        return SizeReport(self.name, self.describe(), self.rows, self.notes)
 
     def describe(self) -> list[tuple[str, str]]:
         """The workload, for the report."""
@@ -402,6 +410,7 @@ class Bench:
         entries, events = self.workload.entries, self.workload.events
         log(f"{self.name}: ingest ({events:,} events)")
         seconds = measure(lambda: om.Timeline(entries), self.options.repeat)
+        self.build_seconds = seconds
         gc.collect()
         tracemalloc.start()
         self.timeline = om.Timeline(entries)
@@ -423,6 +432,38 @@ class Bench:
         self.notes.append(
             "naive ingest only flattens and sorts the log (no validation); "
             "memory is what Python allocated during om.Timeline(events), the events themselves excluded"
+        )
+
+    def reopen(self) -> None:
+        """Save the validated timeline to a cache and reopen it (om.save_cache / om.load_cache), in a temporary folder.
+
+        A reopened log reads its changes a block at a time on first use: the
+        rows say what reopening costs, and what a first chart and reading
+        every change add to it.
+        """
+
+        timeline, repeat = self.timeline, self.options.repeat
+        log(f"{self.name}: cache write and reopen")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder, "timeline.orgcache")
+            written = measure(lambda: om.save_cache(timeline, path), repeat)
+            size = path.stat().st_size
+
+            def check(reopened: om.Timeline) -> None:
+                same("reopened timeline", reopened == timeline, True)
+
+            reopened = measure(lambda: om.load_cache(path), repeat, check=check)
+            charted = measure(lambda: om.load_cache(path).at(self.day), repeat)
+            every = measure(lambda: len(om.load_cache(path).changes), repeat)
+        target = f"< 5 s at XL {_mark(reopened < 5)}" if self.name == "XL" else ""
+        build = f"building it: {self.build_seconds:.3g} s"
+        self.rows.append(Row("cache: write (om.save_cache)", "s", written))
+        self.rows.append(Row("cache: reopen (om.load_cache)", "s", reopened, target=target or build))
+        self.rows.append(Row("cache: reopen + chart on the last day", "s", charted, target=build))
+        self.rows.append(Row("cache: reopen + every change read", "s", every))
+        self.notes.append(
+            f"the cache file is {size / 2**20:,.0f} MB; a reopened timeline reads its changes a block "
+            "at a time when first asked for them (a chart reads the blocks of the changes dated by a window)"
         )
 
     def load(self) -> None:
@@ -755,6 +796,11 @@ class Bench:
         self.rows.append(Row("lineage: first timeline.lineage(unit) (builds indexes)", "ms", first))
         self.rows.append(Row(f"lineage: timeline.lineage(unit), median of {len(subjects)}", "ms", ours, naive_seconds))
 
+    def retroactives(self) -> None:
+        """An insert early in the log, and one a month before its end."""
+        self.retroactive(self.workload.first_day + dt.timedelta(days=180), "day 180")
+        self.retroactive(self.day - dt.timedelta(days=30), "30 days before the last")
+
     def retroactive(self, early: dt.date, when: str) -> None:
         """Insert a rename dated ``early`` (``when``, in words), then ask a point query on the last day.
 
@@ -1012,10 +1058,12 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--no-raphtory", action="store_true", help="skip Raphtory even if it is installed")
     parser.add_argument(
-        "--only", choices=("tables",), help="run only some measures: 'tables' = fact tables and DuckDB (after ingest)"
+        "--only",
+        default=",".join(MEASURES),
+        help=f"comma-separated measures to run after ingest, among {', '.join(MEASURES)} (default all)",
     )
     parser.add_argument(
-        "--only-load", action="store_true", help="measure only validated ingest and loading files (JSON and YAML)"
+        "--only-load", action="store_true", help="measure only validated ingest and loading files (as --only load)"
     )
     parser.add_argument(
         "--renames",
@@ -1087,8 +1135,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=arguments.seed,
         naive=arguments.naive,
         raphtory=not arguments.no_raphtory and raphtory_baseline.available(),
-        only_load=arguments.only_load,
+        only=frozenset({"load"} if arguments.only_load else filter(None, arguments.only.split(","))),
     )
+    if options.only - set(MEASURES):
+        print(
+            f"unknown measures {sorted(options.only - set(MEASURES))}; choose among {list(MEASURES)}", file=sys.stderr
+        )
+        return 2
     reports = []
     for name in sizes:
         log(f"{name}: generating {synthetic.SIZES[name]}")
@@ -1096,7 +1149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workload = synthetic.generate(name, seed=options.seed)
         generated = time.perf_counter() - start
         bench = Bench(name, workload, options)
-        size_report = bench.run_tables() if arguments.only == "tables" else bench.run()
+        size_report = bench.run()
         size_report.notes.append(f"generating the workload took {generated:.1f} s")
         size_report.notes.append(
             f"process max RSS so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:,.0f} MB"

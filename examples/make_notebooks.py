@@ -151,8 +151,8 @@ NACKA_TOUR = [
     """),
     md("""
     To keep a picture, save it: `reorganisation.draw().save("nacka-2015.svg")`
-    writes SVG, PNG or PDF by the extension. From the shell, `orgmodel diff --from
-    2014-12-31 --to 2015-01-01 -o nacka-2015.svg` does the same.
+    writes SVG, PNG or PDF by the extension. From the shell, `orgmodel diff --example
+    nacka --from 2014-12-31 --to 2015-01-01 -o nacka-2015.svg` does the same.
 
     ## The whole history, with a time slider
 

@@ -140,16 +140,31 @@ def test_the_runner_checks_and_reports_every_measure(workload: synthetic.Workloa
     assert "plan: with_events" in measures
     assert "load a JSON file" in measures
     assert "load a YAML file" in measures
+    assert "cache: reopen (om.load_cache)" in measures
     for markdown in (False, True):
         text = run.report([report], run.machine_info(), options, markdown=markdown)
         assert "Size tiny" in text
 
 
 def test_only_load_measures_ingest_and_loading(workload: synthetic.Workload) -> None:
-    options = run.Options(repeat=1, seed=1, naive="never", raphtory=False, only_load=True)
+    options = run.Options(repeat=1, seed=1, naive="never", raphtory=False, only=frozenset({"load"}))
     report = run.Bench("tiny", workload, options).run()
     measures = [row.measure for row in report.rows]
     assert any(measure.startswith("load a JSON file") for measure in measures)
     assert any(measure.startswith("load a YAML file") for measure in measures)
     assert not any("chart" in measure or "edge list" in measure for measure in measures)
     assert run.parse(["--sizes", "10K", "--only-load"]).only_load
+
+
+def test_only_reopen_measures_ingest_and_the_cache(workload: synthetic.Workload) -> None:
+    options = run.Options(repeat=1, seed=1, naive="never", raphtory=False, only=frozenset({"reopen"}))
+    report = run.Bench("tiny", workload, options).run()
+    measures = [row.measure for row in report.rows]
+    assert [measure for measure in measures if measure.startswith("cache:")] == [
+        "cache: write (om.save_cache)",
+        "cache: reopen (om.load_cache)",
+        "cache: reopen + chart on the last day",
+        "cache: reopen + every change read",
+    ]
+    assert not any(measure.startswith(("load a", "chart", "edge list")) for measure in measures)
+    assert run.main(["--sizes", "S", "--only", "nothing"]) == 2

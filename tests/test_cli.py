@@ -16,6 +16,7 @@ import orgmodel as om
 from orgmodel._cli import main
 
 SCRIPT = shutil.which("orgmodel")
+NACKA = ("--example", "nacka")  # the data set every command is told to read here
 COMMANDS = ("chart", "diff", "history", "lineage", "events", "validate")
 
 
@@ -43,21 +44,21 @@ def test_the_console_script_runs():
 class TestText:
     def test_chart_prints_the_tree(self):
         """``chart --at`` prints the organisation that day."""
-        result = run("chart", "--at", "2015-01-01")
+        result = run("chart", "--example", "nacka", "--at", "2015-01-01")
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith("Organisation on 2015-01-01\n")
         assert "Förnyelseenheten [support-unit]" in result.stdout
 
     def test_chart_of_one_unit(self):
         """``--root`` cuts the tree to one unit."""
-        result = run("chart", "--at", "2015-01-01", "--root", "kommunstyrelsen")
+        result = run("chart", "--example", "nacka", "--at", "2015-01-01", "--root", "kommunstyrelsen")
         assert result.returncode == 0, result.stderr
         assert "Mångfaldskommittén" in result.stdout
         assert "Stadsledningskontoret" not in result.stdout
 
     def test_diff_prints_the_changes(self):
         """``diff`` prints the classified changes with their sources."""
-        result = run("diff", "--from", "2014-06-30", "--to", "2014-07-01")
+        result = run("diff", "--example", "nacka", "--from", "2014-06-30", "--to", "2014-07-01")
         assert result.returncode == 0, result.stderr
         expected = len(om.examples.nacka().diff("2014-06-30", "2014-07-01"))
         assert result.stdout.splitlines()[0] == f"Changes from 2014-06-30 to 2014-07-01: {expected}"
@@ -65,15 +66,15 @@ class TestText:
 
     def test_history_and_lineage(self):
         """``history`` and ``lineage`` take any name the entity had."""
-        history = run("history", "samordnings- och utvecklingsenheten")
+        history = run("history", "--example", "nacka", "samordnings- och utvecklingsenheten")
         assert history.returncode == 0, history.stderr
         assert "History of unit 'Förnyelseenheten'" in history.stdout
-        lineage = run("lineage", "ekonomienheten")
+        lineage = run("lineage", "--example", "nacka", "ekonomienheten")
         assert "split  Ekonomienheten  Redovisningsenheten" in lineage.stdout
 
     def test_events_between_two_days(self):
         """``events --from --to`` lists the changes in between."""
-        result = run("events", "--from", "2014-04-30", "--to", "2014-05-01")
+        result = run("events", "--example", "nacka", "--from", "2014-04-30", "--to", "2014-05-01")
         assert result.returncode == 0, result.stderr
         changes = om.examples.nacka().changes_between("2014-04-30", "2014-05-01")
         events = sum(len(change.events) for change in changes)
@@ -106,7 +107,7 @@ class TestDrawing:
     def test_writes_a_drawing_of_the_requested_kind(self, tmp_path, suffix):
         """``-o`` writes the drawing; the file is what its extension says."""
         target = tmp_path / f"nacka.{suffix}"
-        result = run("diff", "--from", "2014-12-31", "--to", "2015-01-01", "-o", str(target))
+        result = run("diff", "--example", "nacka", "--from", "2014-12-31", "--to", "2015-01-01", "-o", str(target))
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == f"wrote {target}"
         head = target.read_bytes()[:400]
@@ -118,7 +119,7 @@ class TestDrawing:
     def test_chart_drawing(self, tmp_path):
         """``chart -o`` draws one day."""
         target = tmp_path / "chart.svg"
-        assert run("chart", "--at", "2015-01-01", "-o", str(target)).returncode == 0
+        assert run("chart", "--example", "nacka", "--at", "2015-01-01", "-o", str(target)).returncode == 0
         assert "Förnyelseenheten" in target.read_text(encoding="utf-8")
 
 
@@ -126,13 +127,16 @@ class TestBadInput:
     @pytest.mark.parametrize(
         ("arguments", "message"),
         [
-            (("chart", "--at", "2015-13-01"), "cannot read '2015-13-01' as a date"),
-            (("history", "nothing-by-this-name"), "no entity has ever been named 'nothing-by-this-name'"),
-            (("history", "Enhetschef"), "11 entities have been named 'Enhetschef'"),
-            (("diff", "--from", "2015-01-01", "--to", "2014-01-01"), "a diff runs forward in time"),
+            (("chart", *NACKA, "--at", "2015-13-01"), "cannot read '2015-13-01' as a date"),
+            (("history", *NACKA, "nothing-by-this-name"), "no entity has ever been named 'nothing-by-this-name'"),
+            (("history", *NACKA, "Enhetschef"), "11 entities have been named 'Enhetschef'"),
+            (("diff", *NACKA, "--from", "2015-01-01", "--to", "2014-01-01"), "a diff runs forward in time"),
             (("chart", "--at", "2015-01-01", "--data", "missing.yaml"), "missing.yaml: cannot read the file"),
-            (("chart", "--at", "2015-01-01", "-o", "chart.gif"), "path must end in one of .svg, .png, .pdf, .dot"),
-            (("chart", "--at", "2015-01-01", "--root", "no-such-unit"), "no entity named 'no-such-unit'"),
+            (
+                ("chart", *NACKA, "--at", "2015-01-01", "-o", "chart.gif"),
+                "path must end in one of .svg, .png, .pdf, .dot",
+            ),
+            (("chart", *NACKA, "--at", "2015-01-01", "--root", "no-such-unit"), "no entity named 'no-such-unit'"),
         ],
     )
     def test_one_line_error_and_non_zero_exit(self, tmp_path, arguments, message):
@@ -145,7 +149,7 @@ class TestBadInput:
 
     def test_an_ambiguous_name_is_answered_with_the_options_of_the_command(self):
         """The hint names --on, not the Python keyword, and lists the ids to choose from."""
-        result = run("history", "Enhetschef")
+        result = run("history", "--example", "nacka", "Enhetschef")
         assert "give the id" in result.stderr
         assert "--on DAY" in result.stderr
         assert "on=DAY" not in result.stderr
@@ -159,12 +163,12 @@ class TestBadInput:
                 raise BrokenPipeError(errno.EPIPE, "Broken pipe")
 
         errors = io.StringIO()
-        assert main(["events"], out=ClosedPipe(), err=errors) == 1
+        assert main(["events", "--example", "nacka"], out=ClosedPipe(), err=errors) == 1
         assert errors.getvalue() == ""
 
     def test_usage_errors_exit_2(self):
         """A missing required option is a usage error (exit status 2)."""
-        result = run("chart")
+        result = run("chart", "--example", "nacka")
         assert result.returncode == 2
         assert "the following arguments are required: --at" in result.stderr
 

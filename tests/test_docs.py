@@ -52,7 +52,7 @@ def test_the_readme_has_exactly_two_shell_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = re.findall(r"```sh\n(.*?)```", readme, flags=re.DOTALL)
     assert [command.strip() for command in commands] == [
-        "python -m pip install . && orgmodel diff --from 2014-12-31 --to 2015-01-01 -o nacka-2015.svg",
+        "python -m pip install . && orgmodel diff --example nacka --from 2014-12-31 --to 2015-01-01 -o nacka-2015.svg",
         'python -m pip install -e ".[test]" && python -m pytest',
     ]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

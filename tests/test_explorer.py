@@ -355,8 +355,8 @@ class TestNotebook:
 
 class TestCommandLine:
     def test_explore_writes_the_page(self, tmp_path, capsys):
-        """``orgmodel explore -o nacka.html`` writes Nacka's page, titled as the data set."""
-        assert main(["explore", "-o", str(tmp_path / "nacka.html"), "--at", "2015-01-01"]) == 0
+        """``orgmodel explore --example nacka -o nacka.html`` writes Nacka's page, titled as the data set."""
+        assert main(["explore", "--example", "nacka", "-o", str(tmp_path / "nacka.html"), "--at", "2015-01-01"]) == 0
         page = (tmp_path / "nacka.html").read_text(encoding="utf-8")
         assert "<title>Nacka kommun 2013–2016</title>" in page
         assert capsys.readouterr().out == f"wrote {tmp_path / 'nacka.html'}\n"
@@ -371,7 +371,7 @@ class TestCommandLine:
     @pytest.mark.parametrize("name", ["org.svg", "org", "org.html.txt"])
     def test_explore_wants_an_html_file(self, tmp_path, capsys, name):
         """The page is HTML: another file name is refused, not guessed at."""
-        assert main(["explore", "-o", str(tmp_path / name)]) == 1
+        assert main(["explore", "--example", "nacka", "-o", str(tmp_path / name)]) == 1
         assert "-o must end in .html" in capsys.readouterr().err
         assert not (tmp_path / name).exists()
 

@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import orgmodel as om
-from orgmodel import _document, _json_source, _names, _progress, _reader, _yaml_source
+from orgmodel import _document, _json_source, _names, _reader, _yaml_source
+from orgmodel import _read_progress as _progress
 from orgmodel import strategies as oms
 from orgmodel._cli import main
 from orgmodel._limits import DEFAULT
@@ -622,13 +623,13 @@ class TestProgress:
         monkeypatch.setattr("orgmodel._cli.load", interrupt)
         err = io.StringIO()
         assert main(["validate", str(path)], out=io.StringIO(), err=err) == 130
-        assert err.getvalue() == "orgmodel: interrupted\n"
+        assert err.getvalue() == "\norgmodel: interrupted\n"  # on a line of its own, after the terminal's ^C
 
 
 class TestCommandLine:
     def test_a_day_outside_the_calendar_is_a_clean_error(self):
         err = io.StringIO()
-        assert main(["chart", "--at", "0000"], out=io.StringIO(), err=err) == 1
+        assert main(["chart", "--example", "nacka", "--at", "0000"], out=io.StringIO(), err=err) == 1
         assert err.getvalue().startswith("orgmodel: error: cannot read '0000' as a date")
 
     def test_validate_reads_standard_input(self, monkeypatch):

@@ -13,12 +13,10 @@ import fcntl
 import os
 import random
 import re
-import signal
 import stat
 import subprocess
 import sys
 import textwrap
-import time
 import warnings
 from pathlib import Path
 
@@ -30,6 +28,8 @@ from hypothesis import strategies as st
 import orgmodel as om
 from orgmodel import _atomic, _rewrite, _roundtrip
 from orgmodel import strategies as oms
+
+from .killing import KILLS, kill_9_after
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -461,8 +461,6 @@ SAVER = textwrap.dedent(
     """
 )
 
-KILLS = 50 if settings.default.max_examples >= 1000 else 4
-
 
 def test_kill_9_during_save_never_leaves_a_partial_file(tmp_path):
     """``kill -9`` at random moments: the file is always one whole version, and the next save cleans up."""
@@ -477,15 +475,7 @@ def test_kill_9_during_save_never_leaves_a_partial_file(tmp_path):
     randomness = random.Random(17)
     left_behind = 0
     for _ in range(KILLS):
-        saver = subprocess.Popen(
-            [sys.executable, "-c", SAVER, *map(str, sources), str(target)], stdout=subprocess.PIPE, text=True
-        )
-        assert saver.stdout is not None
-        assert saver.stdout.readline() == "ready\n"
-        time.sleep(randomness.uniform(0.0, 0.3))
-        saver.send_signal(signal.SIGKILL)
-        saver.wait()
-        saver.stdout.close()
+        kill_9_after([sys.executable, "-c", SAVER, *map(str, sources), str(target)], randomness.uniform(0.0, 0.3))
         assert target.read_bytes() in versions
         left_behind += len(_atomic.temporary_files(target))
         om.save(small, target)

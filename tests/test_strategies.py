@@ -188,11 +188,12 @@ class TestShrinking:
         # Hypothesis runs the smallest failing example last, to report it.
         smallest = failing[-1]
         *made, absorb = smallest.events
-        assert sorted(event.describe() for event in made) == [
-            "establish post 'A' (p0)",
-            "establish unit 'A 2' (u1)",
-            "establish unit 'A' (u0)",
-        ]
+        # By shape, not by name: with the whole suite loaded, Hypothesis mixes in constants of other modules
+        # (a name such as 'Juridik', a person nobody appoints, whom no chart shows) that shrinking may keep.
+        assert len(made) <= 4
+        assert sorted(
+            (type(event.entity).__name__, event.entity.id) for event in made if not isinstance(event.entity, om.Person)
+        ) == [("Post", "p0"), ("Unit", "u0"), ("Unit", "u1")]
         (post,) = [event.entity for event in made if isinstance(event.entity, om.Post)]
         assert isinstance(absorb, om.Absorb)
         assert {absorb.into, *absorb.units} == {"u0", "u1"}

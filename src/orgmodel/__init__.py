@@ -25,6 +25,7 @@
 
 from orgmodel import dates, errors, examples
 from orgmodel._attributes import Attributes
+from orgmodel._cache import load_cache, save_cache
 from orgmodel._chart import OrgChart
 from orgmodel._compare import Comparison, compare
 from orgmodel._diff import ChangeKind, Diff, DiffEntry, DiffLike
@@ -80,10 +81,12 @@ from orgmodel._uncertain import Uncertainty
 from orgmodel.dates import Precision, When
 from orgmodel.errors import (
     AmbiguousNameError,
+    CacheError,
     ConflictError,
     CorrectionError,
     CycleError,
     DateError,
+    DrawingTooLargeError,
     DuplicateIdError,
     EventError,
     FormatError,
@@ -109,6 +112,7 @@ __all__ = [
     "AmbiguousNameError",
     "Appoint",
     "Attributes",
+    "CacheError",
     "Category",
     "Change",
     "ChangeKind",
@@ -122,6 +126,7 @@ __all__ = [
     "DiffEntry",
     "DiffLike",
     "Dissolve",
+    "DrawingTooLargeError",
     "DuplicateIdError",
     "EntityType",
     "Establish",
@@ -189,6 +194,8 @@ __all__ = [
     "examples",
     "json_schema",
     "load",
+    "load_cache",
     "loads",
     "save",
+    "save_cache",
 ]

@@ -21,6 +21,7 @@ from orgmodel._chart import OrgChart
 from orgmodel._entities import Entity, Function, Person, Post, Relation, RelationKey, Unit
 from orgmodel._events import Absorb, Event, LinkKind, Merge, Rename, Source, SpinOff, Split, Status, Succeed
 from orgmodel._state import Delta, Key, Value
+from orgmodel._text import visible
 from orgmodel.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -359,7 +360,7 @@ class Diff(Sequence[DiffEntry]):
         for heading, entries in groups.items():
             lines += ["", heading]
             lines += [f"  {entry.text}" for entry in entries]
-        return "\n".join(lines)
+        return "\n".join(visible(line) for line in lines)  # names from a file may hold control characters
 
     def draw(self, **options: Unpack[DiffOptions]) -> Drawing:
         """A before/after drawing: the first day above the second (or ``layout="side-by-side"``/``"overlay"``),

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from orgmodel import _bounded, _progress
+from orgmodel import _bounded, _read_progress
 from orgmodel._bulk import collector_paused
 from orgmodel._limits import DEFAULT as DEFAULT_LIMITS
 from orgmodel._limits import Limits, refusal
@@ -117,7 +117,7 @@ def _read_with(
 ) -> Timeline:
     from orgmodel import _document, _reader
 
-    with _progress.for_reading(name, len(data), wanted) as progress:
+    with _read_progress.for_reading(name, len(data), wanted) as progress:
         if isinstance(data, bytes) and not libyaml:
             data = _bounded.decode(data, name)  # libyaml reads UTF-8 itself, and says where it is not
         # Reading makes many small containers and no cycles (an entry read is freed at once): as a build does,
@@ -159,6 +159,7 @@ def load(
     format: Format | None = None,  # noqa: A002
     limits: Limits | None = None,
     progress: bool | None = None,
+    cache: bool | str | os.PathLike[str] = False,
 ) -> Timeline:
     """A timeline from a file; the format follows the extension (``.yaml``, ``.yml``, ``.json``).
 
@@ -171,13 +172,27 @@ def load(
     anything larger at once; see :class:`~orgmodel.Limits`.  ``progress``
     shows how far a long load has come on standard error (``None``: when it is
     a terminal); Ctrl-C stops it cleanly.
+
+    With ``cache=True`` (or the path of a cache file), the validated timeline
+    is also kept in a cache beside the file (``kommun.yaml.orgcache``), and
+    the next load of the same bytes reopens that instead of validating every
+    event again (see :func:`~orgmodel.load_cache`).  The file stays the
+    source of truth: once it changes, it is loaded again and the cache
+    rewritten.
     """
     limits = limits if limits is not None else DEFAULT_LIMITS
     if isinstance(path, (str, os.PathLike)):
         file = os.fspath(path)
         chosen = _check_format(format) if format is not None else format_of(path)
         data = _bounded.read(file, file, limits)
+        if cache is not False:
+            from orgmodel import _cache
+
+            target = _cache.cache_path(path) if cache is True else cache
+            return _cache.load_through_cache(data, target, lambda: _read(data, chosen, file, limits, progress))
     else:
+        if cache is not False:
+            raise TypeError("load(stream, cache=...): a cache stands beside a file; give the file's path")
         file = getattr(path, "name", None) or "<stream>"
         file = file if isinstance(file, str) else "<stream>"
         data = _bounded.read(path, file, limits)

@@ -11,7 +11,7 @@ import attrs
 from orgmodel._entities import INVERSE_FACTS, Entity, Function, Person, Post, Relation, Unit
 from orgmodel._events import Event, Source, Status
 from orgmodel._knowledge import Revision, RevisionKind, revision_of
-from orgmodel._text import table
+from orgmodel._text import table, visible
 from orgmodel.dates import DayLike, When, parse_day
 
 if TYPE_CHECKING:
@@ -177,13 +177,13 @@ class History(Sequence[Fact]):
         ]
         heading = f"History of {self.subject.entity_type.value} {self.subject.name!r} ({self.subject.id})"
         text = (
-            heading
+            visible(heading)
             + "\n"
             + table(["since", "until", "fact", "value", "event", *(["status"] if statuses else [])], rows)
         )
         if self.set_aside:
             lines = [f"  {revision.describe()}{_cited(revision)}" for revision in self.set_aside]
-            text += "\nSet aside (never applied):\n" + "\n".join(lines)
+            text += "\nSet aside (never applied):\n" + "\n".join(visible(line) for line in lines)
         return text
 
 

@@ -22,7 +22,7 @@ import attrs
 from orgmodel._entities import Entity, Function
 from orgmodel._events import Event, LinkKind, Status
 from orgmodel._history import Fact, name_facts
-from orgmodel._text import table
+from orgmodel._text import table, visible
 from orgmodel.dates import When
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ class Lineage:
                     for row, link in zip(rows, links, strict=True):
                         row.append(str(link.status))
                 lines.extend("  " + line for line in table(heading, rows).splitlines())
-        return "\n".join(lines)
+        return "\n".join(visible(line) for line in lines)  # names from a file may hold control characters
 
 
 def _marked(status: Status) -> str:

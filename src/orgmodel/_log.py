@@ -31,6 +31,7 @@ from orgmodel._entities import Category, Entity, Function, Person, Post, Relatio
 from orgmodel._events import Change, Establish, Event, Merge, SpinOff, Split, Status
 from orgmodel._knowledge import Record
 from orgmodel._nameindex import NameIndex
+from orgmodel._progress import Progress, counting
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
 from orgmodel._uncertain import Possible, Uncertainty, certain_state, keep_whole
 from orgmodel._writes import Writes
@@ -376,7 +377,9 @@ class AppliedLog:
         kept_entries = list(self.entries)
         # Ids a rejected change would have made, and the error behind it: later errors about them follow from it.
         unmade: dict[str, EventError] = {}
-        for change, entry in zip(changes, entries, strict=True):
+        # On a terminal, a build that takes more than a second says how far it is (orgmodel._progress).
+        steps = counting(zip(changes, entries, strict=True), Progress("building the timeline", len(changes)))
+        for change, entry in steps:
             index, first = len(kept), len(self.events)
             mark = state.begin(change.on)
             applies = self.record.applies(change)

@@ -33,7 +33,7 @@ class Scenario(Timeline):
     >>> a = org.scenario("A", [om.Rename("eko", "Ekonomi och upphandling", on="2016-01-01")])
     >>> b = org.scenario("B", [om.Dissolve("eko", on="2016-01-01")])
     >>> [entry.describe() for entry in a.compare(b, on="2016-06-01")]
-    ["dissolved unit 'Ekonomi och upphandling' (eko)"]
+    ["unit 'Ekonomi och upphandling' (eko): only in A"]
     """
 
     #: The scenario's name, which titles comparisons and drawings.

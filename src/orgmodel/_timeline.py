@@ -108,13 +108,15 @@ class Timeline:
     @property
     def changes(self) -> tuple[Change, ...]:
         """The changes in the order they apply, each with its events resolved."""
-        return self._log.changes
+        # A tuple as it is; a log reopened from a cache reads its changes on first use (see _cachedlog).
+        return tuple(self._log.changes)
 
     @property
     def events(self) -> tuple[Event, ...]:
         """Every event in the order it applies, each carrying its date, status and source."""
         return tuple(self._log.events)
 
+    @collector_paused()
     def with_events(self, *entries: Event | Change | Iterable[Event | Change]) -> Timeline:
         """A new timeline with more events or changes (given one by one or as a list).
 
@@ -144,20 +146,19 @@ class Timeline:
         base = self._log
         count = len(base.changes)
         timeline = Timeline.__new__(Timeline)
-        with collector_paused():
-            # Numbered as in the list a rebuild would take: the log's changes, then these.
-            added = {count + offset: _normalise(entry, count + offset) for offset, entry in enumerate(flat)}
-            # A rebuild sorts stably by earliest day, so the log's changes up to the first new one's earliest
-            # day stay first, as they are: only those after it are applied again, merged with the new ones.
-            prefix = bisect.bisect_right(base.starts, min(change.on.earliest for change in added.values()))
-            # A correction can stop a change before the prefix from applying: that takes a build from the start.
-            corrects = any(change.corrects is not None for change in added.values())
-            if corrects or not base.worth_replaying(prefix):
-                timeline._log = _build([*base.changes, *added.values()], errors=None, categories=base.categories)
-                return timeline
-            pending = {index: base.changes[index] for index in range(prefix, count)} | added
-            later = sorted(pending, key=lambda index: pending[index].on.earliest)
-            timeline._log = AppliedLog.replayed(base, prefix, [pending[index] for index in later], later)
+        # Numbered as in the list a rebuild would take: the log's changes, then these.
+        added = {count + offset: _normalise(entry, count + offset) for offset, entry in enumerate(flat)}
+        # A rebuild sorts stably by earliest day, so the log's changes up to the first new one's earliest
+        # day stay first, as they are: only those after it are applied again, merged with the new ones.
+        prefix = bisect.bisect_right(base.starts, min(change.on.earliest for change in added.values()))
+        # A correction can stop a change before the prefix from applying: that takes a build from the start.
+        corrects = any(change.corrects is not None for change in added.values())
+        if corrects or not base.worth_replaying(prefix):
+            timeline._log = _build([*base.changes, *added.values()], errors=None, categories=base.categories)
+            return timeline
+        pending = {index: base.changes[index] for index in range(prefix, count)} | added
+        later = sorted(pending, key=lambda index: pending[index].on.earliest)
+        timeline._log = AppliedLog.replayed(base, prefix, [pending[index] for index in later], later)
         return timeline
 
     def scenario(self, name: str, plan: Iterable[Event | Change]) -> Scenario:
@@ -674,6 +675,7 @@ def _categories(value: object) -> Mapping[str, Category]:
 _NO_CATEGORIES: Mapping[str, Category] = types.MappingProxyType({})
 
 
+@collector_paused()
 def _build(
     entries: Iterable[Entry], *, errors: list[EventError] | None, categories: Mapping[str, Category]
 ) -> AppliedLog:
@@ -681,18 +683,17 @@ def _build(
         raise InvalidArgumentError(
             f"a timeline takes a list of events and changes, got a single {type(entries).__name__}; wrap it in a list"
         )
-    with collector_paused():
-        changes: dict[int, Change] = {}
-        for index, entry in enumerate(entries):
-            try:
-                changes[index] = _normalise(entry, index)
-            except EventError as error:
-                if errors is None:
-                    raise
-                errors.append(error)
-        # A stable sort: same-day changes keep the order they were given in.
-        order = sorted(changes, key=lambda index: changes[index].on.earliest)
-        return AppliedLog([changes[index] for index in order], order, errors=errors, categories=categories)
+    changes: dict[int, Change] = {}
+    for index, entry in enumerate(entries):
+        try:
+            changes[index] = _normalise(entry, index)
+        except EventError as error:
+            if errors is None:
+                raise
+            errors.append(error)
+    # A stable sort: same-day changes keep the order they were given in.
+    order = sorted(changes, key=lambda index: changes[index].on.earliest)
+    return AppliedLog([changes[index] for index in order], order, errors=errors, categories=categories)
 
 
 def _normalise(entry: Entry, index: int) -> Change:

@@ -92,3 +92,36 @@ def replace(instance: T, **changes: Any) -> T:
             raise TypeError(f"{cls.__name__} has no field {unknown}") from None
         raise
     return copy
+
+
+@cache
+def maker(cls: Any) -> Callable[..., Any]:
+    """A function making a value of the attrs class ``cls`` from its fields, positionally, skipping validation.
+
+    For values checked before they were stored (see ``orgmodel._cache``): the
+    fields come in the order of ``attrs.fields(cls)``, every one given, and
+    each is set straight into its slot.
+
+    >>> import orgmodel as om
+    >>> make = maker(om.Holding)
+    >>> make("anna", ("acting",), False)
+    Holding(person='anna', roles=('acting',), overlap=False)
+    """
+    names = [field.name for field in attrs.fields(cls)]
+    # Made as attrs makes its own __init__: one call per value, no loop over fields.  The source is written
+    # from the class's own field names only (never from anything read from a file).
+    # Parameters are numbered, not named after the fields: no field can shadow a helper.
+    namespace: dict[str, Any] = {"_new_": object.__new__, "_cls_": cls, "_setattr_": object.__setattr__}
+    parameters = [f"_field_{index}_" for index in range(len(names))]
+    lines = [f"def make({', '.join(parameters)}):", "    _value_ = _new_(_cls_)"]
+    for index, (name, parameter) in enumerate(zip(names, parameters, strict=True)):
+        slot = inspect.getattr_static(cls, name, None)
+        if isinstance(slot, types.MemberDescriptorType):
+            namespace[f"_set_{index}_"] = slot.__set__
+            lines.append(f"    _set_{index}_(_value_, {parameter})")
+        else:  # a class without slots: no descriptor to use
+            lines.append(f"    _setattr_(_value_, {name!r}, {parameter})")
+    lines.append("    return _value_")
+    exec("\n".join(lines), namespace)
+    make: Callable[..., Any] = namespace["make"]
+    return make

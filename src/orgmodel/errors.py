@@ -9,6 +9,7 @@ The tree::
     │   ├── UnknownNameError (KeyError)      nothing by that name on that day
     │   └── AmbiguousNameError               several entities answer to that name
     ├── RenderError (RuntimeError)           a drawing with no Graphviz to render it, or Graphviz failed
+    │   └── DrawingTooLargeError             more boxes than a drawing is made with (force=True draws it)
     ├── MissingDependencyError (ImportError) an optional outlet whose library is not installed
     ├── EventError (ValueError)              an event the timeline cannot apply
     │   ├── MalformedEventError              wrong on its own: no date, a merge of one unit
@@ -47,10 +48,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AmbiguousNameError",
+    "CacheError",
     "ConflictError",
     "CorrectionError",
     "CycleError",
     "DateError",
+    "DrawingTooLargeError",
     "DuplicateIdError",
     "EventError",
     "FormatError",
@@ -261,6 +264,23 @@ class RenderError(OrgModelError, RuntimeError):
     """
 
 
+class DrawingTooLargeError(RenderError):
+    """A drawing with more boxes than :data:`orgmodel.render.MAX_BOXES`, refused before Graphviz spends minutes on it.
+
+    ``boxes`` is how many boxes the drawing would have, ``limit`` the most
+    drawn without ``force=True``.
+
+    >>> error = DrawingTooLargeError("too large", boxes=50_000, limit=2_000)
+    >>> isinstance(error, RenderError), error.boxes
+    (True, 50000)
+    """
+
+    def __init__(self, message: str, *, boxes: int, limit: int) -> None:
+        super().__init__(message)
+        self.boxes = boxes
+        self.limit = limit
+
+
 class FormatError(OrgModelError, ValueError):
     """A file or string that does not follow the orgmodel format.
 
@@ -274,6 +294,17 @@ class FormatError(OrgModelError, ValueError):
         count = len(self.problems)
         heading = f"{count} problem{'s' if count != 1 else ''} found:\n" if count > 1 else ""
         super().__init__(heading + "\n".join(self.problems) + (f"\n{note}" if note else ""))
+
+
+class CacheError(OrgModelError, ValueError):
+    """A cache file that cannot be used: damaged, of another format version, or holding what it should not.
+
+    The human-readable file it was made from is the source of truth: load it
+    again (``om.load(path, cache=True)`` then writes the cache again).
+
+    >>> issubclass(CacheError, OrgModelError)
+    True
+    """
 
 
 class MissingDependencyError(OrgModelError, ImportError):

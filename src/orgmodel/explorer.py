@@ -1,7 +1,7 @@
 """The explorer: an organisation's whole history in one HTML page with a time slider, which works offline.
 
 Most users call :meth:`Timeline.explore <orgmodel.Timeline.explore>` (or run
-``orgmodel explore -o org.html``) and save or display the :class:`Explorer` it
+``orgmodel explore --data FILE -o org.html``) and save or display the :class:`Explorer` it
 returns.  The page needs no server and fetches nothing: its data, script and
 styles are inside it.  :func:`slider_days` gives the days its slider steps
 through.  See ``docs/explorer.md``.

@@ -300,13 +300,15 @@ class _Model:
         relations: Iterable[Relation] = (),
         taken: Iterable[str] = (),
         ended: Iterable[Entity] = (),
+        links: Iterable[tuple[str, str, str]] = (),
     ):
         self.entities: dict[str, Entity] = {entity.id: entity for entity in entities}
         self.relations: dict[RelationKey, Relation] = {relation.key: relation for relation in relations}
         self.taken: set[str] = set(taken) | set(self.entities)
-        # Units and posts that have ended (a succession may name one), and the lineage links drawn so far.
+        # Units and posts that have ended (a succession may name one), and the lineage links so far, as
+        # (kind, predecessor, successor): a link stated twice is refused.
         self.ended: dict[str, Entity] = {entity.id: entity for entity in ended}
-        self.links: set[tuple[str, str, str]] = set()
+        self.links: set[tuple[str, str, str]] = set(links)
 
     # reading
 
@@ -1066,7 +1068,10 @@ def charts(**timeline_options: Any) -> st.SearchStrategy[OrgChart]:
     """Valid organisations on one day: a generated timeline's chart on a day within it.
 
     Takes the options of :func:`timelines` (``max_events`` for the size,
-    ``unit_kinds`` and ``event_types`` for the kinds).
+    ``unit_kinds`` and ``event_types`` for the kinds).  Dates are exact
+    unless ``imprecise=True`` is given: inside a date window a chart shows
+    what is *possibly* true (a head that may have left beside one that may
+    have come), which need not be one valid organisation.
 
     >>> from hypothesis import find
     >>> two_units = find(charts(max_events=3, unit_kinds=["council"]), lambda chart: len(chart.units) >= 2)
@@ -1074,6 +1079,7 @@ def charts(**timeline_options: Any) -> st.SearchStrategy[OrgChart]:
     <UnitKind.COUNCIL: 'council'>
     """
     start = timeline_options.get("start", dt.date(2013, 1, 1))
+    timeline_options = {"imprecise": False, **timeline_options}
 
     @st.composite
     def build(draw: Draw) -> OrgChart:
@@ -1162,16 +1168,27 @@ def change_plans(
             f"a plan must start after the timeline's last change ({last.isoformat()}), got {begin.isoformat()}"
         )
     chart = timeline.at(begin, people="all")  # a plan may appoint someone who holds nothing that day
-    taken = timeline.ids
+    return _entries(lambda: _model_after(timeline, chart), begin, knobs)
+
+
+def _model_after(timeline: Timeline, chart: OrgChart) -> _Model:
+    """What changes drawn after ``timeline`` may work on: the chart's entities and relations the log has applied.
+
+    What may not have ended yet (its end dated "not before" a day) is on the
+    chart, but the log has ended it, so no change may name it; every id ever
+    taken stays taken, and the lineage links so far may not be stated again.
+    """
 
     def applied(item: Entity | Relation) -> bool:
-        # What may not have ended yet (its end has no latest day) is on the chart, but the log has ended it.
         mark = chart.uncertainty(item if isinstance(item, Relation) else item.id)
         return mark is None or not mark.may_have_ended
 
-    entities = [entity for entity in chart.entities.values() if applied(entity)]
-    relations = [relation for relation in chart.relations if applied(relation)]
-    return _entries(lambda: _Model(entities, relations, taken), begin, knobs)
+    return _Model(
+        [entity for entity in chart.entities.values() if applied(entity)],
+        [relation for relation in chart.relations if applied(relation)],
+        timeline.ids,
+        links=[(link.kind, link.predecessor, link.successor) for link in timeline._log.links],
+    )
 
 
 # --- what was known when, and alternatives ------------------------------------------------------------

@@ -49,7 +49,7 @@ from orgmodel._entities import Entity, Function, Person, Post, Unit, UnitKind
 from orgmodel._events import Change, Establish, Event, Merge, Split
 from orgmodel._timeline import Timeline
 from orgmodel.errors import EventError, InvalidArgumentError
-from orgmodel.strategies import _SKIP, EVENT_TYPES, Draw, _Drawer, _Model, _words
+from orgmodel.strategies import _SKIP, EVENT_TYPES, Draw, _Drawer, _Model, _model_after, _words
 
 __all__ = ["OrgStateMachine"]
 
@@ -183,8 +183,7 @@ class OrgStateMachine(RuleBasedStateMachine):
         return any(kind in self._applicable[1] for kind in allowed)
 
     def _model(self) -> _Model:
-        chart = self.chart
-        return _Model(chart.entities.values(), chart.relations, self.timeline.ids)
+        return _model_after(self.timeline, self.chart)
 
     # --- changing ---------------------------------------------------------------------------------
 

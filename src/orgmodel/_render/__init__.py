@@ -29,6 +29,7 @@ from orgmodel._render._drawing import (
     draw_diff,
 )
 from orgmodel._render._engine import FORMATS, Format, RenderError, format_of, render, write
+from orgmodel._render._size import MAX_BOXES
 
 __all__ = [
     "ALL_RELATIONS",
@@ -36,6 +37,7 @@ __all__ = [
     "DEFAULT_STACK",
     "FORMATS",
     "LAYOUTS",
+    "MAX_BOXES",
     "ChartOptions",
     "DiffOptions",
     "Drawing",

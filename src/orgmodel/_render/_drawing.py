@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, TypedDict, cast
 
 import attrs
 
 from orgmodel._chart import OrgChart
 from orgmodel._diff import DiffLike
 from orgmodel._entities import RelationKind
+from orgmodel._render import _size
 from orgmodel._render._dot import diff_to_dot, to_dot
 from orgmodel._render._engine import Format, render, write
 
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
 __all__ = ["ChartOptions", "DiffOptions", "Drawing", "chart_mimebundle", "diff_mimebundle", "draw_chart", "draw_diff"]
 
 
-class ChartOptions(TypedDict, total=False):
-    """The keyword options of :func:`~orgmodel.render.to_dot`, for ``OrgChart.draw(**options)``."""
+class _DotOptions(TypedDict, total=False):
+    """The keyword options of :func:`~orgmodel.render.to_dot`."""
 
     root: str | None
     depth: int | None
@@ -34,8 +35,14 @@ class ChartOptions(TypedDict, total=False):
     legend: bool
 
 
-class DiffOptions(TypedDict, total=False):
-    """The keyword options of :func:`~orgmodel.render.diff_to_dot`, for ``Diff.draw(**options)``."""
+class ChartOptions(_DotOptions, total=False):
+    """The keyword options of :func:`~orgmodel.render.to_dot`, and ``force``, for ``OrgChart.draw(**options)``."""
+
+    force: bool
+
+
+class _DiffDotOptions(TypedDict, total=False):
+    """The keyword options of :func:`~orgmodel.render.diff_to_dot`."""
 
     layout: Literal["stacked", "side-by-side", "overlay"]
     root: str | None
@@ -47,6 +54,12 @@ class DiffOptions(TypedDict, total=False):
     show_functions: bool
     changed_only: bool
     legend: bool
+
+
+class DiffOptions(_DiffDotOptions, total=False):
+    """The keyword options of :func:`~orgmodel.render.diff_to_dot`, and ``force``, for ``Diff.draw(**options)``."""
+
+    force: bool
 
 
 @attrs.frozen
@@ -98,23 +111,44 @@ class Drawing:
 def draw_chart(chart: OrgChart, **options: Unpack[ChartOptions]) -> Drawing:
     """A :class:`Drawing` of a chart; the options are those of :func:`~orgmodel.render.to_dot`.
 
+    A drawing of more than :data:`~orgmodel.render.MAX_BOXES` boxes raises
+    :class:`~orgmodel.errors.DrawingTooLargeError` before anything is drawn,
+    unless ``force=True``.
+
     >>> import orgmodel as om
     >>> org = om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen", kind="board"), on="2015-01-01")])
     >>> "ks [label=" in draw_chart(org.at("2015-01-01"), legend=False).dot
     True
     """
-    return Drawing(to_dot(chart, **options), text=str(chart))
+    force = options.pop("force", False)
+    boxes = _size.chart_boxes(
+        chart, root=options.get("root"), depth=options.get("depth"), view=options.get("view", "units")
+    )
+    _size.check(boxes, force=force)
+    return Drawing(to_dot(chart, **cast("_DotOptions", options)), text=str(chart))
 
 
 def draw_diff(diff: DiffLike, **options: Unpack[DiffOptions]) -> Drawing:
     """A :class:`Drawing` of a diff; the options are those of :func:`~orgmodel.render.diff_to_dot`.
+
+    Refused above :data:`~orgmodel.render.MAX_BOXES` boxes (both days count)
+    as for :func:`draw_chart`, unless ``force=True``.
 
     >>> import orgmodel as om
     >>> org = om.Timeline([om.Establish(om.Unit("ks", "Kommunstyrelsen", kind="board"), on="2015-01-01")])
     >>> "after/ks" in draw_diff(org.diff("2014-12-31", "2015-01-01")).dot
     True
     """
-    return Drawing(diff_to_dot(diff, **options), text=diff.summary())
+    force = options.pop("force", False)
+    boxes = _size.diff_boxes(
+        diff,
+        layout=options.get("layout", "stacked"),
+        root=options.get("root"),
+        depth=options.get("depth"),
+        changed_only=options.get("changed_only", False),
+    )
+    _size.check(boxes, force=force)
+    return Drawing(diff_to_dot(diff, **cast("_DiffDotOptions", options)), text=diff.summary())
 
 
 def chart_mimebundle(chart: OrgChart, **options: Unpack[ChartOptions]) -> dict[str, str]:
@@ -128,7 +162,7 @@ def chart_mimebundle(chart: OrgChart, **options: Unpack[ChartOptions]) -> dict[s
     >>> sorted(chart_mimebundle(org.at("2015-01-01")))
     ['image/svg+xml', 'text/plain']
     """
-    return _mimebundle(lambda: to_dot(chart, **options), lambda: str(chart))
+    return _mimebundle(lambda: draw_chart(chart, **options).dot, lambda: str(chart))
 
 
 def diff_mimebundle(diff: DiffLike, **options: Unpack[DiffOptions]) -> dict[str, str]:
@@ -141,14 +175,19 @@ def diff_mimebundle(diff: DiffLike, **options: Unpack[DiffOptions]) -> dict[str,
     ...
     (no drawing: InvalidArgumentError: layout must be one of ['stacked', 'side-by-side', 'overlay'], got 'sideways')
     """
-    return _mimebundle(lambda: diff_to_dot(diff, **options), diff.summary)
+    return _mimebundle(lambda: draw_diff(diff, **options).dot, diff.summary)
+
+
+#: The most lines of text a notebook is shown for a chart or a diff; the rest is counted, not shown.
+TEXT_LINES = 500
 
 
 def _mimebundle(make_dot: Callable[[], str], make_text: Callable[[], str]) -> dict[str, str]:
     # A notebook's display hook must not fail: every error becomes a line of text instead.
-    # (Exception, not BaseException: an interrupt should still interrupt.)
+    # (Exception, not BaseException: an interrupt should still interrupt.)  A drawing too large is
+    # refused before any DOT is made, so a huge chart shows its text at once instead of hanging the kernel.
     try:
-        text = make_text()
+        text = _shortened(make_text())
     except Exception as error:
         text = f"(no text view: {_reason(error)})"
     try:
@@ -156,6 +195,15 @@ def _mimebundle(make_dot: Callable[[], str], make_text: Callable[[], str]) -> di
     except Exception as error:
         return {"text/plain": f"{text}\n(no drawing: {_reason(error)})"}
     return {"image/svg+xml": svg, "text/plain": text}
+
+
+def _shortened(text: str) -> str:
+    """At most :data:`TEXT_LINES` lines of ``text``, then how many more there are."""
+    lines = text.split("\n", TEXT_LINES)
+    if len(lines) <= TEXT_LINES:
+        return text
+    more = lines[TEXT_LINES].count("\n") + 1
+    return "\n".join([*lines[:TEXT_LINES], f"… {more:,} more lines (print() shows them all)"])
 
 
 def _reason(error: Exception) -> str:

@@ -16,24 +16,32 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-__all__ = ["Cell", "Span", "escape", "html_label", "wrap"]
+__all__ = ["MAX_TEXT", "Cell", "Span", "escape", "html_label", "wrap"]
 
 # Characters XML 1.0 forbids outright: Graphviz's parser rejects the whole label for one of them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _REPLACEMENT = "\ufffd"
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 _SPECIAL = re.compile("[&<>\"']")
+#: The most characters of one run of text a label shows; longer text is cut, ending in "…".  No one reads
+#: a box's line that long, and Graphviz refuses a run of text in a label longer than 16,384 bytes.
+MAX_TEXT = 1000
 
 
 def escape(text: str) -> str:
-    """Text made safe inside an HTML-like label: markup characters escaped, letters kept.
+    r"""Text made safe inside an HTML-like label: markup characters escaped, letters kept.
 
     Line breaks and tabs become spaces (a label line is one line), and
-    characters XML cannot hold become U+FFFD, which Graphviz draws.
+    characters XML cannot hold become U+FFFD, which Graphviz draws.  A
+    backslash is doubled: in label text Graphviz reads ``\N``, ``\G``, ``\L``
+    … as the node's name, the graph's name …, and ``\\`` as one backslash.
 
     >>> escape('Miljö & "Park" <ny>')
     'Miljö &amp; &quot;Park&quot; &lt;ny&gt;'
+    >>> print(escape(r"A\N"))
+    A\\N
     """
+    text = text.replace("\\", "\\\\")
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
     text = _NOT_XML.sub(_REPLACEMENT, text)
     return _SPECIAL.sub(lambda match: _ENTITIES[match.group()], text)
@@ -42,11 +50,14 @@ def escape(text: str) -> str:
 def wrap(text: str, width: int | None) -> tuple[str, ...]:
     """``text`` broken at spaces into lines of about ``width`` characters (``None``: one line).
 
-    Text that fits is returned untouched, spaces and all.
+    Text that fits is returned untouched, spaces and all; text longer than
+    :data:`MAX_TEXT` is cut first.
 
     >>> wrap("Samordnings- och utvecklingsenheten", 20)
     ('Samordnings- och', 'utvecklingsenheten')
     """
+    if len(text) > MAX_TEXT:  # cut before wrapping: a name of a million characters is not a thousand lines
+        text = text[: MAX_TEXT - 1] + "…"
     if width is None or len(text) <= width:
         return (text,)
     lines = textwrap.wrap(text, width=width, break_long_words=False)
@@ -65,8 +76,13 @@ class Span:
     size: float | None = None
 
     def markup(self) -> str:
-        """The run as label markup, its text escaped."""
-        out = escape(self.text)
+        """The run as label markup, its text escaped, and cut to :data:`MAX_TEXT` characters.
+
+        >>> Span("x" * 5000).markup() == "x" * (MAX_TEXT - 1) + "…"
+        True
+        """
+        text = self.text if len(self.text) <= MAX_TEXT else self.text[: MAX_TEXT - 1] + "…"
+        out = escape(text)
         for flag, tag in ((self.strike, "S"), (self.italic, "I"), (self.bold, "B")):
             if flag:
                 out = f"<{tag}>{out}</{tag}>"

@@ -237,20 +237,19 @@ def visible_units(
     order: list[str] = []
     hidden: dict[str, int] = {}
 
-    def visit(unit: Unit, level: int) -> None:
+    # Top down with a stack rather than recursion: a hierarchy may be deeper than Python's recursion limit.
+    pending = [(start, 0) for start in reversed(starts)]
+    while pending:
+        unit, level = pending.pop()
         if wanted is not None and unit.id not in wanted:
-            return
+            continue
         order.append(unit.id)
         children = sorted(chart.children(unit.id), key=by_group)
         if depth is not None and level >= depth:
             if children and wanted is None:
                 hidden[unit.id] = len(chart.descendants(unit.id))
-            return
-        for child in children:
-            visit(child, level + 1)
-
-    for start in starts:
-        visit(start, 0)
+            continue
+        pending.extend((child, level + 1) for child in reversed(children))
     return tuple(order), hidden
 
 
@@ -651,13 +650,11 @@ class SceneWriter:
         }
         rank: dict[str, int] = {}
 
-        def visit(entity_id: str, level: int) -> None:
+        pending = [(box.entity_id, 0) for box in self._top_row()]
+        while pending:  # a stack, not recursion: a hierarchy may be deeper than Python's recursion limit
+            entity_id, level = pending.pop()
             rank[entity_id] = level
-            for child in children.get(entity_id, ()):
-                visit(child, level + 1 + stacked.get(child, 0))
-
-        for box in self._top_row():
-            visit(box.entity_id, 0)
+            pending.extend((child, level + 1 + stacked.get(child, 0)) for child in children.get(entity_id, ()))
         for column in self.loose:
             for level, entity_id in enumerate(column):
                 rank[entity_id] = level

@@ -1033,18 +1033,22 @@ def _parents_first(steps: list[_Step], links: Callable[[Event], tuple[str, str |
     done: set[str] = set()
     ordered: list[_Step] = []
 
-    def visit(step: _Step, path: frozenset[str]) -> None:
-        key, above = links(step.event)
-        if key in done:
-            return
-        if above is not None and above in by_id and above not in path:
-            visit(by_id[above], path | {key})
-        if key not in done:
-            done.add(key)
-            ordered.append(step)
-
     for step in steps:
-        visit(step, frozenset())
+        # Up the chain of parents not yet placed (a loop, not recursion: a hierarchy may be deeper than
+        # Python's recursion limit), stopping at a cycle; then placed from the top down.
+        chain: list[_Step] = []
+        seen: set[str] = set()
+        current: _Step | None = step
+        while current is not None:
+            key, above = links(current.event)
+            if key in done or key in seen:
+                break
+            seen.add(key)
+            chain.append(current)
+            current = by_id.get(above) if above is not None else None
+        for placed in reversed(chain):
+            done.add(links(placed.event)[0])
+            ordered.append(placed)
     return ordered
 
 

@@ -1,0 +1,427 @@
+"""An applied log packed for a cache, and read back: the tables as they were, the changes when asked for.
+
+:func:`pack_log` lays out everything an :class:`~orgmodel._log.AppliedLog`
+holds — writes, versions, snapshots, links, and its changes — with
+:mod:`orgmodel._packing`; :func:`unpack_log` makes the same log again,
+field by field, without applying a single change.
+
+The entities, and the log's tables that hold them, are read at once: every
+question about a day needs them.  The changes and their events, about half
+of what a log holds, are read a block of :data:`BLOCK` changes at a time,
+when a question first needs one of them (a chart with a window of dates
+needs a few; a history or a diff, those it reports): the log's ``changes``
+and ``events`` are sequences that read their blocks on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+import types
+import weakref
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import accumulate, chain, compress, repeat
+from operator import attrgetter
+from typing import Any, Generic, TypeVar, cast, overload
+
+from orgmodel._bulk import collector_paused
+from orgmodel._entities import Category
+from orgmodel._events import EVENT_TYPES, Change, Event
+from orgmodel._knowledge import Record
+from orgmodel._log import SPLIT_AT, AppliedLog, DayState, Versions
+from orgmodel._packing import Packer, Unpacker
+from orgmodel._state import Link
+from orgmodel._writes import Writes
+from orgmodel.errors import CacheError
+
+T = TypeVar("T")
+
+#: How many changes are read together when one of them is first asked for.
+BLOCK = 2048
+#: The tables of versions a log keeps, by attribute.
+VERSION_TABLES = ("versions", "heads", "held", "tied")
+#: The log's attributes a cache carries; those it works out again from them; those worked out on first use.
+CARRIED = frozenset(
+    {
+        "changes",
+        "entries",
+        "categories",
+        "event_change",
+        "change_positions",
+        "change_deltas",
+        "windowed",
+        "planned",
+        "set_aside",
+        "record",
+        *VERSION_TABLES,
+        "last_seen",
+        "snapshots",
+        "snapshot_writes",
+        "undid",
+        "deltas",
+        "links",
+    }
+)
+DERIVED = frozenset({"events", "starts"})
+LAZY = frozenset({"ended", "name_index", "mentions", "links_from", "links_to"})
+#: The classes of the changes' own values: packed with the changes, a block at a time.
+_WITH_CHANGES = frozenset({"Change", "When", "Source", "Location", *(cls.__name__ for cls in EVENT_TYPES.values())})
+
+
+def pack_log(log: AppliedLog) -> tuple[dict[str, Any], bytes]:
+    """The layout (JSON-ready) and the data of everything ``log`` holds."""
+    unknown = set(vars(log)) - CARRIED - DERIVED - LAZY
+    if unknown:  # a table added to the log and not yet to the cache: refuse rather than drop it
+        raise CacheError(f"cannot carry the log's {sorted(unknown)} in a cache")
+    packer = Packer(partitioned=_WITH_CHANGES)
+    changes = log.changes
+    handles: dict[str, Any] = {
+        "changes": [packer.add(change, 1 + index // BLOCK) for index, change in enumerate(changes)]
+    }
+    writes = log.deltas
+    handles["writes"] = [packer.add_all(column) for column in (writes.keys, writes.olds, writes.news)]
+    for name in VERSION_TABLES:
+        table: dict[Any, Versions[Any]] = getattr(log, name)
+        default = next(iter(table.values())).default if table else None
+        if any(versions.default != default for versions in table.values()):  # pragma: no cover - one per table
+            raise CacheError(f"the log's {name} have several defaults")
+        # Each key's list as Versions keeps it while it has few: its changes, then its values.
+        items = chain.from_iterable(chain(versions.changes, versions.values) for versions in table.values())
+        handles[name] = (packer.add_all(table), packer.add(default), packer.add_all(items))
+    handles["last_seen"] = (packer.add_all(log.last_seen), packer.add_all(log.last_seen.values()))
+    handles["snapshots"] = [
+        [(packer.add_all(part), packer.add_all(part.values())) for part in state] for _, state in log.snapshots
+    ]
+    handles["record"] = _pack_record(packer, log)
+    columns = list(zip(*log.links, strict=True))[1:] if log.links else []
+    handles["links"] = [packer.add_all(column) for column in columns]
+    layout, values, numbers = packer.finish()
+    code = layout["numbers"]
+    data = bytearray(values)
+
+    def put(items: Sequence[int]) -> list[int]:
+        chunk = (items if isinstance(items, array) and items.typecode == "q" else array("q", items)).tobytes()
+        data.extend(chunk)
+        return [len(data) - len(chunk), len(chunk)]
+
+    def refs(items: list[int]) -> list[int]:
+        chunk = array(code, map(numbers.__getitem__, items)).tobytes()
+        data.extend(chunk)
+        return [len(data) - len(chunk), len(chunk)]
+
+    tables = {}
+    for name in VERSION_TABLES:
+        keys, default, values_of = handles[name]
+        table = getattr(log, name)
+        tables[name] = {
+            "keys": refs(keys),
+            "default": numbers[default],
+            "counts": put([len(versions) for versions in table.values()]),
+            "items": refs(values_of),
+        }
+    described = {
+        "changes": refs(handles["changes"]),
+        "block": BLOCK,
+        "entries": put(log.entries),
+        "event_change": put(log.event_change),
+        "change_positions": put(log.change_positions),
+        "change_deltas": put(log.change_deltas),
+        "starts": put([day.toordinal() for day in log.starts]),
+        "windowed": put(log.windowed),
+        "planned": put(log.planned),
+        "set_aside": put(log.set_aside),
+        "record": {
+            "parts": handles["record"][0],
+            "by_id": refs(handles["record"][1]),
+            "corrected_by": refs(handles["record"][2]),
+        },
+        "writes": {
+            "positions": put(writes.positions),
+            **{name: refs(column) for name, column in zip(("keys", "olds", "news"), handles["writes"], strict=True)},
+        },
+        "tables": tables,
+        "last_seen": [refs(column) for column in handles["last_seen"]],
+        "snapshots": [
+            {"prefix": prefix, "tables": [[refs(keys), refs(values_of)] for keys, values_of in state]}
+            for (prefix, _), state in zip(log.snapshots, handles["snapshots"], strict=True)
+        ],
+        "snapshot_writes": log.snapshot_writes,
+        "undid": log.undid,
+        "links": {
+            "positions": put([link.position for link in log.links]),
+            "columns": [refs(column) for column in handles["links"]],
+        },
+        "categories": {kind: category.value for kind, category in log.categories.items()},
+    }
+    return {"layout": layout, "log": described}, bytes(data)
+
+
+def categories_of(described: Mapping[str, Any]) -> dict[str, Category]:
+    """The categories of kinds of unit a packed log was built with."""
+    return {str(kind): Category(value) for kind, value in described["log"]["categories"].items()}
+
+
+def unpack_changes(described: Mapping[str, Any], data: memoryview, *, trusted: bool) -> list[Change]:
+    """Only the changes of a packed log, in the order given (made through checking constructors unless ``trusted``)."""
+    unpacker = Unpacker(described["layout"], data, trusted=trusted)
+    unpacker.read_all()
+    changes = cast(list[Change], unpacker.refer(described["log"]["changes"]))
+    # In the order they were given (a build sorts them by day again): a rebuild numbers them as the original did.
+    entries = unpacker.array(described["log"]["entries"]).tolist()
+    if len(entries) != len(changes):
+        raise CacheError("the cache's log is damaged: its tables do not agree in length")
+    return [change for _, change in sorted(zip(entries, changes, strict=True), key=lambda pair: pair[0])]
+
+
+def unpack_log(described: Mapping[str, Any], data: memoryview) -> AppliedLog:
+    """The log packed by :func:`pack_log`, equal to it field by field; its changes are read when first used."""
+    unpacker = Unpacker(described["layout"], data)
+    unpacker.read_part(0)
+    laid = described["log"]
+    refer, read = unpacker.refer, unpacker.array
+    log = AppliedLog.__new__(AppliedLog)
+    blocks = _Blocks(unpacker, unpacker.numbers(laid["changes"]), int(laid["block"]))
+    log.entries = tuple(read(laid["entries"]))
+    log.categories = types.MappingProxyType(dict(sorted(categories_of(described).items())))
+    log.event_change = read(laid["event_change"])
+    log.change_positions = read(laid["change_positions"])
+    log.change_deltas = read(laid["change_deltas"])
+    blocks.event_starts = log.change_positions
+
+    held = weakref.ref(log)  # not the log itself: a log and its changes would hold each other
+
+    def settle(name: str, whole: tuple[Any, ...]) -> None:
+        # Once every block is read, the log holds a plain tuple (and list) again, as a build makes.
+        found = held()
+        if found is not None:
+            setattr(found, name, whole if name == "changes" else list(whole))
+
+    log.changes = cast(tuple[Change, ...], Blocked(blocks, len(blocks.numbers), "changes", settle))
+    log.events = cast(list[Event], Blocked(blocks, len(log.event_change), "events", settle))
+    log.starts = _days(read(laid["starts"]))
+    log.windowed = read(laid["windowed"]).tolist()
+    log.planned = read(laid["planned"]).tolist()
+    log.set_aside = read(laid["set_aside"]).tolist()
+    log.record = _unpack_record(unpacker, laid["record"])
+    writes = Writes()
+    written = laid["writes"]
+    writes.positions = read(written["positions"])
+    writes.keys, writes.olds, writes.news = (refer(written[name]) for name in ("keys", "olds", "news"))
+    log.deltas = writes
+    for name in VERSION_TABLES:
+        setattr(log, name, _versions(unpacker, laid["tables"][name]))
+    keys, values = (refer(where) for where in laid["last_seen"])
+    log.last_seen = dict(zip(keys, values, strict=True))
+    log.snapshots = []
+    for snapshot in laid["snapshots"]:
+        parts = [dict(zip(refer(keys), refer(values), strict=True)) for keys, values in snapshot["tables"]]
+        log.snapshots.append((int(snapshot["prefix"]), DayState(*parts)))
+    log.snapshot_writes = int(laid["snapshot_writes"])
+    log.undid = bool(laid["undid"])
+    linked = laid["links"]
+    columns = [refer(where) for where in linked["columns"]]
+    log.links = list(map(Link, read(linked["positions"]), *columns)) if columns else []
+    counts = {len(log.entries), len(log.starts), len(log.change_positions) - 1, len(log.change_deltas) - 1}
+    if len(counts) != 1 or len(log.changes) not in counts or len(writes.keys) != len(writes.positions):
+        raise CacheError("the cache's log is damaged: its tables do not agree in length")
+    return log
+
+
+def _pack_record(packer: Packer, log: AppliedLog) -> tuple[list[int], list[int], list[int]]:
+    """The parts holding the changes of the log's record, and the handles of those changes.
+
+    The record holds the very changes of the log (``AppliedLog.replayed``
+    tells a change already recorded by identity), so each is packed as the
+    log's own, in its block; a change the record keeps that the log left out
+    (a lenient build) goes into part 0.
+    """
+    record = log.record
+    if not record.by_id and not record.corrected_by:
+        return [], [], []
+    position = {id(change): index for index, change in enumerate(log.changes)}
+    parts: set[int] = set()
+
+    def add(change: Change) -> int:
+        index = position.get(id(change))
+        part = 0 if index is None else 1 + index // BLOCK
+        parts.add(part)
+        return packer.add(change, part)
+
+    by_id = [add(change) for change in record.by_id.values()]
+    corrected_by = [add(change) for change in record.corrected_by.values()]
+    return sorted(parts), by_id, corrected_by
+
+
+def _unpack_record(unpacker: Unpacker, described: Mapping[str, Any]) -> Record:
+    """The record packed by :func:`_pack_record`, its changes the very ones the log reads (their blocks read now)."""
+    record = Record()
+    for part in described["parts"]:
+        unpacker.read_part(int(part))
+    by_id = unpacker.refer(described["by_id"])
+    corrected_by = unpacker.refer(described["corrected_by"])
+    if not all(isinstance(change, Change) for change in chain(by_id, corrected_by)):
+        raise CacheError("the cache's record of change ids is damaged")
+    record.by_id = {change.id: change for change in by_id}
+    record.corrected_by = {change.corrects: change for change in corrected_by}
+    if len(record.by_id) != len(by_id) or len(record.corrected_by) != len(corrected_by):
+        raise CacheError("the cache's record of change ids is damaged")
+    return record
+
+
+def _days(ordinals: array[int]) -> list[Any]:
+    """Days from their ordinals, each distinct day made once (a log has many changes a day)."""
+    import datetime as dt
+
+    numbers = ordinals.tolist()
+    made = {ordinal: dt.date.fromordinal(ordinal) for ordinal in set(numbers)}
+    return list(map(made.__getitem__, numbers))
+
+
+def _versions(unpacker: Unpacker, described: Mapping[str, Any]) -> dict[Any, Versions[Any]]:
+    """A table of versions, each laid out as :class:`~orgmodel._log.Versions` lays out that many.
+
+    Each key's versions are stored as its list, changes then values (see
+    :func:`pack_log`): one slice each, all made in C.
+    """
+    keys = unpacker.refer(described["keys"])
+    counts = unpacker.array(described["counts"]).tolist()
+    items = unpacker.refer(described["items"])
+    default = unpacker.values[described["default"]]
+    if len(keys) != len(counts) or 2 * sum(counts) != len(items):
+        raise CacheError("the cache's versions are damaged")
+    ends = list(accumulate(2 * count for count in counts))
+    slices = map(slice, chain((0,), ends), ends)
+    table = dict(zip(keys, map(_make_versions, repeat(default), map(items.__getitem__, slices)), strict=True))
+    # A key with many versions keeps them in two lists (see Versions.append).
+    for key in compress(keys, map(SPLIT_AT.__lt__, counts)):
+        versions = table[key]
+        count = len(versions.items) // 2
+        versions.tail = versions.items[count:]
+        del versions.items[count:]
+    return table
+
+
+def _make_versions(default: Any, items: list[Any]) -> Versions[Any]:
+    versions: Versions[Any] = Versions.__new__(Versions)
+    versions.default = default
+    versions.items = items
+    versions.tail = None
+    return versions
+
+
+class _Blocks:
+    """The changes and events of a reopened log, each block read on first use (thread-safely)."""
+
+    def __init__(self, unpacker: Unpacker, numbers: list[int], block: int) -> None:
+        if block <= 0:
+            raise CacheError("the cache's log is damaged: blocks of no changes")
+        self.unpacker = unpacker
+        self.numbers = numbers
+        self.block = block
+        self.event_starts: Sequence[int] = array("q", [0])
+        self._changes: dict[int, list[Change]] = {}
+        self._events: dict[int, list[Event]] = {}
+        self._lock = threading.Lock()
+
+    def changes(self, index: int) -> list[Change]:
+        found = self._changes.get(index)
+        if found is None:
+            with self._lock:
+                found = self._changes.get(index)
+                if found is None:
+                    # Read with the collector paused, as a build is: a block is thousands of new objects, and
+                    # reading one from a question (a chart) would otherwise set off collections of the whole log.
+                    with collector_paused():
+                        self.unpacker.read_part(1 + index)
+                    first = index * self.block
+                    numbers = self.numbers[first : first + self.block]
+                    found = self._changes[index] = list(map(self.unpacker.values.__getitem__, numbers))
+        return found
+
+    def events(self, index: int) -> list[Event]:
+        found = self._events.get(index)
+        if found is None:
+            found = list(chain.from_iterable(map(attrgetter("events"), self.changes(index))))
+            self._events[index] = found
+        return found
+
+    def block_of_event(self, position: int) -> int:
+        """The block holding event ``position``."""
+        import bisect
+
+        return (bisect.bisect_right(self.event_starts, position, 0, len(self.event_starts) - 1) - 1) // self.block
+
+    def first_event(self, index: int) -> int:
+        return self.event_starts[min(index * self.block, len(self.event_starts) - 1)]
+
+
+class Blocked(Sequence[T], Generic[T]):
+    """A log's changes or events, read a block at a time; compares and hashes like the tuple it stands for."""
+
+    __slots__ = ("_blocks", "_length", "_name", "_read", "_settle", "_whole")
+
+    def __init__(self, blocks: _Blocks, length: int, name: str, settle: Callable[[str, tuple[Any, ...]], None]) -> None:
+        self._blocks = blocks
+        self._length = length
+        self._name = name
+        self._read: Callable[[int], list[Any]] = blocks.changes if name == "changes" else blocks.events
+        self._settle = settle
+        self._whole: tuple[T, ...] | None = None
+
+    def whole(self) -> tuple[T, ...]:
+        """Every item, as a tuple (read once, then kept, and handed to the log in place of this)."""
+        if self._whole is None:
+            count = (len(self._blocks.numbers) + self._blocks.block - 1) // self._blocks.block
+            self._whole = tuple(chain.from_iterable(self._read(index) for index in range(count)))
+            if len(self._whole) != self._length:
+                raise CacheError("the cache's log is damaged: its changes and events do not agree")
+            self._settle(self._name, self._whole)
+        return self._whole
+
+    def _locate(self, index: int) -> tuple[int, int]:
+        """The block holding item ``index``, and where that block's items begin."""
+        blocks = self._blocks
+        if self._name == "changes":
+            block = index // blocks.block
+            return block, block * blocks.block
+        block = blocks.block_of_event(index)
+        return block, blocks.first_event(block)
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if isinstance(index, slice):
+            # As the log's own: a tuple of changes, a list of events.
+            part = self.whole()[index]
+            return part if self._name == "changes" else list(part)
+        if self._whole is not None:
+            return self._whole[index]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError("index out of range")
+        block, first = self._locate(index)
+        item: T = self._read(block)[index - first]
+        return item
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.whole())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Blocked):
+            return self.whole() == other.whole()
+        if isinstance(other, (tuple, list)):
+            return self.whole() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.whole())
+
+    def __repr__(self) -> str:
+        return repr(self.whole())

@@ -1,0 +1,540 @@
+"""Values packed into columns of numbers, and read back fast: how a cache holds a timeline's objects.
+
+A large timeline holds millions of small immutable values — entities,
+events, changes, the tuples inside them — most of them shared between the
+log's tables.  :class:`Packer` walks them and gives every distinct value a
+number:
+
+* **constants** (text, numbers, booleans, ``None``, days, members of the
+  library's enumerations, :class:`~orgmodel.Attributes`) go into one JSON
+  list, each once;
+* **objects** (tuples, and values of the library's attrs classes) go into
+  tables, one per class and *level*, with a column per field whose cells are
+  the numbers of the values in it.  An object's level is one more than its
+  fields' highest, so a table only ever points at values read before it.
+
+Reading back (:class:`Unpacker`) is then a few C-speed passes per column —
+``map(values.__getitem__, numbers)`` — and one call per object, which sets
+its slots straight from the columns (:func:`orgmodel._values.maker`).  A
+value shared in the timeline is shared again once read: each is stored once
+and read once.  Nothing is evaluated: only JSON and arrays of machine
+integers are read, and only the classes the library names (:func:`classes`)
+are ever made.
+
+Values can be packed in *parts*: the objects of some classes (``partitioned``)
+go into the part they are added for, and every other value into part 0, which
+holds every constant.  A part points only at itself and part 0, so it can be
+read on its own once part 0 is: a cache reads a timeline's entities at once
+and its changes a block at a time, when they are first asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import operator
+import sys
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cache
+from itertools import chain, repeat
+from typing import Any
+
+import attrs
+
+from orgmodel._attributes import Attributes
+from orgmodel._values import maker
+from orgmodel.errors import CacheError
+
+#: Numbers of values in columns: four-byte unsigned integers while they fit, else eight.
+_SMALL, _LARGE = "I", "Q"
+#: Classes whose values are often equal without being the same object: stored once per distinct value.
+_SHARED_BY_VALUE = frozenset({"When", "Source", "Holding"})
+
+
+@cache
+def classes() -> Mapping[str, type[Any]]:
+    """Every class whose values a cache may hold, by name: the library's attrs classes and enumerations.
+
+    Found from what ``orgmodel`` exports (and every event class), so a class
+    the library adds and exports is carried without a change here.
+    """
+    import orgmodel
+    from orgmodel._events import EVENT_TYPES
+
+    found: dict[str, type[Any]] = {}
+    candidates = [getattr(orgmodel, name) for name in orgmodel.__all__]
+    for candidate in [*candidates, *EVENT_TYPES.values()]:
+        carried = isinstance(candidate, type) and (attrs.has(candidate) or issubclass(candidate, enum.Enum))
+        if carried and candidate.__module__.startswith("orgmodel"):
+            found[candidate.__name__] = candidate
+    return found
+
+
+def _constant_key(value: Any) -> tuple[Any, ...] | None:
+    """What tells one constant from another (``None`` for a value that is not a constant).
+
+    ``1``, ``1.0`` and ``True`` are equal in Python, but stay three values
+    here; so do ``0.0`` and ``-0.0``.
+    """
+    kind = type(value)
+    if value is None or kind is str or kind is bool or kind is int or kind is dt.date:
+        return (kind, value)
+    if kind is float:
+        return (float, repr(value))
+    if isinstance(value, enum.Enum):
+        return (kind, value.value)
+    if kind is Attributes:
+        return (Attributes, tuple((key, type(item), repr(item)) for key, item in value.items()))
+    return None
+
+
+def _encode_constant(value: Any) -> Any:
+    """A constant as JSON: plain JSON values as they are, the rest tagged."""
+    if value is None or (isinstance(value, (str, bool, int, float)) and not isinstance(value, enum.Enum)):
+        return value
+    if type(value) is dt.date:
+        return {"day": value.toordinal()}
+    if isinstance(value, enum.Enum):
+        return {"member": [type(value).__name__, value.value]}
+    if type(value) is Attributes:
+        return {"attributes": [[key, item] for key, item in value.items()]}
+    raise CacheError(f"cannot carry the value {value!r} in a cache")  # pragma: no cover - _constant_key decides
+
+
+def _decode_constant(value: Any, known: Mapping[str, type[Any]]) -> Any:
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        (tag, content), *_ = value.items()
+        if tag == "day" and type(content) is int and 1 <= content <= dt.date.max.toordinal():
+            return dt.date.fromordinal(content)
+        if tag == "member" and isinstance(content, list) and len(content) == 2:
+            cls = known.get(content[0]) if isinstance(content[0], str) else None
+            if cls is not None and issubclass(cls, enum.Enum):
+                return cls(content[1])
+        if tag == "attributes" and isinstance(content, list):
+            pairs = dict(item for item in content if isinstance(item, list) and len(item) == 2)
+            return Attributes.of(pairs)
+    raise CacheError(f"the cache holds a value it cannot read: {value!r}")
+
+
+class _Table:
+    """The objects of one class and level in one part, each as the numbers of its fields' values."""
+
+    __slots__ = ("name", "part", "rows")
+
+    def __init__(self, name: str, part: int) -> None:
+        self.name = name
+        self.part = part
+        self.rows: list[tuple[int, ...]] = []
+
+
+class Packer:
+    """Gives numbers to values and their parts; :meth:`finish` lays them out in columns.
+
+    >>> import orgmodel as om
+    >>> packer = Packer()
+    >>> unit = om.Unit("u", "Enheten")
+    >>> first = packer.add(unit)
+    >>> packer.add(unit) == first, packer.add(om.Unit("u", "Enheten")) == first
+    (True, False)
+    >>> layout, data, numbers = packer.finish()
+    >>> unpacker = Unpacker(layout, data)
+    >>> unpacker.read_part(0)
+    >>> unpacker.values[numbers[first]] == unit
+    True
+    """
+
+    def __init__(self, partitioned: frozenset[str] = frozenset()) -> None:
+        self._classes = classes()
+        self._partitioned = partitioned
+        self._into = 0  # the part the value being added is for
+        self._constants: dict[tuple[Any, ...], int] = {}
+        self._strings: dict[str, int] = {}
+        self._by_id: dict[int, int] = {}
+        self._by_value: dict[tuple[Any, ...], int] = {}
+        self._alive: list[Any] = []  # what _by_id holds ids of: kept alive, so no id is reused meanwhile
+        self._fields: dict[type[Any], tuple[str, Callable[[Any], Any]]] = {}
+        # Per handle: its level (0 for a constant), its table (-1 for a constant), its place there.
+        self._level: list[int] = []
+        self._table: list[int] = []
+        self._local: list[int] = []
+        self._constants_list: list[Any] = []
+        self._parts: dict[int, dict[tuple[int, str], int]] = {0: {}}
+        self._tables: list[_Table] = []
+
+    # --- adding -----------------------------------------------------------------------------------
+
+    def add(self, value: Any, part: int = 0) -> int:
+        """The handle of ``value`` (see :meth:`finish` for its number), adding it and its fields if new.
+
+        Objects of a partitioned class go into ``part``, and so does any
+        object that holds one.
+        """
+        self._into = part
+        self._parts.setdefault(part, {})
+        found = self._known(value)
+        if found is not None:
+            return found
+        # Depth first, without recursion: an object is added once every value in its fields has a handle.
+        stack = [value]
+        while stack:
+            item = stack[-1]
+            if self._known(item) is not None:
+                stack.pop()
+                continue
+            name, fields = self._describe(item)
+            handles: list[int] = []
+            missing = []
+            for field in fields:
+                handle = self._known(field)
+                if handle is None:
+                    missing.append(field)
+                else:
+                    handles.append(handle)
+            if missing:
+                stack.extend(missing)
+                continue
+            stack.pop()
+            self._add_object(item, name, tuple(handles))
+        found = self._known(value)
+        assert found is not None
+        return found
+
+    def add_all(self, values: Iterable[Any], part: int = 0) -> list[int]:
+        """The handles of ``values``, in order."""
+        add = self.add
+        return [add(value, part) for value in values]
+
+    def _known(self, value: Any) -> int | None:
+        """The handle of a value already added, or of a constant (added now); ``None`` for a new object."""
+        if type(value) is str:
+            found = self._strings.get(value)
+            if found is None:
+                found = self._strings[value] = self._add_constant(value)
+            return found
+        found = self._by_id.get(id(value))
+        if found is not None:
+            table = self._table[found]
+            # An object of another part than this one and part 0 is added again: parts point at no other.
+            if table < 0 or self._tables[table].part in (0, self._into):
+                return found
+            return None
+        key = _constant_key(value)
+        if key is None:
+            return None
+        found = self._constants.get(key)
+        if found is None:
+            found = self._constants[key] = self._add_constant(value)
+        return found
+
+    def _add_constant(self, value: Any) -> int:
+        constants = self._constants_list
+        self._level.append(0)
+        self._table.append(-1)
+        self._local.append(len(constants))
+        constants.append(value)
+        return len(self._level) - 1
+
+    def _describe(self, value: Any) -> tuple[str, Sequence[Any]]:
+        """The name of a value's class and the values of its fields, in order."""
+        kind = type(value)
+        if kind is tuple:
+            return "tuple", value
+        fields = self._fields.get(kind)
+        if fields is None:
+            name = kind.__name__
+            if self._classes.get(name) is not kind or not attrs.has(kind):
+                raise CacheError(
+                    f"cannot carry a value of type {kind.__module__}.{kind.__qualname__} in a cache: {value!r}"
+                )
+            names = [field.name for field in attrs.fields(kind)]
+            if len(names) == 1:
+                single = operator.attrgetter(names[0])
+                fields = self._fields[kind] = (name, lambda item: (single(item),))
+            else:
+                fields = self._fields[kind] = (name, operator.attrgetter(*names))
+        name, read = fields
+        return name, read(value)
+
+    def _add_object(self, value: Any, name: str, handles: tuple[int, ...]) -> None:
+        part = self._into if name in self._partitioned else 0
+        for handle in handles:
+            in_table = self._table[handle]
+            if in_table >= 0 and self._tables[in_table].part:
+                part = self._tables[in_table].part
+                break
+        shared = name in _SHARED_BY_VALUE or (name == "tuple" and all(self._table[handle] < 0 for handle in handles))
+        if shared:
+            found = self._by_value.get((part, name, handles))
+            if found is not None:
+                self._by_id[id(value)] = found
+                self._alive.append(value)
+                return
+        level = 1 + max((self._level[handle] for handle in handles), default=0)
+        tables = self._parts[part]
+        index = tables.get((level, name))
+        if index is None:
+            index = tables[(level, name)] = len(self._tables)
+            self._tables.append(_Table(name, part))
+        table = self._tables[index]
+        handle = len(self._level)
+        self._level.append(level)
+        self._table.append(index)
+        self._local.append(len(table.rows))
+        table.rows.append(handles)
+        self._by_id[id(value)] = handle
+        self._alive.append(value)
+        if shared:
+            self._by_value[(part, name, handles)] = handle
+
+    # --- laying out -------------------------------------------------------------------------------
+
+    def finish(self) -> tuple[dict[str, Any], bytes, array[int]]:
+        """The layout (JSON-ready), the column data, and each handle's number among the values read back.
+
+        Values are numbered part by part (part 0 first, with every constant),
+        each part's tables by level.  Tuples are ordered by length within
+        their table, so that reading makes each length's tuples in one pass.
+        """
+        offsets: dict[int, int] = {}
+        permutations: dict[int, list[int]] = {}
+        starts: dict[int, int] = {}
+        count = len(self._constants_list)
+        for part in sorted(self._parts):
+            starts[part] = 0 if part == 0 else count
+            tables = self._parts[part]
+            for key in sorted(tables):
+                index = tables[key]
+                offsets[index] = count
+                table = self._tables[index]
+                if table.name == "tuple":
+                    ranked = sorted(range(len(table.rows)), key=lambda row: len(table.rows[row]))
+                    place = [0] * len(ranked)
+                    for position, row in enumerate(ranked):
+                        place[row] = position
+                    permutations[index] = place
+                count += len(table.rows)
+        code = _SMALL if count < 2**32 else _LARGE
+        numbers = array(code, bytes(array(code).itemsize * len(self._level)))
+        for handle, (in_table, local) in enumerate(zip(self._table, self._local, strict=True)):
+            if in_table < 0:
+                numbers[handle] = local
+            elif in_table in permutations:
+                numbers[handle] = offsets[in_table] + permutations[in_table][local]
+            else:
+                numbers[handle] = offsets[in_table] + local
+        data = bytearray()
+        text = json.dumps(
+            [_encode_constant(value) for value in self._constants_list], ensure_ascii=False, allow_nan=False
+        )
+        constants_at = _append(data, text.encode("utf-8"))
+        parts = []
+        for part in sorted(self._parts):
+            tables = self._parts[part]
+            laid = []
+            for key in sorted(tables):
+                index = tables[key]
+                table = self._tables[index]
+                if table.name == "tuple":
+                    laid.append(self._lay_tuples(data, table, permutations[index], numbers, code))
+                else:
+                    laid.append(self._lay_objects(data, table, numbers, code))
+            parts.append({"part": part, "start": starts[part], "tables": laid})
+        layout = {
+            "numbers": code,
+            "byteorder": sys.byteorder,
+            "count": count,
+            "constants": {"at": constants_at, "count": len(self._constants_list)},
+            "parts": parts,
+        }
+        return layout, bytes(data), numbers
+
+    @staticmethod
+    def _lay_objects(data: bytearray, table: _Table, numbers: array[int], code: str) -> dict[str, Any]:
+        columns = []
+        for column in zip(*table.rows, strict=True):
+            first = column[0]
+            if column.count(first) == len(column):
+                columns.append({"same": numbers[first]})
+            else:
+                columns.append({"at": _append(data, array(code, map(numbers.__getitem__, column)).tobytes())})
+        return {"class": table.name, "count": len(table.rows), "columns": columns}
+
+    @staticmethod
+    def _lay_tuples(data: bytearray, table: _Table, place: list[int], numbers: array[int], code: str) -> dict[str, Any]:
+        rows: list[tuple[int, ...]] = [()] * len(place)
+        for row, position in zip(table.rows, place, strict=True):
+            rows[position] = row
+        groups: list[list[int]] = []
+        for row in rows:
+            if groups and groups[-1][0] == len(row):
+                groups[-1][1] += 1
+            else:
+                groups.append([len(row), 1])
+        items = array(code, map(numbers.__getitem__, chain.from_iterable(rows)))
+        return {"class": "tuple", "count": len(rows), "groups": groups, "items": _append(data, items.tobytes())}
+
+
+def _append(data: bytearray, chunk: bytes) -> list[int]:
+    """Add ``chunk`` to ``data``; where it is, as ``[offset, length]``."""
+    data += chunk
+    return [len(data) - len(chunk), len(chunk)]
+
+
+class Unpacker:
+    """Reads packed values back into :attr:`values` (in the order of their numbers), part by part.
+
+    Part 0, with every constant, is read first; then any other, in any order.
+    ``trusted`` values are made straight from their fields, unchecked; others
+    go through their classes' own constructors, which check them as they
+    would check a user's.
+    """
+
+    def __init__(self, layout: Mapping[str, Any], data: bytes | memoryview, *, trusted: bool = True) -> None:
+        self._data = memoryview(data)
+        self._known = classes()
+        self._trusted = trusted
+        try:
+            self._code = layout["numbers"]
+            self._swap = layout["byteorder"] != sys.byteorder
+            self._constants = layout["constants"]
+            self._parts = {int(part["part"]): part for part in layout["parts"]}
+            count = int(layout["count"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise CacheError(f"the cache's layout is damaged: {error!r}") from None
+        if self._code not in (_SMALL, _LARGE) or array(self._code).itemsize != {_SMALL: 4, _LARGE: 8}[self._code]:
+            raise CacheError(f"the cache numbers its values in a way this machine cannot read ({self._code!r})")
+        if not 0 <= count <= 8 * len(self._data) + 2**16:
+            raise CacheError("the cache's layout is damaged: more values than its data can hold")
+        #: Every value, by number; those of parts not read yet are ``None``.
+        self.values: list[Any] = [None] * count
+        self.read: set[int] = set()
+
+    @property
+    def parts(self) -> list[int]:
+        """The parts the values were packed in."""
+        return sorted(self._parts)
+
+    def read_all(self) -> None:
+        """Read every part not read yet."""
+        for part in self.parts:
+            self.read_part(part)
+
+    def read_part(self, part: int) -> None:
+        """Read part ``part`` (and part 0 first, if it is not read yet), unless it was read already."""
+        if part in self.read:
+            return
+        if part and 0 not in self.read:
+            self.read_part(0)
+        try:
+            self._read_part(part)
+        except CacheError:
+            raise
+        except (KeyError, IndexError, TypeError, ValueError, OverflowError) as error:
+            raise CacheError(f"the cache's values are damaged: {type(error).__name__}: {error}") from None
+        self.read.add(part)
+
+    def array(self, where: Sequence[int], code: str = "q") -> array[int]:
+        """The machine integers stored at ``where`` (``[offset, length]``)."""
+        offset, length = where
+        if not (offset >= 0 and length >= 0 and offset + length <= len(self._data)):
+            raise CacheError(f"the cache points outside its data ({offset}, {length})")
+        found = array(code)
+        if length % found.itemsize:
+            raise CacheError("the cache's data is cut short")
+        found.frombytes(self._data[offset : offset + length])
+        if self._swap:
+            found.byteswap()
+        return found
+
+    def numbers(self, where: Sequence[int]) -> list[int]:
+        """The numbers of values stored at ``where``."""
+        return self.array(where, self._code).tolist()
+
+    def refer(self, where: Sequence[int]) -> list[Any]:
+        """The values whose numbers are stored at ``where``."""
+        return list(map(self.values.__getitem__, self.numbers(where)))
+
+    def text(self, where: Sequence[int]) -> str:
+        """Text stored at ``where``."""
+        offset, length = where
+        if not (offset >= 0 and length >= 0 and offset + length <= len(self._data)):
+            raise CacheError(f"the cache points outside its data ({offset}, {length})")
+        return str(self._data[offset : offset + length], "utf-8")
+
+    def _read_part(self, index: int) -> None:
+        part = self._parts[index]
+        values = self.values
+        start = int(part["start"])
+        found: list[Any] = []
+        if index == 0:
+            constants = json.loads(self.text(self._constants["at"]))
+            if not isinstance(constants, list) or len(constants) != self._constants["count"]:
+                raise CacheError("the cache's constants are damaged")
+            known = self._known
+            found = [value if type(value) is not dict else _decode_constant(value, known) for value in constants]
+            values[: len(found)] = found
+        at = start + len(found)
+        for table in part["tables"]:
+            count = int(table["count"])
+            if table["class"] == "tuple":
+                made = list(self._tuples(table))
+            else:
+                cls = self._known.get(table["class"])
+                if cls is None or not attrs.has(cls):
+                    raise CacheError(f"the cache holds values of a class this version does not know: {table['class']}")
+                columns = [self._column(column, count) for column in table["columns"]]
+                if len(columns) != len(attrs.fields(cls)):
+                    raise CacheError(
+                        f"the cache's {cls.__name__} values have {len(columns)} fields, this version's "
+                        f"{len(attrs.fields(cls))}: it was made by another version of orgmodel"
+                    )
+                made = list(map(maker(cls) if self._trusted else _checking_maker(cls), *columns))
+            if len(made) != count or at + count > len(values):
+                raise CacheError(f"the cache's {table['class']} values are cut short")
+            values[at : at + count] = made
+            at += count
+
+    def _column(self, column: Mapping[str, Any], count: int) -> Iterator[Any]:
+        if "same" in column:
+            return repeat(self.values[column["same"]], count)
+        numbers = self.numbers(column["at"])
+        if len(numbers) != count:
+            raise CacheError("the cache's columns are not all of one length")
+        return map(self.values.__getitem__, numbers)
+
+    def _tuples(self, table: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
+        items = self.refer(table["items"])
+        made: list[Iterator[tuple[Any, ...]]] = []
+        start = 0
+        total = 0
+        for length, count in table["groups"]:
+            if length < 0 or count < 0:
+                raise CacheError("the cache's tuples are damaged")
+            end = start + length * count
+            if end > len(items):
+                raise CacheError("the cache's tuples are cut short")
+            total += count
+            if length == 0:
+                made.append(repeat((), count))
+            else:
+                # zip(*[iterator] * n) takes n items at a time: each tuple made in C.
+                made.append(zip(*[iter(items[start:end])] * length, strict=True))
+            start = end
+        if start != len(items) or total != table["count"]:
+            raise CacheError("the cache's tuples are damaged")
+        return chain.from_iterable(made)
+
+
+@cache
+def _checking_maker(cls: type[Any]) -> Callable[..., Any]:
+    """A function making a value of ``cls`` through its constructor, which checks every field."""
+    names = [field.alias for field in attrs.fields(cls)]
+
+    def make(*values: Any) -> Any:
+        return cls(**dict(zip(names, values, strict=True)))
+
+    return make

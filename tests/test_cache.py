@@ -1,0 +1,320 @@
+"""Caches of validated timelines: reopened equal to what was saved, never trusted when they cannot be vouched for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from array import array
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import orgmodel as om
+from orgmodel import _cache, _files
+from orgmodel import strategies as oms
+from orgmodel._cachedlog import LAZY
+from orgmodel._log import AppliedLog, Versions
+from orgmodel._writes import Writes
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _own_key_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Sign with a key of this module's own, not the key in the user's cache folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("caches")
+
+
+def _plain(value: Any) -> Any:
+    """A log's table as plain values, comparable with ``==``."""
+    if isinstance(value, Versions):
+        return ("versions", value.default, list(value.items), None if value.tail is None else list(value.tail))
+    if isinstance(value, Writes):
+        return ("writes", list(value.positions), list(value.keys), list(value.olds), list(value.news))
+    if isinstance(value, array):
+        return list(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def assert_same_log(reopened: AppliedLog, original: AppliedLog) -> None:
+    """Every table of the two logs equal, the record's changes being the log's own, and the indexes built on use."""
+    built = set(vars(original)) - LAZY  # the indexes built on first use are compared below
+    assert set(vars(reopened)) - LAZY == built
+    for name in sorted(built - {"record"}):
+        assert _plain(getattr(reopened, name)) == _plain(getattr(original, name)), name
+    record, expected = reopened.record, original.record
+    assert record.by_id == expected.by_id
+    assert record.corrected_by == expected.corrected_by
+
+    # The record holds the log's own changes (with_events tells a known change by identity), as the original's.
+    def own(log: AppliedLog) -> list[bool]:
+        ids = {id(change) for change in log.changes}
+        return [id(change) in ids for change in (*log.record.by_id.values(), *log.record.corrected_by.values())]
+
+    assert own(reopened) == own(original)
+    assert reopened.name_index.spans == original.name_index.spans
+    assert reopened.name_index.names == original.name_index.names
+    assert reopened.ended == original.ended
+    assert reopened.mentions == original.mentions
+
+
+def _days(timeline: om.Timeline) -> list[dt.date]:
+    if not timeline.changes:
+        return [dt.date(2013, 1, 1)]
+    first, last = timeline.first_day, timeline.last_day
+    return sorted({first, last, first + (last - first) / 2, last + dt.timedelta(days=1)})
+
+
+def assert_reopens(timeline: om.Timeline, path: Path) -> None:
+    om.save_cache(timeline, path)
+    reopened = om.load_cache(path)
+    assert reopened == timeline
+    assert_same_log(reopened._log, timeline._log)
+    for day in _days(timeline):
+        assert reopened.at(day) == timeline.at(day)
+    assert list(reopened.revisions()) == list(timeline.revisions())
+    validated = om.load_cache(path, validate=True)
+    assert validated == timeline
+    if sorted(timeline._log.entries) == list(range(len(timeline.changes))):
+        # Built from its changes again: the same log, but for the changes a lenient build left out.
+        assert_same_log(validated._log, timeline._log)
+
+
+@given(oms.timelines(max_events=25))
+def test_a_reopened_timeline_is_the_timeline_saved(timeline: om.Timeline) -> None:
+    assert_reopens(timeline, Path(os.environ["XDG_CACHE_HOME"], "generated.orgcache"))
+
+
+@given(oms.revised_timelines())
+def test_a_reopened_record_keeps_what_was_known_when(timeline: om.Timeline) -> None:
+    assert_reopens(timeline, Path(os.environ["XDG_CACHE_HOME"], "revised.orgcache"))
+
+
+def test_nacka_reopens_equal(folder: Path) -> None:
+    assert_reopens(om.examples.nacka(), folder / "nacka.orgcache")
+
+
+def test_a_lenient_timeline_reopens_with_what_it_left_out_still_left_out(folder: Path) -> None:
+    timeline, errors = om.Timeline.lenient(
+        [
+            om.Establish(om.Unit("a", "A"), on="2015-01-01"),
+            om.Change("2015-02-01", [om.Rename("b", "B")], id="wrong"),
+            om.Rename("a", "A2", on="2015-03-01"),
+        ]
+    )
+    assert errors
+    assert_reopens(timeline, folder / "lenient.orgcache")
+
+
+def _outcome(make: Callable[[], om.Timeline]) -> om.Timeline | str:
+    """The timeline made, or the error that refused it (as text)."""
+    try:
+        return make()
+    except om.errors.OrgModelError as error:
+        return f"{type(error).__name__}: {error}"
+
+
+@given(oms.revised_timelines(), st.data())
+def test_adding_to_a_reopened_timeline_is_adding_to_the_original(timeline: om.Timeline, data: st.DataObject) -> None:
+    path = Path(os.environ["XDG_CACHE_HOME"], "added.orgcache")
+    om.save_cache(timeline, path)
+    reopened = om.load_cache(path)
+    plan = data.draw(oms.change_plans(timeline))
+    # The same timeline, or the same error.
+    assert _outcome(lambda: reopened.with_events(plan)) == _outcome(lambda: timeline.with_events(plan))
+    if timeline.changes and timeline.changes[-1].id is not None:
+        # A change again, by the same id: refused by both alike.
+        again = om.Change(timeline.last_day, timeline.changes[-1].events, id=timeline.changes[-1].id)
+        refused = _outcome(lambda: timeline.with_events(again))
+        assert isinstance(refused, str)
+        assert _outcome(lambda: reopened.with_events(again)) == refused
+
+
+def test_corrections_added_to_a_reopened_timeline_build_it_again(folder: Path) -> None:
+    timeline = om.Timeline(
+        [
+            om.Change("2014-01-01", [om.Establish(om.Unit("eko", "Ekonomi"))], id="first"),
+            om.Change("2015-01-01", [om.Rename("eko", "Ekonomienheten")], id="rename"),
+        ]
+    )
+    om.save_cache(timeline, folder / "corrected.orgcache")
+    reopened = om.load_cache(folder / "corrected.orgcache")
+    fix = om.Change("2015-01-01", [om.Rename("eko", "Ekonomikontoret")], corrects="rename", known="2015-02-01")
+    assert reopened.with_events(fix) == timeline.with_events(fix)
+    assert reopened.with_events(fix).at("2015-06-01").units["eko"].name == "Ekonomikontoret"
+
+
+# --- what is not trusted ---------------------------------------------------------------------------------
+
+
+def _saved(folder: Path, name: str) -> tuple[Path, bytes]:
+    path = om.save_cache(om.examples.nacka(), folder / name)
+    return path, path.read_bytes()
+
+
+def _split(data: bytes) -> tuple[dict[str, Any], bytes]:
+    end = data.index(b"\n", len(_cache.MAGIC))
+    return json.loads(data[len(_cache.MAGIC) : end]), data[end + 1 :]
+
+
+def _join(header: dict[str, Any], payload: bytes) -> bytes:
+    return _cache.MAGIC + json.dumps(header).encode() + b"\n" + payload
+
+
+@pytest.mark.parametrize("where", [0.1, 0.5, 0.9, 0.999])
+def test_a_changed_byte_is_an_error(folder: Path, where: float) -> None:
+    path, data = _saved(folder, "tampered.orgcache")
+    header, payload = _split(data)
+    damaged = bytearray(payload)
+    damaged[int(len(damaged) * where)] ^= 0x20
+    path.write_bytes(_join(header, bytes(damaged)))
+    with pytest.raises(om.CacheError, match="does not match its digest"):
+        om.load_cache(path)
+
+
+@pytest.mark.parametrize("keep", [0.0, 0.01, 0.5, 0.99])
+def test_a_cache_cut_short_is_an_error(folder: Path, keep: float) -> None:
+    path, data = _saved(folder, "cut.orgcache")
+    path.write_bytes(data[: int(len(data) * keep)])
+    with pytest.raises(om.CacheError):
+        om.load_cache(path)
+
+
+def test_a_cache_of_another_format_version_is_an_error(folder: Path) -> None:
+    path, data = _saved(folder, "version.orgcache")
+    header, payload = _split(data)
+    path.write_bytes(_join({**header, "format": _cache.VERSION + 1}, payload))
+    with pytest.raises(om.CacheError, match=f"reads format {_cache.VERSION}"):
+        om.load_cache(path)
+
+
+def test_a_file_that_is_no_cache_is_an_error(folder: Path) -> None:
+    path = folder / "nacka.yaml"
+    om.save(om.examples.nacka(), path)
+    with pytest.raises(om.CacheError, match="not an orgmodel cache"):
+        om.load_cache(path)
+    with pytest.raises(om.CacheError, match="cannot read"):
+        om.load_cache(folder / "missing.orgcache")
+
+
+def _forged(folder: Path, signature: str | None) -> Path:
+    """A cache whose content was altered, with its digest made to match: a unit given its sibling's name."""
+    timeline = om.Timeline(
+        [
+            om.Establish(om.Unit("a", "Alpha"), on="2014-01-01"),
+            om.Establish(om.Unit("b", "Bravo"), on="2014-01-01"),
+        ]
+    )
+    path = om.save_cache(timeline, folder / "forged.orgcache")
+    header, payload = _split(path.read_bytes())
+    assert payload.count(b'"Bravo"') == 1
+    altered = payload.replace(b'"Bravo"', b'"Alpha"')
+    header = {**header, "digest": _cache.hashlib.blake2b(altered, digest_size=32).hexdigest(), "signature": signature}
+    path.write_bytes(_join(header, altered))
+    return path
+
+
+@pytest.mark.parametrize("signature", [None, "0" * 64])
+def test_a_cache_this_user_did_not_write_is_validated_in_full(folder: Path, signature: str | None) -> None:
+    path = _forged(folder, signature)
+    with pytest.raises(om.errors.EventError, match="Alpha"):
+        om.load_cache(path)
+
+
+def test_a_cache_written_with_another_key_is_validated_and_equal(folder: Path, tmp_path: Path) -> None:
+    path, _ = _saved(folder, "elsewhere.orgcache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path))
+        assert not _cache._vouched_for(_split(path.read_bytes())[0])
+        assert om.load_cache(path) == om.examples.nacka()
+
+
+def test_the_users_key_is_readable_by_the_user_only(folder: Path) -> None:
+    _saved(folder, "key.orgcache")
+    key = _cache._key_path()
+    assert key.stat().st_mode & 0o077 == 0
+    assert len(key.read_bytes()) == 32
+
+
+# --- load(path, cache=True) --------------------------------------------------------------------------------
+
+
+def test_loading_through_a_cache_reopens_the_same_bytes_and_reloads_changed_ones(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = folder / "org.yaml"
+    first = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01")])
+    om.save(first, source)
+    assert om.load(source, cache=True) == first
+    cache = _cache.cache_path(source)
+    assert cache.exists()
+
+    built: list[str] = []
+    real = _files.loads
+
+    def counting(text: str, **options: Any) -> om.Timeline:
+        built.append(text)
+        return real(text, **options)
+
+    monkeypatch.setattr(_files, "loads", counting)
+    assert om.load(source, cache=True) == first
+    assert built == []  # reopened, not validated again
+
+    second = first.with_events(om.Rename("slk", "Kommunledningskontoret", on="2016-01-01"))
+    om.save(second, source)
+    assert om.load(source, cache=True) == second  # the file is the source of truth
+    assert built
+    header, _ = _split(cache.read_bytes())
+    assert header["source"] == _cache._source_digest(source.read_bytes())
+
+
+def test_a_damaged_cache_beside_a_file_is_written_again(folder: Path) -> None:
+    source = folder / "damaged.yaml"
+    om.save(om.examples.nacka(), source)
+    cache = folder / "elsewhere" / "damaged.cache"
+    cache.parent.mkdir()
+    cache.write_bytes(_cache.MAGIC + b"{not json\n")
+    assert om.load(source, cache=cache) == om.examples.nacka()
+    assert om.load_cache(cache) == om.examples.nacka()
+
+
+def test_a_cache_that_cannot_be_written_is_warned_about(folder: Path) -> None:
+    source = folder / "unwritable.yaml"
+    om.save(om.examples.nacka(), source)
+    with pytest.warns(UserWarning, match="could not write the cache"):
+        assert om.load(source, cache=folder / "no" / "such" / "folder" / "x.orgcache") == om.examples.nacka()
+
+
+def test_a_cache_beside_a_file_that_this_user_did_not_write_gives_way_to_the_file(folder: Path) -> None:
+    source = folder / "truth.yaml"
+    truth = om.Timeline([om.Establish(om.Unit("slk", "Stadsledningskontoret"), on="2014-01-01")])
+    om.save(truth, source)
+    other = om.Timeline([om.Establish(om.Unit("x", "Something else"), on="2014-01-01")])
+    cache = om.save_cache(other, _cache.cache_path(source))
+    header, payload = _split(cache.read_bytes())
+    # Claims to be made from the file, but carries no valid signature: the file is loaded instead.
+    header = {**header, "source": _cache._source_digest(source.read_bytes()), "signature": None}
+    cache.write_bytes(_join(header, payload))
+    assert om.load(source, cache=True) == truth
+    assert om.load_cache(cache) == truth  # and the cache was written again
+
+
+def test_a_stream_has_no_cache(folder: Path) -> None:
+    source = folder / "stream.yaml"
+    om.save(om.examples.nacka(), source)
+    with source.open("rb") as stream, pytest.raises(TypeError, match="give the file's path"):
+        om.load(stream, cache=True)
