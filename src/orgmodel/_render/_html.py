@@ -60,7 +60,8 @@ def wrap(text: str, width: int | None) -> tuple[str, ...]:
         text = text[: MAX_TEXT - 1] + "…"
     if width is None or len(text) <= width:
         return (text,)
-    lines = textwrap.wrap(text, width=width, break_long_words=False)
+    # At spaces only, as the docstring says: a hyphen inside a word ("<!--x", "e-post") is not a break.
+    lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
     return tuple(lines) if lines else (text,)
 
 
