@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from orgmodel._render._scene import closes_loop
+from orgmodel._trees import closes_loop
 
 __all__ = ["union_tree"]
 

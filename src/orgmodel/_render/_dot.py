@@ -23,10 +23,10 @@ from orgmodel._render._scene import (
     Scene,
     SceneWriter,
     Structure,
-    closes_loop,
     cluster_attributes,
     visible_units,
 )
+from orgmodel._trees import closes_loop
 from orgmodel.errors import InvalidArgumentError
 
 __all__ = ["ALL_RELATIONS", "DEFAULT_RELATIONS", "DEFAULT_STACK", "LAYOUTS", "diff_to_dot", "to_dot"]

@@ -168,25 +168,6 @@ class Structure:
     ghosts: Mapping[str, str] = attrs.field(factory=dict)
 
 
-def closes_loop(unit: str, parent: str | None, parents: Mapping[str, str | None]) -> bool:
-    """Whether hanging ``unit`` from ``parent`` would put it above itself, given the ``parents`` chosen so far.
-
-    Used where one tree is made of several days' hierarchies (a unit under one
-    parent on one day, that parent under the unit on another).
-
-    >>> closes_loop("a", "b", {"b": "a"}), closes_loop("a", "b", {"b": None}), closes_loop("a", None, {})
-    (True, False, False)
-    """
-    seen: set[str] = set()
-    node = parent
-    while node is not None and node not in seen:
-        if node == unit:
-            return True
-        seen.add(node)
-        node = parents.get(node)
-    return False
-
-
 @attrs.frozen
 class Scene:
     """What to draw from one chart.

@@ -90,6 +90,7 @@ from orgmodel._events import (
     Vacate,
 )
 from orgmodel._timeline import Timeline
+from orgmodel._trees import closes_loop
 from orgmodel.dates import When, parse_when
 from orgmodel.errors import FormatError, InvalidArgumentError, Location, OrgModelError, PostOccupiedError
 from orgmodel.io._text import read_utf8
@@ -1066,21 +1067,11 @@ def _untangled(
     """Moves (or new reporting lines) ordered so that none makes a loop on the way: one that would waits for the
     moves that untie it.  When none can go first, the rest keep their order and the timeline reports the loop."""
     links = dict(links)
-
-    def loops(entity: str, to: str | None) -> bool:
-        seen = set()
-        while to is not None and to not in seen:
-            if to == entity:
-                return True
-            seen.add(to)
-            to = links.get(to)
-        return False
-
     pending, ordered = list(steps), []
     while pending:
         for index, step in enumerate(pending):
             moved = change(step.event)
-            if moved is None or not loops(*moved):
+            if moved is None or not closes_loop(*moved, links):
                 if moved is not None:
                     links[moved[0]] = moved[1]
                 ordered.append(pending.pop(index))
