@@ -51,6 +51,9 @@ nitpick_ignore_regex = [
     # ``from hypothesis import strategies as st``), which autodoc shows as written.
     (r"py:.*", r"(dt|st)\..*"),
     (r"py:class", r"Bundle"),
+    # The optional engines' own types, in the signatures of orgmodel.io (their docs are theirs).
+    (r"py:.*", r"(duckdb|pyspark|pyarrow|pandas|rdflib)(\..*)?"),
+    (r"py:class", r"(SparkSession|DataFrame)"),
 ]
 
 autodoc_member_order = "bysource"

@@ -140,7 +140,7 @@ def may_not_have_ended(parameter: str = "day", table: str | None = None) -> str:
     """The condition that a row's entity (or relation) ended inside a date window still open on the day.
 
     A chart shows such a fact as it last was, marked "may have ended" (see
-    :mod:`orgmodel._uncertain`); every question here does too.
+    :class:`orgmodel.Uncertainty` and docs/time.md); every question here does too.
 
     >>> may_not_have_ended()
     'ended_whole AND valid_to <= $day AND valid_to_latest > $day'
