@@ -3,7 +3,7 @@
 Tests marked ``spark`` (and the docstring examples of ``orgmodel/io/spark.py``,
 marked here) need pyspark and Java; where either is missing they are skipped
 with the reason.  CI runs them as a step of their own: ``pytest -m spark``.
-The doctests of an outlet whose library is an extra (rdflib for W3C ORG) run
+The doctests of an outlet whose library is an extra (rdflib for W3C ORG, DuckDB) run
 where it is installed, as in CI, and are skipped elsewhere.
 """
 
@@ -15,8 +15,12 @@ import shutil
 
 import pytest
 
-#: Files whose examples need an optional library: file name → (module, extra).
-NEEDS = {"rdf.py": ("rdflib", "rdf"), "standards.md": ("rdflib", "rdf")}
+#: Files whose examples need optional libraries: file name → (modules, extra).
+NEEDS = {
+    "rdf.py": (("rdflib",), "rdf"),
+    "standards.md": (("rdflib",), "rdf"),
+    "duck.py": (("duckdb", "pyarrow"), "duckdb"),
+}
 
 
 def spark_missing() -> str | None:
@@ -36,6 +40,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if missing is not None and item.get_closest_marker("spark") is not None:
             item.add_marker(pytest.mark.skip(reason=missing))
         need = NEEDS.get(item.path.name)
-        if need is not None and importlib.util.find_spec(need[0]) is None:
-            module, extra = need
-            item.add_marker(pytest.mark.skip(reason=f"needs {module}: pip install 'orgmodel[{extra}]'"))
+        if need is not None:
+            modules, extra = need
+            absent = [module for module in modules if importlib.util.find_spec(module) is None]
+            if absent:
+                reason = f"needs {' and '.join(absent)}: pip install 'orgmodel[{extra}]'"
+                item.add_marker(pytest.mark.skip(reason=reason))

@@ -140,3 +140,22 @@ class TestInsideOneWindow:
         assert chart.uncertainty("chief").alternatives == {"heads": (True,)}
         assert chart["chief"].heads is False  # the log's order, every window applied
         assert ("chief", "heads", False) not in org.at("2014-01-01", certain=True).facts()
+
+
+class TestDiffsAcrossAWindow:
+    def test_a_person_tied_only_by_what_may_not_have_ended_comes_with_it(self):
+        """A diff into a window brings what may not have ended yet, and the person only it ties to the chart
+        (found by the property test that applies a diff to the first day's chart)."""
+        org = om.Timeline(
+            [
+                om.Establish(om.Unit("u", "Enheten"), on="2013-01-01"),
+                om.Establish(om.Post("p", "Chef", unit="u"), on="2013-01-01"),
+                om.Establish(om.Person("h", "Hanna"), on="2013-02-01"),
+                om.AddRelation(om.Relation("responsible-for", "h", "p"), on="2013-02-07"),
+                om.RemoveRelation(om.Relation("responsible-for", "h", "p"), on="i mars 2013"),
+            ]
+        )
+        day = "2013-03-04"
+        assert "h" in org.at(day)  # tied by a relation that may not have ended yet
+        for first in ("2012-12-31", "2013-02-10"):
+            assert org.diff(first, day).apply(org.at(first)) == org.at(day)

@@ -296,12 +296,19 @@ class Diff(Sequence[DiffEntry]):
                 del table_[key]
             else:
                 table_[key] = after
+        tied: set[str] = set()  # what the second day shows only because a ghost points at it (a person tied by it)
         for key, mark in self.after._uncertainty.items():
             if mark.ghost:
                 if isinstance(key, tuple):
-                    relations[key] = next(relation for relation in self.after.relations if relation.key == key)
+                    ghost = next(relation for relation in self.after.relations if relation.key == key)
+                    relations[key] = ghost
+                    tied.update((ghost.source, ghost.target))
                 else:
                     entities[key] = self.after[key]
+                    tied.update(ref for _, ref in self.after[key].references())
+        for entity_id in tied - entities.keys():
+            if entity_id in self.after.entities:
+                entities[entity_id] = self.after[entity_id]
         return OrgChart(self.end, entities, relations.values(), categories=self._log.categories)
 
     @overload
