@@ -21,7 +21,7 @@ import bisect
 import datetime as dt
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -64,10 +64,11 @@ class Versions(Generic[V]):
 
     __slots__ = ("default", "items", "tail")
 
-    def __init__(self, default: V) -> None:
+    def __init__(self, default: V, items: list[Any] | None = None) -> None:
         # ``tail`` is None while the key has few versions (``items`` holds changes, then values); once split,
-        # ``items`` holds the changes and ``tail`` the values.
-        self.items: list[Any] = []
+        # ``items`` holds the changes and ``tail`` the values.  A new key's first version comes as ``items``
+        # (``[change, value]``): most keys are written once, and this spares them a call to append.
+        self.items: list[Any] = items if items is not None else []
         self.tail: list[Any] | None = None
         self.default = default
 
@@ -379,68 +380,90 @@ class AppliedLog:
         unmade: dict[str, EventError] = {}
         # On a terminal, a build that takes more than a second says how far it is (orgmodel._progress).
         steps = counting(zip(changes, entries, strict=True), Progress("building the timeline", len(changes)))
-        for change, entry in steps:
-            index, first = len(kept), len(self.events)
-            mark = state.begin(change.on)
-            applies = self.record.applies(change)
-            if applies:
-                try:
-                    self._apply(state, change, entry, first)
-                except EventError as error:
-                    state.undo(mark)
-                    if errors is None:
-                        raise
-                    self.undid = True
-                    if error.missing is not None and error.missing in unmade:
-                        error.follows_from = unmade[error.missing]
-                    root = error.follows_from or error
-                    for event in change.events:
-                        unmade.update(dict.fromkeys(_made_by(event), root))
-                    errors.append(error)
-                    continue
-            kept.append(change)
-            kept_entries.append(entry)
-            self.events.extend(change.events)
-            self.event_change.extend([index] * len(change.events))
-            self.change_positions.append(len(self.events))
-            self.change_deltas.append(len(state.deltas))
-            self.starts.append(change.on.earliest)
-            # The few changes that can mark a chart: dated by a window, or only planned.
-            if not change.on.is_exact:
-                self.windowed.append(index)
-            if change.status is Status.PLANNED:
-                self.planned.append(index)
-            if not applies:
-                self.set_aside.append(index)
-            self._record(state, index, mark[0], shared)
-            # Snapshot when the writes since the last one outnumber the live entities: memory stays
-            # about the size of the log, and rebuilding a day costs about as much as the day's size.
-            if len(state.deltas) - self.snapshot_writes >= max(SNAPSHOT_MIN_WRITES, len(state.entities)):
-                self.snapshots.append((index + 1, _split(state)))
-                self.snapshot_writes = len(state.deltas)
+        # The loop runs once per change: the tables it appends to are looked up once, here.
+        events, event_change, change_positions = self.events, self.event_change, self.change_positions
+        change_deltas, starts, deltas = self.change_deltas, self.starts, state.deltas
+        applies_now, begin, apply_change, record = self.record.applies, state.begin, self._apply, self._record
+        # No snapshot is due before this many writes (the full test below also counts the live entities).
+        snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
+        for batched, run in _establishment_runs(steps, applies_now):
+            if batched:
+                done = self._establish_run(state, run, kept, kept_entries, shared)
+                snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
+                # The change that stopped the run, and those after it, go the usual way: its error is one by one's.
+                run = run[done:]  # noqa: PLW2901
+            for change, entry in run:
+                index, first = len(kept), len(events)
+                mark = begin(change.on)
+                applies = applies_now(change)
+                if applies:
+                    try:
+                        apply_change(state, change, entry, first)
+                    except EventError as error:
+                        state.undo(mark)
+                        if errors is None:
+                            raise
+                        self.undid = True
+                        if error.missing is not None and error.missing in unmade:
+                            error.follows_from = unmade[error.missing]
+                        root = error.follows_from or error
+                        for event in change.events:
+                            unmade.update(dict.fromkeys(_made_by(event), root))
+                        errors.append(error)
+                        continue
+                kept.append(change)
+                kept_entries.append(entry)
+                events.extend(change.events)
+                event_change.extend([index] * len(change.events))
+                change_positions.append(len(events))
+                written = len(deltas)
+                change_deltas.append(written)
+                starts.append(change.on.earliest)
+                # The few changes that can mark a chart: dated by a window, or only planned.
+                if not change.on.is_exact:
+                    self.windowed.append(index)
+                if change.status is Status.PLANNED:
+                    self.planned.append(index)
+                if not applies:
+                    self.set_aside.append(index)
+                record(state, index, mark[0], shared)
+                # Snapshot when the writes since the last one outnumber the live entities: memory stays
+                # about the size of the log, and rebuilding a day costs about as much as the day's size.
+                if written >= snapshot_at and written - self.snapshot_writes >= len(state.entities):
+                    self.snapshots.append((index + 1, _split(state)))
+                    self.snapshot_writes = written
+                    snapshot_at = written + SNAPSHOT_MIN_WRITES
         self.changes = tuple(kept)
         self.entries = tuple(kept_entries)
 
     def _record(self, state: WorkingState, index: int, start: int, shared: AppliedLog | None) -> None:
         """Keep the versions of what change ``index`` touched (its writes from ``start`` on), and heads and holders."""
         versions_of = self.versions
+        shared_versions = shared.versions if shared is not None else None
         writes = state.deltas
         for key, old, new in zip(writes.keys[start:], writes.olds[start:], writes.news[start:], strict=True):
             # A key written twice in one change gets two versions with the same change number;
             # Versions.at finds the last of them, which is the value the change left.
             versions = versions_of.get(key)
             if versions is None:
-                versions = versions_of[key] = Versions(None)
-            elif shared is not None and shared.versions.get(key) is versions:
-                versions = versions_of[key] = versions.copy()
-            versions.append(index, new)
+                versions_of[key] = Versions(None, [index, new])
+            else:
+                if shared_versions is not None and shared_versions.get(key) is versions:
+                    versions = versions_of[key] = versions.copy()
+                versions.append(index, new)
             if new is None and old is not None and not isinstance(old, Relation):
                 # What an entity last was before it ended, kept for history and for messages.
                 self.last_seen[old.id] = old
+        self._note_moves(state, index, shared)
+
+    def _note_moves(self, state: WorkingState, index: int, shared: AppliedLog | None) -> None:
+        """Keep the heads, holdings and ties that change ``index`` moved (see the ``moved_`` sets of the state)."""
         for unit in state.moved_heads:
             heads = state.heads_in.get(unit)
             head = min(heads) if heads else None
             note_version(self.heads, shared.heads if shared is not None else None, unit, None, index, head)
+        if not (state.moved_holders or state.moved_relations):
+            return  # most changes: no holder or relation moved, no sets to join
         for person in state.moved_holders:
             held = tuple(sorted(state.held.get(person, ())))
             note_version(self.held, shared.held if shared is not None else None, person, (), index, held)
@@ -452,6 +475,81 @@ class AppliedLog:
             else:
                 continue
             note_version(self.tied, shared.tied if shared is not None else None, entity_id, False, index, tied)
+
+    def _establish_run(
+        self,
+        state: WorkingState,
+        run: list[tuple[Change, int]],
+        kept: list[Change],
+        kept_entries: list[int],
+        shared: AppliedLog | None,
+    ) -> int:
+        """Apply changes that each establish one entity, as :meth:`_apply_all` would, in one tight loop.
+
+        A register's first establishments are a third of a large log's events,
+        each a change of its own: here each is checked and written as one by
+        one would (``state.add``, then the two rules ``finish`` checks, for the
+        one entity), without the per-change set-up an arbitrary change needs.
+        Returns how many applied.  It stops before the first that fails, with
+        that one's writes undone, and the caller applies it the usual way: its
+        error, and everything after it, are exactly one by one's.
+        """
+        events, event_change, change_positions = self.events, self.event_change, self.change_positions
+        change_deltas, starts, versions_of = self.change_deltas, self.starts, self.versions
+        deltas, links, add, alone = state.deltas, state.links, state.add, state.established_alone
+        moved = (state.moved_heads, state.moved_holders, state.moved_relations)
+        shared_versions = shared.versions if shared is not None else None
+        done = 0
+        try:
+            for change, _ in run:
+                event = change.events[0]
+                assert isinstance(event, Establish)
+                entity = event.entity
+                index, position, on = len(kept), len(events), change.on
+                state.when, state.position = on, position
+                mark = (len(deltas), len(links))
+                is_post = type(entity) is Post
+                if is_post:  # only a post moves heads and holders: the sets hold this one's moves alone
+                    for table in moved:
+                        table.clear()
+                try:
+                    add(entity)
+                    applied = alone(entity)
+                except Rejection:
+                    applied = False
+                if not applied:  # the usual way finds what is wrong, and says it
+                    state.undo(mark)
+                    return done
+                kept.append(change)
+                kept_entries.append(run[done][1])
+                events.append(event)
+                event_change.append(index)
+                change_positions.append(position + 1)
+                written = len(deltas)
+                change_deltas.append(written)
+                starts.append(on.earliest)
+                if not on.is_exact:
+                    self.windowed.append(index)
+                if change.status is Status.PLANNED:
+                    self.planned.append(index)
+                key = entity.id
+                versions = versions_of.get(key)
+                if versions is None:
+                    versions_of[key] = Versions(None, [index, entity])
+                else:
+                    if shared_versions is not None and shared_versions.get(key) is versions:
+                        versions = versions_of[key] = versions.copy()
+                    versions.append(index, entity)
+                if is_post:
+                    self._note_moves(state, index, shared)
+                since = written - self.snapshot_writes
+                if since >= SNAPSHOT_MIN_WRITES and since >= len(state.entities):  # as _apply_all snapshots
+                    self.snapshots.append((index + 1, _split(state)))
+                    self.snapshot_writes = written
+                done += 1
+            return done
+        finally:
+            state.forget_touched()  # the names and heads marked on the way were checked, entity by entity
 
     @cached_property
     def ended(self) -> dict[str, tuple[Entity, When]]:
@@ -682,12 +780,43 @@ def note_version(
     if versions is None:
         if value == default:
             return
-        versions = table[key] = Versions(default)
-    elif versions.last == value:
+        table[key] = Versions(default, [change, value])
         return
-    elif shared is not None and shared.get(key) is versions:
+    if versions.last == value:
+        return
+    if shared is not None and shared.get(key) is versions:
         versions = table[key] = versions.copy()
     versions.append(change, value)
+
+
+#: Whether :meth:`AppliedLog._apply_all` applies runs of establishments together (tests compare both ways).
+BATCH_ESTABLISHMENTS = True
+
+
+def _establishment_runs(
+    steps: Iterable[tuple[Change, int]], applies: Callable[[Change], bool]
+) -> Iterator[tuple[bool, list[tuple[Change, int]]]]:
+    """The changes with their entries, in order: runs of changes that each establish one entity, and the others.
+
+    Yields ``(True, run)`` for a run (see :meth:`AppliedLog._establish_run`),
+    ``(False, [one])`` for each other change.
+    """
+    if not BATCH_ESTABLISHMENTS:
+        for step in steps:
+            yield False, [step]
+        return
+    run: list[tuple[Change, int]] = []
+    for step in steps:
+        events = step[0].events
+        if len(events) == 1 and type(events[0]) is Establish and applies(step[0]):
+            run.append(step)
+            continue
+        if run:
+            yield True, run
+            run = []
+        yield False, [step]
+    if run:
+        yield True, run
 
 
 def _split(state: WorkingState) -> DayState:

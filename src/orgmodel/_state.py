@@ -237,7 +237,7 @@ class WorkingState:
             for key, value in table.items():
                 state._write(key, None, value)
         state.ended = dict(ended)
-        state._forget_touched()  # the writes above changed no name or head: they only rebuilt the indexes
+        state.forget_touched()  # the writes above changed no name or head: they only rebuilt the indexes
         return state
 
     # --- applying a change -----------------------------------------------------------------
@@ -245,10 +245,11 @@ class WorkingState:
     def begin(self, when: When) -> tuple[int, int]:
         """Start a change on ``when``; returns the mark to :meth:`undo` to."""
         self.when = when
-        self._forget_touched()
+        self.forget_touched()
         return len(self.deltas), len(self.links)
 
-    def _forget_touched(self) -> None:
+    def forget_touched(self) -> None:
+        """Forget which names, heads, holders and relations the last change touched (they were checked)."""
         self._dirty_names.clear()
         self._dirty_heads.clear()
         self.moved_heads.clear()
@@ -283,6 +284,19 @@ class WorkingState:
                     f"{_listing(self._get(post) for post in posts)}",
                     "a unit has at most one head; use SetHead, Move or Dissolve so that one remains",
                 )
+
+    def established_alone(self, entity: Entity) -> bool:
+        """Whether a change that only established ``entity`` passes :meth:`finish`: no sibling unit has its
+        name, and if it is a post heading a unit, that unit has no other head.
+        """
+        kind = type(entity)
+        if kind is Unit:
+            assert isinstance(entity, Unit)
+            return len(self.named.get((entity.parent, _names.normalise(entity.name)))) < 2
+        if kind is Post:
+            assert isinstance(entity, Post)
+            return not entity.heads or entity.unit is None or len(self.heads_in.get(entity.unit)) < 2
+        return True
 
     def undo(self, mark: tuple[int, int]) -> None:
         """Write back every delta after ``mark``, newest first."""
@@ -423,20 +437,26 @@ class WorkingState:
         self.links.append(Link(self.position, kind.value, predecessor, successor, function))
 
     def _record(self, key: Key, old: Value, new: Value) -> None:
-        self.deltas.record(self.position, key, old, new)
+        # Writes.record, inline: this runs for every write.
+        deltas = self.deltas
+        deltas.positions.append(self.position)
+        deltas.keys.append(key)
+        deltas.olds.append(old)
+        deltas.news.append(new)
         self._write(key, old, new)
 
     def _check(self, entity: Entity, old: Entity | None = None) -> None:
         """Check the references of a new value; only those that changed, since the rest still hold.
 
         (Removing an entity is refused while anything refers to it, so a reference
-        that was valid stays valid until it changes.)
+        that was valid stays valid until it changes.)  A new entity closes no loop:
+        nothing can sit under it or report to it yet, so only a changed one is walked.
         """
         if isinstance(entity, Unit):
             moved = not isinstance(old, Unit) or old.parent != entity.parent
             if entity.parent is not None and moved:
                 self.require(entity.parent, Unit)
-                if self._is_within(entity.parent, entity.id):
+                if old is not None and self._is_within(entity.parent, entity.id):
                     raise Rejection(
                         CycleError,
                         f"unit {self._label(entity.id)} cannot sit under {self._label(entity.parent)}, "
@@ -460,7 +480,7 @@ class WorkingState:
                 self._check_seats(entity)
             if entity.reports_to is not None and (before is None or before.reports_to != entity.reports_to):
                 self.require(entity.reports_to, Post)
-                if entity.reports_to == entity.id or self._reports_through(entity.reports_to, entity.id):
+                if old is not None and self._reports_through(entity.reports_to, entity.id):
                     raise Rejection(
                         CycleError,
                         f"post {self._label(entity.id)} cannot report to {self._label(entity.reports_to)}, "

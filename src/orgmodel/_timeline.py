@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, TypeVar
 
+import attrs
+
 from orgmodel import _command, _knowledge, _names
 from orgmodel._bulk import collector_paused
 from orgmodel._chart import OrgChart
@@ -19,7 +21,7 @@ from orgmodel._history import History, build_history
 from orgmodel._lineage import Lineage, build_lineage
 from orgmodel._log import AppliedLog, LogView
 from orgmodel._plans import Conflict, conflicts
-from orgmodel._values import new, replace
+from orgmodel._values import maker, replace
 from orgmodel.dates import DayLike, parse_day
 from orgmodel.errors import (
     AmbiguousNameError,
@@ -696,6 +698,11 @@ def _build(
     return AppliedLog([changes[index] for index in order], order, errors=errors, categories=categories)
 
 
+_make_change = maker(Change)
+_CHANGE_FIELDS = ("on", "events", "status", "source", "note", "origin", "id", "known", "corrects")
+assert tuple(field.name for field in attrs.fields(Change)) == _CHANGE_FIELDS, "Change's fields moved: see _normalise"
+
+
 def _normalise(entry: Entry, index: int) -> Change:
     """A log entry as a change whose events all carry their date, status and source.
 
@@ -716,18 +723,10 @@ def _normalise(entry: Entry, index: int) -> Change:
             )
         status = entry.status or Status.DECIDED
         resolved = entry if entry.status is status else replace(entry, status=status)
-        return new(
-            Change,
-            on=entry.on,
-            events=(resolved,),
-            status=status,
-            source=entry.source,
-            note="",
-            origin=entry.origin,
-            id=None,
-            known=None,
-            corrects=None,
-        )
+        # A log of bare events (a register's first establishments…) makes one change per event: made
+        # positionally, in the order of Change's fields, which _CHANGE_FIELDS pins.
+        made: Change = _make_change(entry.on, (resolved,), status, entry.source, "", entry.origin, None, None, None)
+        return made
     else:
         raise InvalidArgumentError(f"a timeline holds events and changes, got {entry!r} at log entry {index}")
     events = []
