@@ -56,7 +56,7 @@ from orgmodel._events import (
     Transfer,
     Vacate,
 )
-from orgmodel._values import replace
+from orgmodel._values import maker, replace
 from orgmodel._writes import Writes
 from orgmodel.dates import When
 from orgmodel.errors import (
@@ -970,6 +970,9 @@ def _transfer(state: WorkingState, event: Transfer) -> None:
         state.link(LinkKind.TRANSFERRED, function.owner, event.to, function.id)
 
 
+_make_holding = maker(Holding)
+
+
 def _appoint(state: WorkingState, event: Appoint) -> None:
     post = state.require(event.post, Post)
     person = state.require(event.person, Person)
@@ -998,7 +1001,7 @@ def _appoint(state: WorkingState, event: Appoint) -> None:
             f"{describe(post)} has {_seats(post.seats)}, held by {holders}",
             f"{fix}, or appoint with overlap=True for a hand-over in which both hold it for a while",
         )
-    holding = Holding(person.id, event.roles, event.overlap)
+    holding = _make_holding(person.id, event.roles, event.overlap)  # all three checked already: no validators
     state.replace(replace(post, holders=(*post.holders, holding)))
 
 
