@@ -585,6 +585,12 @@ class WorkingState:
                 self.relations_of.add(new.target, key)
                 self.moved_relations.update((new.source, new.target))
             return
+        if old is not None and new is not None:
+            assert not isinstance(old, Relation)
+            assert not isinstance(new, Relation)
+            self.entities[key] = new
+            self._reindex(old, new)
+            return
         if old is not None:
             assert not isinstance(old, Relation)
             self._unindex(old)
@@ -601,7 +607,73 @@ class WorkingState:
             if old is None:
                 self.ended.pop(key, None)
 
-    # _index and _unindex run for every write: exact type checks, and the work for each type inline.
+    # _index, _unindex and _reindex run for every write: exact type checks, and the work for each type inline.
+
+    def _reindex(self, old: Entity, new: Entity) -> None:
+        """File a new value of an entity in place of its old one: only the fields that changed are filed again.
+
+        What did not change is not marked as touched either, so neither
+        :meth:`finish` nor the log looks at it again (a post moving between
+        units keeps its holders; a post appointed to keeps its unit).
+        """
+        kind = type(new)
+        if kind is not type(old):
+            self._unindex(old)
+            self._index(new)
+        elif kind is Post:
+            assert isinstance(old, Post)
+            assert isinstance(new, Post)
+            post_id = new.id
+            if old.unit != new.unit or old.heads != new.heads:
+                if old.unit is not None:
+                    self.posts_in.discard(old.unit, post_id)
+                    if old.heads:
+                        self.heads_in.discard(old.unit, post_id)
+                        self._dirty_heads.add(old.unit)
+                        self.moved_heads.add(old.unit)
+                if new.unit is not None:
+                    self.posts_in.add(new.unit, post_id)
+                    if new.heads:
+                        self.heads_in.add(new.unit, post_id)
+                        self._dirty_heads.add(new.unit)
+                        self.moved_heads.add(new.unit)
+            if old.reports_to != new.reports_to:
+                if old.reports_to is not None:
+                    self.subordinates.discard(old.reports_to, post_id)
+                if new.reports_to is not None:
+                    self.subordinates.add(new.reports_to, post_id)
+            if old.holders != new.holders:
+                before = {holding.person for holding in old.holders}
+                after = {holding.person for holding in new.holders}
+                for person in before - after:
+                    self.held.discard(person, post_id)
+                    self.moved_holders.add(person)
+                for person in after - before:
+                    self.held.add(person, post_id)
+                    self.moved_holders.add(person)
+        elif kind is Unit:
+            assert isinstance(old, Unit)
+            assert isinstance(new, Unit)
+            if old.parent != new.parent:
+                self.children.discard(old.parent, new.id)
+                self.children.add(new.parent, new.id)
+            elif old.name == new.name:
+                return
+            old_name = (old.parent, _names.normalise(old.name))
+            new_name = (new.parent, _names.normalise(new.name))
+            if old_name != new_name:
+                self.named.discard(old_name, new.id)
+                self.named.add(new_name, new.id)
+                self._dirty_names.add(old_name)
+                self._dirty_names.add(new_name)
+        elif kind is Function:
+            assert isinstance(old, Function)
+            assert isinstance(new, Function)
+            if old.owner != new.owner:
+                if old.owner is not None:
+                    self.owned.discard(old.owner, new.id)
+                if new.owner is not None:
+                    self.owned.add(new.owner, new.id)
 
     def _index(self, entity: Entity) -> None:
         kind = type(entity)
@@ -716,6 +788,8 @@ class WorkingState:
         )
 
     def _place(self, target: str, moving: str, *types: type[Any]) -> str:
+        if isinstance(self.entities.get(target), types):
+            return target  # the common case, without setting up the rewording below
         try:
             self.require(target, *types)
         except Rejection as rejection:
