@@ -21,7 +21,7 @@ from orgmodel._history import History, build_history
 from orgmodel._lineage import Lineage, build_lineage
 from orgmodel._log import AppliedLog, LogView
 from orgmodel._plans import Conflict, conflicts
-from orgmodel._values import maker, replace
+from orgmodel._values import copier, maker, replace
 from orgmodel.dates import DayLike, parse_day
 from orgmodel.errors import (
     AmbiguousNameError,
@@ -699,6 +699,7 @@ def _build(
 
 
 _make_change = maker(Change)
+_copy_change = copier(Change)
 _CHANGE_FIELDS = ("on", "events", "status", "source", "note", "origin", "id", "known", "corrects")
 assert tuple(field.name for field in attrs.fields(Change)) == _CHANGE_FIELDS, "Change's fields moved: see _normalise"
 
@@ -753,14 +754,14 @@ def _normalise(entry: Entry, index: int) -> Change:
             continue
         copied = True
         events.append(
-            replace(
+            copier(type(event))(  # as replace(), without its wrapping: this runs for most events of a log
                 event,
                 on=event.on if event.on is not None else change.on,
                 status=change.status,
                 source=event.source if event.source is not None else change.source,
             )
         )
-    return replace(change, events=tuple(events)) if copied else change
+    return _copy_change(change, events=tuple(events)) if copied else change
 
 
 def _edges(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[tuple[str, str, str]]:

@@ -76,6 +76,20 @@ def new(cls: type[T], **fields: Any) -> T:
     return value
 
 
+def copier(cls: type[T]) -> Callable[..., T]:
+    """The function :func:`replace` calls for values of ``cls``, for a loop that copies many of one class.
+
+    It takes the value and the fields to change by name (only fields of ``cls``).
+
+    >>> import orgmodel as om
+    >>> copier(om.Unit)(om.Unit("u", "A"), name="B").name
+    'B'
+    """
+    key: Any = cls  # a class is a fine cache key; the stubs do not count type[T] as Hashable
+    copy: Callable[..., T] = _copier(key)
+    return copy
+
+
 def replace(instance: T, **changes: Any) -> T:
     """A copy of the attrs value ``instance`` with ``changes``, skipping validation (for checked values only).
 
