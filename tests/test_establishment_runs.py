@@ -126,3 +126,9 @@ def test_runs_are_found_between_other_changes() -> None:
     ]
     runs = [(batched, [entry for _, entry in run]) for batched, run in _log._establishment_runs(steps, bool)]
     assert runs == [(True, [0, 1]), (False, [2]), (True, [3])]
+
+
+def test_runs_are_cut_so_that_progress_stays_near_the_changes_applied() -> None:
+    steps = [(om.Change(on="2015-01-01", events=[om.Rename("h0", f"N{i}")]), i) for i in range(600)]
+    runs = [len(run) for _, run in _log._establishment_runs(steps, bool)]
+    assert runs == [_log.RUN_LENGTH, _log.RUN_LENGTH, 600 - 2 * _log.RUN_LENGTH]

@@ -791,32 +791,35 @@ def note_version(
 
 #: Whether :meth:`AppliedLog._apply_all` applies runs of establishments together (tests compare both ways).
 BATCH_ESTABLISHMENTS = True
+#: The most changes :func:`_establishment_runs` puts in one run.
+RUN_LENGTH = 256
 
 
 def _establishment_runs(
     steps: Iterable[tuple[Change, int]], applies: Callable[[Change], bool]
 ) -> Iterator[tuple[bool, list[tuple[Change, int]]]]:
-    """The changes with their entries, in order: runs of changes that each establish one entity, and the others.
+    """The changes with their entries, in order and in runs: ``(True, run)`` for changes that each establish one
+    entity (see :meth:`AppliedLog._establish_run`), ``(False, run)`` for other changes.
 
-    Yields ``(True, run)`` for a run (see :meth:`AppliedLog._establish_run`),
-    ``(False, [one])`` for each other change.
+    A run holds at most :data:`RUN_LENGTH` changes, so that the progress shown (counted as changes are taken
+    from ``steps``) stays near the changes applied.
     """
     if not BATCH_ESTABLISHMENTS:
         for step in steps:
             yield False, [step]
         return
     run: list[tuple[Change, int]] = []
+    batched = False
     for step in steps:
         events = step[0].events
-        if len(events) == 1 and type(events[0]) is Establish and applies(step[0]):
-            run.append(step)
-            continue
-        if run:
-            yield True, run
+        fits = len(events) == 1 and type(events[0]) is Establish and applies(step[0])
+        if run and (fits is not batched or len(run) >= RUN_LENGTH):
+            yield batched, run
             run = []
-        yield False, [step]
+        batched = fits
+        run.append(step)
     if run:
-        yield True, run
+        yield batched, run
 
 
 def _split(state: WorkingState) -> DayState:
