@@ -296,7 +296,7 @@ class TestLimits:
         (problem,) = problems(text, limits=om.Limits(events=3))
         assert problem == (
             "f.yaml:5:5: the file has more than 3 events (the events limit); "
-            "load it with limits=orgmodel.Limits(events=...) if you trust it"
+            "load it with limits=orgmodel.Limits(events=...) (on the command line: --limit events=N) if you trust it"
         )
         assert len(om.loads(text, limits=om.Limits(events=5)).events) == 5
 
