@@ -436,7 +436,9 @@ class WorkingState:
             moved = not isinstance(old, Unit) or old.parent != entity.parent
             if entity.parent is not None and moved:
                 self.require(entity.parent, Unit)
-                if self._is_within(entity.parent, entity.id):
+                # A unit just established has nothing under it yet (a reference must name what exists), so it
+                # closes no loop: only a move climbs the new parent's ancestors, which costs the depth of the tree.
+                if old is not None and self._is_within(entity.parent, entity.id):
                     raise Rejection(
                         CycleError,
                         f"unit {self._label(entity.id)} cannot sit under {self._label(entity.parent)}, "
