@@ -462,7 +462,9 @@ class WorkingState:
                 self._check_seats(entity)
             if entity.reports_to is not None and (before is None or before.reports_to != entity.reports_to):
                 self.require(entity.reports_to, Post)
-                if entity.reports_to == entity.id or self._reports_through(entity.reports_to, entity.id):
+                # As for units: nobody reports to a post just established, so only a change of line can close a loop.
+                looped = before is not None and self._reports_through(entity.reports_to, entity.id)
+                if entity.reports_to == entity.id or looped:
                     raise Rejection(
                         CycleError,
                         f"post {self._label(entity.id)} cannot report to {self._label(entity.reports_to)}, "
