@@ -498,7 +498,6 @@ class AppliedLog:
         change_deltas, starts, versions_of = self.change_deltas, self.starts, self.versions
         deltas, links, add, alone = state.deltas, state.links, state.add, state.established_alone
         moved = (state.moved_heads, state.moved_holders, state.moved_relations)
-        shared_versions = shared.versions if shared is not None else None
         done = 0
         try:
             for change, _ in run:
@@ -532,14 +531,9 @@ class AppliedLog:
                     self.windowed.append(index)
                 if change.status is Status.PLANNED:
                     self.planned.append(index)
-                key = entity.id
-                versions = versions_of.get(key)
-                if versions is None:
-                    versions_of[key] = Versions(None, [index, entity])
-                else:
-                    if shared_versions is not None and shared_versions.get(key) is versions:
-                        versions = versions_of[key] = versions.copy()
-                    versions.append(index, entity)
+                # An id with versions was established before: it is live or has ended, and add() refused it.
+                assert entity.id not in versions_of
+                versions_of[entity.id] = Versions(None, [index, entity])
                 if is_post:
                     self._note_moves(state, index, shared)
                 since = written - self.snapshot_writes
