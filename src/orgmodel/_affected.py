@@ -272,6 +272,7 @@ class Reach:
             return False
         self.next_base = entry
         if self.affects(entry):
+            self.checked += 1
             return False
         base = self.base
         shift = first - base.change_positions[entry]
@@ -375,7 +376,6 @@ class Reach:
         new_links = [link[1:] for link in state.links[mark[1] :]]
         base = self.base
         if entry < self.count:
-            self.checked += 1
             start, end = base.change_deltas[entry], base.change_deltas[entry + 1]
             base_writes = list(zip(base.deltas.keys[start:end], base.deltas.news[start:end], strict=True))
             events_start, events_end = base.change_positions[entry], base.change_positions[entry + 1]

@@ -193,8 +193,9 @@ SPLIT_AT = 32
 #: A snapshot is taken once this many writes have piled up since the last (or more, for a large organisation).
 SNAPSHOT_MIN_WRITES = 2048
 #: Replaying from a prefix is done when the prefix holds at least this share of the log's writes.  Below it,
-#: building again costs about the same: cutting back what the later writes recorded is not free either.
-REPLAY_MIN_SHARE = 0.25
+#: building again costs about the same: cutting back what the later writes recorded is not free, and the later
+#: changes are carried over (orgmodel._affected) at about a third of the cost of checking them.
+REPLAY_MIN_SHARE = 0.05
 
 
 class AppliedLog:
