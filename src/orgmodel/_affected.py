@@ -144,30 +144,26 @@ def named_ids(event: Event) -> Iterator[str]:
         yield event.target
         if event.to is not None:
             yield event.to
-    elif isinstance(event, Merge):
-        yield from event.units
-        yield event.into.id
-        if event.into.parent is not None:
-            yield event.into.parent
+    elif isinstance(event, (Merge, Split, SpinOff)):
+        # The units made, each with the parent it goes under; then what they are made from.
+        for unit in event.into if isinstance(event, Split) else (event.into,):
+            yield unit.id
+            if unit.parent is not None:
+                yield unit.parent
+        if isinstance(event, Merge):
+            yield from event.units
+        elif isinstance(event, SpinOff):
+            yield event.target
+            yield from event.parts
+        else:
+            yield event.target
+            for part, place in event.allocate:
+                yield part
+                yield place
     elif isinstance(event, Absorb):
         yield from event.units
         yield event.into
         yield from event.parts or ()
-    elif isinstance(event, SpinOff):
-        yield event.target
-        yield event.into.id
-        if event.into.parent is not None:
-            yield event.into.parent
-        yield from event.parts
-    elif isinstance(event, Split):
-        yield event.target
-        for unit in event.into:
-            yield unit.id
-            if unit.parent is not None:
-                yield unit.parent
-        for part, place in event.allocate:
-            yield part
-            yield place
     elif isinstance(event, Transfer):
         yield event.function
         yield event.to
