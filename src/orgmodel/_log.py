@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from orgmodel._affected import Reach
 from orgmodel._bulk import collector_paused
 from orgmodel._chart import OrgChart
 from orgmodel._entities import Category, Entity, Function, Person, Post, Relation, RelationKey, Unit
@@ -193,8 +194,9 @@ SPLIT_AT = 32
 #: A snapshot is taken once this many writes have piled up since the last (or more, for a large organisation).
 SNAPSHOT_MIN_WRITES = 2048
 #: Replaying from a prefix is done when the prefix holds at least this share of the log's writes.  Below it,
-#: building again costs about the same: cutting back what the later writes recorded is not free either.
-REPLAY_MIN_SHARE = 0.25
+#: building again costs about the same: cutting back what the later writes recorded is not free, and the later
+#: changes are carried over (orgmodel._affected) at about a third of the cost of checking them.
+REPLAY_MIN_SHARE = 0.05
 
 
 class AppliedLog:
@@ -315,7 +317,8 @@ class AppliedLog:
             for entity_id in log._forget_after(base, prefix):
                 del ended[entity_id]
         state = WorkingState.resume(base.state_at(prefix), ended, log.deltas, log.links)
-        log._apply_all(state, changes, entries, errors=None, shared=base)
+        # The base's later changes that the new ones cannot affect are carried over unchecked (see _affected).
+        log._apply_all(state, changes, entries, errors=None, shared=base, reach=Reach(base, prefix))
         return log
 
     def worth_replaying(self, prefix: int) -> bool:
@@ -368,11 +371,13 @@ class AppliedLog:
         *,
         errors: list[EventError] | None,
         shared: AppliedLog | None = None,
+        reach: Reach | None = None,
     ) -> None:
         """Apply ``changes`` after those already in the log, to ``state`` (the state after them).
 
         ``shared`` is the log this one was copied from: versions that are still
-        its own are copied before they are added to.
+        its own are copied before they are added to.  ``reach`` carries over
+        the changes of ``shared`` that need no checks (see :meth:`replayed`).
         """
         kept = list(self.changes)
         kept_entries = list(self.entries)
@@ -386,7 +391,8 @@ class AppliedLog:
         applies_now, begin, apply_change, record = self.record.applies, state.begin, self._apply, self._record
         # No snapshot is due before this many writes (the full test below also counts the live entities).
         snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
-        for batched, run in _establishment_runs(steps, applies_now):
+        # A replay carries the base's changes through ``reach``, change by change: no runs then.
+        for batched, run in _establishment_runs(steps, applies_now, batch=reach is None):
             if batched:
                 done = self._establish_run(state, run, kept, kept_entries, shared)
                 snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
@@ -398,7 +404,10 @@ class AppliedLog:
                 applies = applies_now(change)
                 if applies:
                     try:
-                        apply_change(state, change, entry, first)
+                        if reach is None or not reach.carry(state, entry, first):
+                            apply_change(state, change, entry, first)
+                            if reach is not None:
+                                reach.settle(state, entry, mark)
                     except EventError as error:
                         state.undo(mark)
                         if errors is None:
@@ -790,15 +799,15 @@ RUN_LENGTH = 256
 
 
 def _establishment_runs(
-    steps: Iterable[tuple[Change, int]], applies: Callable[[Change], bool]
+    steps: Iterable[tuple[Change, int]], applies: Callable[[Change], bool], *, batch: bool = True
 ) -> Iterator[tuple[bool, list[tuple[Change, int]]]]:
     """The changes with their entries, in order and in runs: ``(True, run)`` for changes that each establish one
     entity (see :meth:`AppliedLog._establish_run`), ``(False, run)`` for other changes.
 
     A run holds at most :data:`RUN_LENGTH` changes, so that the progress shown (counted as changes are taken
-    from ``steps``) stays near the changes applied.
+    from ``steps``) stays near the changes applied.  Without ``batch``, each change comes alone.
     """
-    if not BATCH_ESTABLISHMENTS:
+    if not (batch and BATCH_ESTABLISHMENTS):
         for step in steps:
             yield False, [step]
         return
