@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from array import array
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -175,9 +175,9 @@ def add_ghosts(state: DayState, ghosts: Mapping[Key, Entity | Relation], uncerta
         Person: state.people,
         Function: state.functions,
     }
-    entities: dict[str, Entity] = {**state.units, **state.posts, **state.people, **state.functions}
-    relations: dict[Any, Relation] = {}
-    for key in keep_whole(entities, relations, ghosts):
+    # Looked up table by table, not merged into one dict: a day has thousands of entities and a few ghosts.
+    present = ChainMap[str, Any](state.units, state.posts, state.people, state.functions)
+    for key in keep_whole(present, ghosts):
         uncertainty.pop(key, None)
     for key, value in ghosts.items():
         if key in uncertainty:

@@ -13,6 +13,7 @@ from orgmodel import _command, _knowledge, _names
 from orgmodel._bulk import collector_paused
 from orgmodel._chart import OrgChart
 from orgmodel._diff import Diff
+from orgmodel._edgelist import edges as edge_list
 from orgmodel._entities import Category, Entity, Function, Person, Post, Unit
 from orgmodel._events import Change, Event, Status
 from orgmodel._history import History, build_history
@@ -526,7 +527,7 @@ class Timeline:
         Kinds are the edge keys of :attr:`OrgChart.graph`: ``contains``, ``has_post``,
         ``heads``, ``reports_to``, ``holds``, ``owns`` and the relation kinds.
         """
-        return _edges(self._log, parse_day(on), frozenset(kinds))
+        return edge_list(self._log, parse_day(on), frozenset(kinds))
 
     def explore(self, *, day: DayLike | None = None, title: str = "") -> Explorer:
         """An explorer page: a time slider over the history, in one HTML file that works offline.
@@ -762,28 +763,3 @@ def _normalise(entry: Entry, index: int) -> Change:
             )
         )
     return replace(change, events=tuple(events)) if copied else change
-
-
-def _edges(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[tuple[str, str, str]]:
-    """The edges of the given kinds on ``day``, from the state that day (see :attr:`OrgChart.graph`)."""
-    state = log.possible_state(day)
-    found: list[tuple[str, str, str]] = []
-    # One comprehension per kind asked for: this is the bulk query, kept tight.
-    if "contains" in kinds:
-        found += [(unit.parent, unit.id, "contains") for unit in state.units.values() if unit.parent is not None]
-    if "has_post" in kinds:
-        found += [(post.unit, post.id, "has_post") for post in state.posts.values() if post.unit is not None]
-    if "heads" in kinds:
-        found += [(post.id, post.unit, "heads") for post in state.posts.values() if post.heads and post.unit]
-    if "reports_to" in kinds:
-        found += [(p.id, p.reports_to, "reports_to") for p in state.posts.values() if p.reports_to is not None]
-    if "holds" in kinds:
-        found += [(holding.person, post.id, "holds") for post in state.posts.values() for holding in post.holders]
-    if "owns" in kinds:
-        found += [(f.owner, f.id, "owns") for f in state.functions.values() if f.owner is not None]
-    found += [
-        (relation.source, relation.target, str(relation.kind))
-        for relation in state.relations.values()
-        if str(relation.kind) in kinds
-    ]
-    return found
