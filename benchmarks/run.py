@@ -51,6 +51,7 @@ import yaml  # noqa: E402
 
 import orgmodel as om  # noqa: E402
 from benchmarks import naive, raphtory_baseline, synthetic  # noqa: E402
+from orgmodel import _uncertain  # noqa: E402
 
 R = TypeVar("R")
 
@@ -609,8 +610,15 @@ class Bench:
         if self.raphtory is not None:
             raphtory = self.raphtory
             raphtory_seconds = measure(lambda: raphtory.edges(day), repeat)
-            target = f"faster than Raphtory {_mark(ours < raphtory_seconds)}"
+            target = f"≥ 1.5 × Raphtory {_mark(raphtory_seconds >= 1.5 * ours)}"
         count = len(timeline.edges(day, kinds=kinds))
+
+        def first_question() -> list[tuple[str, str, str]]:
+            # As on a timeline just built: the index of the day's uncertain keys is made by the first question.
+            _uncertain.forget(timeline._log)
+            return timeline.edges(day, kinds=kinds)
+
+        first = measure(first_question, repeat)
         self.rows.append(
             Row(
                 f"edge list on a day (contains + reports_to, {count:,})",
@@ -621,6 +629,7 @@ class Bench:
                 target,
             )
         )
+        self.rows.append(Row("edge list on a day, the timeline's first question", "ms", first, None, raphtory_seconds))
 
     # --- point queries --------------------------------------------------------------------------------
 

@@ -207,6 +207,11 @@ def _index(log: AppliedLog) -> _Index:
     return found
 
 
+def forget(log: AppliedLog) -> None:
+    """Drop the log's :class:`_Index` (the benchmarks time a first question with it)."""
+    _INDEXES.pop(log, None)
+
+
 def _reorderable(log: AppliedLog, key: Key, index: int, latest: dt.date) -> bool:
     """Whether another writer of ``key`` after change ``index`` may have come before it, had it happened by
     ``latest`` (another writer that begins after that day is after it)."""
