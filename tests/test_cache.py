@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import orgmodel as om
 from orgmodel import _cache, _files
 from orgmodel import strategies as oms
-from orgmodel._cachedlog import LAZY
+from orgmodel._cachedlog import LAZY, ON_FIRST_USE
 from orgmodel._log import AppliedLog, Versions
 from orgmodel._writes import Writes
 
@@ -52,6 +52,9 @@ def _plain(value: Any) -> Any:
 
 def assert_same_log(reopened: AppliedLog, original: AppliedLog) -> None:
     """Every table of the two logs equal, the record's changes being the log's own, and the indexes built on use."""
+    for name in ON_FIRST_USE:  # a reopened log reads these tables when first asked for them
+        assert name in vars(original)
+        getattr(reopened, name)
     built = set(vars(original)) - LAZY  # the indexes built on first use are compared below
     assert set(vars(reopened)) - LAZY == built
     for name in sorted(built - {"record"}):

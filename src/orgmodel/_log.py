@@ -503,6 +503,10 @@ class AppliedLog:
         """The writes of changes ``start`` to ``end - 1``."""
         return self.deltas[self.change_deltas[start] : self.change_deltas[end]]
 
+    def window_ends(self) -> list[dt.date]:
+        """The latest day of each change dated by a window, in the order of ``windowed``."""
+        return [self.changes[index].on.latest for index in self.windowed]
+
     def change_of(self, position: int) -> Change:
         """The change the event at ``position`` belongs to."""
         return self.changes[self.event_change[position]]

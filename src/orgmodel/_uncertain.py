@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 import weakref
 from collections.abc import Container, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -171,15 +172,27 @@ class _Index:
     rest of the chart (tens of milliseconds at 50,000 changes).
     """
 
-    __slots__ = ("__weakref__", "analysed", "earliest", "keys", "latest", "reordered", "span", "with_reordered")
+    __slots__ = (
+        "__weakref__",
+        "analysed",
+        "earliest",
+        "keys",
+        "latest",
+        "latest_of",
+        "reordered",
+        "span",
+        "with_reordered",
+    )
 
     def __init__(self, log: AppliedLog) -> None:
         windowed = log.windowed
-        ons = [log.changes[index].on for index in windowed]
-        self.earliest = [on.earliest for on in ons]
-        self.latest = [on.latest for on in ons]
+        # From the log's tables of days, not from the changes themselves (a reopened log reads those on first use).
+        self.earliest = [log.starts[index] for index in windowed]
+        self.latest = log.window_ends()
+        #: Each windowed change's latest day, by change (any other change's is its earliest).
+        self.latest_of = dict(zip(windowed, self.latest, strict=True))
         #: The longest window: a change that began more than this before a day is settled on it.
-        self.span = max((on.latest - on.earliest for on in ons), default=dt.timedelta(0))
+        self.span = max(map(operator.sub, self.latest, self.earliest), default=dt.timedelta(0))
         #: Each windowed change's keys, in the order it wrote them.
         self.keys = [
             tuple(dict.fromkeys(log.deltas.keys[log.change_deltas[index] : log.change_deltas[index + 1]]))
@@ -217,7 +230,7 @@ def _reorderable(log: AppliedLog, key: Key, index: int, latest: dt.date) -> bool
     ``latest`` (another writer that begins after that day is after it)."""
     changes = log.versions[key].changes
     for other in changes[bisect.bisect_right(changes, index) :]:
-        earliest = log.changes[other].on.earliest
+        earliest = log.starts[other]
         if earliest > latest:
             break  # the log is in order of earliest days: so are the later writers
         if earliest < latest or log.entries[other] < log.entries[index]:
@@ -281,10 +294,11 @@ class Possible:
                 step = slots(value)
                 touched.update(slot for slot in {*now, *step} if now.get(slot, ABSENT) != step.get(slot, ABSENT))
                 now = step
-            on = log.changes[change].on
+            earliest = log.starts[change]
+            latest = self._index.latest_of.get(change, earliest)
             for slot in touched:
                 writers.setdefault(slot, []).append(
-                    _Writer(change, now.get(slot, ABSENT), on.earliest, on.latest, log.entries[change], change == birth)
+                    _Writer(change, now.get(slot, ABSENT), earliest, latest, log.entries[change], change == birth)
                 )
             before = now
         return writers, history
@@ -329,7 +343,8 @@ class Possible:
             _, uncertainty, ghost = found
         else:
             uncertainty, ghost = self._analysed(key)
-            settled = max((log.changes[change].on.latest for change in set(changes[:count])), default=dt.date.min)
+            latest_of, starts = self._index.latest_of, log.starts
+            settled = max((latest_of.get(change, starts[change]) for change in changes[:count]), default=dt.date.min)
             if settled <= day:
                 self._index.analysed[(key, count)] = (settled, uncertainty, ghost)
         if uncertainty is not None:
