@@ -111,6 +111,43 @@ def test_nacka_reopens_equal(folder: Path) -> None:
     assert_reopens(om.examples.nacka(), folder / "nacka.orgcache")
 
 
+@given(oms.timelines(max_events=25), st.data())
+def test_a_reopened_chart_reads_no_change_and_only_the_tables_it_needs(
+    timeline: om.Timeline, data: st.DataObject
+) -> None:
+    """A chart on a reopened timeline is the saved one's, read from the snapshots and writes alone."""
+    path = Path(os.environ["XDG_CACHE_HOME"], "charted.orgcache")
+    om.save_cache(timeline, path)
+    reopened = om.load_cache(path)
+    assert not set(vars(reopened._log)) & ON_FIRST_USE
+    day = data.draw(st.sampled_from(_days(timeline)))
+    assert reopened.at(day) == timeline.at(day)
+    assert reopened.edges(day) == timeline.edges(day)
+    assert not reopened._log.changes._blocks._changes  # type: ignore[attr-defined]
+    assert not set(vars(reopened._log)) & {"links", "last_seen", "record", "heads", "held", "tied"}
+
+
+def test_threads_reading_a_reopened_table_at_once_share_it(folder: Path) -> None:
+    import threading
+
+    path = om.save_cache(om.examples.nacka(), folder / "threads.orgcache")
+    reopened = om.load_cache(path)._log
+    found: list[object] = []
+    start = threading.Barrier(4)
+
+    def read() -> None:
+        start.wait()
+        found.append(reopened.versions)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(found) == 4
+    assert all(table is found[0] for table in found)
+
+
 def test_a_lenient_timeline_reopens_with_what_it_left_out_still_left_out(folder: Path) -> None:
     timeline, errors = om.Timeline.lenient(
         [
