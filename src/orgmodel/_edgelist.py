@@ -10,7 +10,7 @@ entities whose field is set, so no Python bytecode runs per entity.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, ValuesView
+from collections.abc import Iterable, Mapping
 from itertools import compress, repeat
 from operator import attrgetter, is_not
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 Edge = tuple[str, str, str]
 
-_ID = attrgetter("id")
 #: The kinds read from one field naming the other end: (field, whether the entity is the edge's source).
 _FIELD_KINDS = {
     "contains": ("units", "parent", False),
@@ -44,7 +43,7 @@ def edges(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[Edge]:
             found += [(holding.person, post.id, "holds") for post in state.posts.values() for holding in post.holders]
         else:
             table, field, outward = _FIELD_KINDS[kind]
-            found.extend(_by_field(getattr(state, table).values(), field, kind, outward=outward))
+            found.extend(_by_field(getattr(state, table), field, kind, outward=outward))
     found += [
         (relation.source, relation.target, str(relation.kind))
         for relation in state.relations.values()
@@ -53,10 +52,13 @@ def edges(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[Edge]:
     return found
 
 
-def _by_field(entities: ValuesView[Any], field: str, kind: str, *, outward: bool) -> Iterable[Edge]:
-    """An edge for each entity whose ``field`` names another: from the entity when ``outward``, else to it."""
-    others = list(map(attrgetter(field), entities))
+def _by_field(entities: Mapping[str, Any], field: str, kind: str, *, outward: bool) -> Iterable[Edge]:
+    """An edge for each entity whose ``field`` names another: from the entity when ``outward``, else to it.
+
+    ``entities`` are by id, as a day's state holds them: the ids are its keys.
+    """
+    others = list(map(attrgetter(field), entities.values()))
     present = list(map(is_not, others, repeat(None)))
-    ids = compress(map(_ID, entities), present)
+    ids = compress(entities, present)
     ends = compress(others, present)
     return zip(ids, ends, repeat(kind)) if outward else zip(ends, ids, repeat(kind))
