@@ -127,6 +127,19 @@ def test_a_reopened_chart_reads_no_change_and_only_the_tables_it_needs(
     assert not set(vars(reopened._log)) & {"links", "last_seen", "record", "heads", "held", "tied"}
 
 
+@given(oms.timelines(max_events=25))
+def test_the_first_and_last_days_are_the_changes_and_a_reopened_timeline_reads_none(timeline: om.Timeline) -> None:
+    changes = timeline.changes
+    first = min((c.on.latest if c.on.has_open_start else c.on.earliest for c in changes), default=None)
+    last = max((c.on.earliest if c.on.has_open_end else c.on.latest for c in changes), default=None)
+    assert (timeline.first_day, timeline.last_day) == (first, last)
+    path = Path(os.environ["XDG_CACHE_HOME"], "days.orgcache")
+    om.save_cache(timeline, path)
+    reopened = om.load_cache(path)
+    assert (reopened.first_day, reopened.last_day) == (first, last)
+    assert not reopened._log.changes._blocks._changes  # type: ignore[attr-defined]
+
+
 def test_threads_reading_a_reopened_table_at_once_share_it(folder: Path) -> None:
     import threading
 

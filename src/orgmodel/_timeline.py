@@ -21,7 +21,7 @@ from orgmodel._lineage import Lineage, build_lineage
 from orgmodel._log import AppliedLog, LogView
 from orgmodel._plans import Conflict, conflicts
 from orgmodel._values import new, replace
-from orgmodel.dates import DayLike, parse_day
+from orgmodel.dates import OPEN_END, OPEN_START, DayLike, parse_day
 from orgmodel.errors import (
     AmbiguousNameError,
     EventError,
@@ -350,8 +350,15 @@ class Timeline:
 
         Open bounds (``senast 2016`` has no earliest day) are skipped: they name no day.
         """
-        days = [change.on.latest if change.on.has_open_start else change.on.earliest for change in self._log.changes]
-        return min(days, default=None)
+        # From the log's tables of days (a reopened log reads its changes only when asked for them): every
+        # change's earliest day, in order, and the latest day of those dated by a window.
+        log = self._log
+        starts = log.starts
+        known = starts[bisect.bisect_right(starts, OPEN_START)] if starts and starts[-1] != OPEN_START else None
+        floors = [
+            end for index, end in zip(log.windowed, log.window_ends(), strict=True) if starts[index] == OPEN_START
+        ]
+        return min(filter(None, (known, *floors)), default=None)
 
     @property
     def last_day(self) -> dt.date | None:
@@ -359,8 +366,9 @@ class Timeline:
 
         Open bounds (``efter 5 mars 2014`` has no latest day) are skipped: they name no day.
         """
-        days = [change.on.earliest if change.on.has_open_end else change.on.latest for change in self._log.changes]
-        return max(days, default=None)
+        log = self._log
+        ends = [end for end in log.window_ends() if end != OPEN_END]
+        return max((*log.starts[-1:], *ends), default=None)
 
     def __len__(self) -> int:
         return len(self._log.changes)
