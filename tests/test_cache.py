@@ -140,6 +140,20 @@ def test_the_first_and_last_days_are_the_changes_and_a_reopened_timeline_reads_n
     assert not reopened._log.changes._blocks._changes  # type: ignore[attr-defined]
 
 
+def test_open_dates_name_their_known_bound_as_the_first_and_last_days(folder: Path) -> None:
+    """A date with no earliest day gives its latest as the first day named; one with no latest, its earliest."""
+    org = om.Timeline(
+        [
+            om.Establish(om.Unit("a", "A"), on="senast 2013"),
+            om.Establish(om.Unit("b", "B"), on="2014-01-01"),
+            om.Rename("b", "C", on="efter 5 mars 2015"),
+        ]
+    )
+    reopened = om.load_cache(om.save_cache(org, folder / "open.orgcache"))
+    for timeline in (org, reopened):
+        assert (timeline.first_day, timeline.last_day) == (dt.date(2013, 12, 31), dt.date(2015, 3, 5))
+
+
 def test_threads_reading_a_reopened_table_at_once_share_it(folder: Path) -> None:
     import threading
 
