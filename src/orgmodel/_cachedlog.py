@@ -15,13 +15,15 @@ and ``events`` are sequences that read their blocks on first use.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import operator
 import threading
 import types
 import weakref
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, compress, islice, repeat
 from operator import attrgetter
 from typing import Any, Generic, TypeVar, cast, overload
 
@@ -348,10 +350,18 @@ def _unpack_record(unpacker: Unpacker, described: Mapping[str, Any]) -> Record:
 
 
 def _days(ordinals: array[int]) -> list[Any]:
-    """Days from their ordinals, each distinct day made once (a log has many changes a day)."""
+    """Days from their ordinals, each distinct day made once (a log has many changes a day).
+
+    A log's days in order (its ``starts``) are laid out a run of equal days at a time, in C.
+    """
     numbers = ordinals.tolist()
-    made = {ordinal: dt.date.fromordinal(ordinal) for ordinal in set(numbers)}
-    return list(map(made.__getitem__, numbers))
+    distinct = sorted(set(numbers))
+    made = list(map(dt.date.fromordinal, distinct))
+    if all(map(operator.le, numbers, islice(numbers, 1, None))):
+        ends = [bisect.bisect_right(numbers, ordinal) for ordinal in distinct]
+        counts = map(operator.sub, ends, chain((0,), ends))
+        return list(chain.from_iterable(map(repeat, made, counts)))
+    return list(map(dict(zip(distinct, made, strict=True)).__getitem__, numbers))
 
 
 def _versions(unpacker: Unpacker, described: Mapping[str, Any]) -> dict[Any, Versions[Any]]:
@@ -424,8 +434,6 @@ class _Blocks:
 
     def block_of_event(self, position: int) -> int:
         """The block holding event ``position``."""
-        import bisect
-
         return (bisect.bisect_right(self.event_starts, position, 0, len(self.event_starts) - 1) - 1) // self.block
 
     def first_event(self, index: int) -> int:
