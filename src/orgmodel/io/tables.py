@@ -33,14 +33,14 @@ import csv
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from operator import itemgetter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from orgmodel._attributes import Attributes
 from orgmodel._bulk import collector_paused
-from orgmodel._entities import Entity, Person, Post, Relation, Unit, category_of
+from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit, category_of
 from orgmodel._events import Status
 from orgmodel.errors import MissingDependencyError
 
@@ -238,9 +238,11 @@ class _ValueFacts:
         Most changes touch one field: a value's holders, attributes and
         identifiers are compared only when they are not the very same objects.
         """
-        if type(old) is not type(new):  # not a change the library makes, but the rows stay right
+        fields = _OWN_FIELDS.get(type(old))
+        if fields is None or type(old) is not type(new):  # not a change the library makes, but the rows stay right
             return _compare(self.of(old), self.of(new))
-        gone, come = _compare(self.own(old), self.own(new))
+        # The own facts are made of these fields alone (kinds equal as text), so equal fields make equal facts.
+        gone, come = _compare(self.own(old), self.own(new)) if fields(old) != fields(new) else ({}, {})
         if isinstance(old, Relation) or isinstance(new, Relation):
             return gone, come
         if isinstance(old, Post) and isinstance(new, Post) and old.holders is not new.holders:
@@ -285,6 +287,16 @@ class _ValueFacts:
         if found is None:
             found = self.unit_kinds[kind] = (str(kind), category_of(kind, self.categories).value)
         return found
+
+
+#: The fields the facts of :meth:`_ValueFacts.own` are made of, by type of value.
+_OWN_FIELDS: dict[type, Callable[[Any], Any]] = {
+    Unit: attrgetter("name", "kind", "parent"),
+    Post: attrgetter("title", "kind", "unit", "heads", "seats", "reports_to"),
+    Person: attrgetter("name"),
+    Function: attrgetter("name", "kind", "owner"),
+    Relation: attrgetter("kind", "source", "target", "note"),
+}
 
 
 def _holdings(post: Post) -> Facts:
