@@ -174,6 +174,26 @@ class TestBadInput:
 
 
 class TestValidate:
+    def test_limits_raised_from_the_command_line(self, tmp_path):
+        """A file past a limit is refused with the option that lifts it; with the option it loads."""
+        target = tmp_path / "small.yaml"
+        om.save(om.examples.nacka(), target)
+        events = len(om.examples.nacka().events)
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["validate", str(target), "--limit", "events=3"], out=out, err=err) == 1
+        assert "--limit events=N" in err.getvalue()
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["validate", str(target), "--limit", f"events={events}"], out=out, err=err) == 0, err.getvalue()
+        assert (
+            main(["chart", "--data", str(target), "--at", "2015-01-01", "--limit", "events=3"], out=out, err=err) == 1
+        )
+
+    @pytest.mark.parametrize("option", ["events", "events=many", "size=5"])
+    def test_a_limit_must_be_named_and_counted(self, option, capsys):
+        err = io.StringIO()
+        assert main(["validate", "x.yaml", "--limit", option], out=io.StringIO(), err=err) == 2
+        assert "--limit" in err.getvalue() + capsys.readouterr().err
+
     def test_a_valid_file(self, tmp_path):
         """A valid file is reported valid with its size."""
         target = tmp_path / "nacka.yaml"

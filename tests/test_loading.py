@@ -18,8 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import orgmodel as om
-from orgmodel import _document, _json_source, _names, _reader, _yaml_source
-from orgmodel import _read_progress as _progress
+from orgmodel import _document, _json_source, _names, _progress, _reader, _yaml_source
 from orgmodel import strategies as oms
 from orgmodel._cli import main
 from orgmodel._limits import DEFAULT
@@ -297,7 +296,7 @@ class TestLimits:
         (problem,) = problems(text, limits=om.Limits(events=3))
         assert problem == (
             "f.yaml:5:5: the file has more than 3 events (the events limit); "
-            "load it with limits=orgmodel.Limits(events=...) if you trust it"
+            "load it with limits=orgmodel.Limits(events=...) (on the command line: --limit events=N) if you trust it"
         )
         assert len(om.loads(text, limits=om.Limits(events=5)).events) == 5
 
@@ -571,8 +570,8 @@ class TestProgress:
 
     @pytest.fixture
     def no_delay(self, monkeypatch):
-        monkeypatch.setattr(_progress, "_DELAY", 0.0)
-        monkeypatch.setattr(_progress, "_EVERY", 0.0)
+        monkeypatch.setattr(_progress, "DELAY", 0.0)
+        monkeypatch.setattr(_progress, "INTERVAL", 0.0)
         monkeypatch.setattr(_yaml_source, "_PROGRESS_EVERY", 1)
         monkeypatch.setattr(_json_source, "_PROGRESS_EVERY", 1)
 
@@ -601,7 +600,7 @@ class TestProgress:
         shown = _progress.Progress.update
 
         def interrupt(self: _progress.Progress, done: int) -> None:
-            if self.width:
+            if self._width:
                 raise KeyboardInterrupt  # once the line is on the screen
             shown(self, done)
 

@@ -411,6 +411,33 @@ class TestReportingAndHeads:
         """A post cannot report to a post that reports to it."""
         rejected(org, om.SetReportingLine("sd", "ekchef"), error=om.CycleError, message="which reports to it")
 
+    def test_a_new_post_or_unit_cannot_be_its_own_boss_or_parent(self, org):
+        """Nothing is under what was just established, and it cannot be put under itself (it is not there yet)."""
+        new_post = om.Establish(om.Post("x", "X", unit="ek", reports_to="x"))
+        rejected(org, new_post, error=om.UnknownEntityError, message="unknown post 'x'")
+        rejected(
+            org, om.Establish(om.Unit("y", "Y", parent="y")), error=om.UnknownEntityError, message="unknown unit 'y'"
+        )
+
+    def test_a_deep_chain_builds_and_still_refuses_loops(self):
+        """Establishing down a 3,000-step chain checks no loop; moving the top under the bottom is refused."""
+        depth = 3_000
+        events = [
+            om.Establish(om.Unit("u0", "U0"), on="2015-01-01"),
+            om.Establish(om.Post("p0", "P0", unit="u0"), on="2015-01-01"),
+        ]
+        for step in range(1, depth):
+            events.append(om.Establish(om.Unit(f"u{step}", f"U{step}", parent=f"u{step - 1}"), on="2015-01-01"))
+            events.append(
+                om.Establish(om.Post(f"p{step}", f"P{step}", unit="u0", reports_to=f"p{step - 1}"), on="2015-01-01")
+            )
+        org = om.Timeline(events)
+        assert len(org.chain_of_command("p2999", on="2015-01-01")) == depth  # the post itself, then up
+        with pytest.raises(om.CycleError):
+            org.with_events(om.Move("u0", f"u{depth - 1}", on="2015-02-01"))
+        with pytest.raises(om.CycleError):
+            org.with_events(om.SetReportingLine("p0", f"p{depth - 1}", on="2015-02-01"))
+
     def test_set_head_hands_over_the_head(self, org):
         """SetHead makes another post of the unit its head."""
         later = org.with_events(om.SetHead("ek", "bitr", on=LATER))

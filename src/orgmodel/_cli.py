@@ -22,8 +22,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
+import attrs
+
 from orgmodel import __version__, examples
 from orgmodel._files import load, save
+from orgmodel._limits import DEFAULT, Limits
 from orgmodel._render import LAYOUTS
 from orgmodel._terminal import TerminalText
 from orgmodel._text import chart_tree, table
@@ -240,9 +243,36 @@ def _depth(text: str) -> int:
 
 
 def _quiet_option(parser: argparse.ArgumentParser) -> None:
+    """The options of reading a file: quiet, and larger limits for a big file one trusts."""
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress report while a long file loads (shown on a terminal)"
     )
+    names = ", ".join(field.name for field in attrs.fields(Limits))
+    parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        type=_limit,
+        help=f"raise a limit of what a file may hold, for a big file you trust (one of {names}; repeatable)",
+    )
+
+
+def _limit(text: str) -> tuple[str, int]:
+    name, equals, number = text.partition("=")
+    known = [field.name for field in attrs.fields(Limits)]
+    if not equals or name.strip() not in known:
+        raise argparse.ArgumentTypeError(f"say which limit and how much, as NAME=N with NAME one of {', '.join(known)}")
+    try:
+        value = int(number.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name.strip()} must be a whole number, got {number!r}") from None
+    return name.strip(), value
+
+
+def _limits(arguments: argparse.Namespace) -> Limits:
+    """The limits the command line asked for: the defaults, with each ``--limit NAME=N`` put in."""
+    return Limits(**dict(arguments.limit)) if arguments.limit else DEFAULT
 
 
 def _progress(arguments: argparse.Namespace) -> bool | None:
@@ -251,7 +281,7 @@ def _progress(arguments: argparse.Namespace) -> bool | None:
 
 def _timeline(arguments: argparse.Namespace) -> Timeline:
     if arguments.data:
-        return load(arguments.data, progress=_progress(arguments))
+        return load(arguments.data, progress=_progress(arguments), limits=_limits(arguments))
     return EXAMPLES[arguments.example]()
 
 
@@ -350,7 +380,7 @@ def _events(arguments: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _validate(arguments: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     source = sys.stdin.buffer if arguments.file == "-" else arguments.file
-    timeline = load(source, progress=_progress(arguments))
+    timeline = load(source, progress=_progress(arguments), limits=_limits(arguments))
     # What is known today holds (load checked it); each earlier state of knowledge must hold too.
     problems = timeline.check_knowledge()
     if problems:

@@ -10,20 +10,17 @@ renamed, moved, appointed, …).  It draws like a diff, the first chart above
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING
 
 from orgmodel._chart import OrgChart
-from orgmodel._diff import _ORDER, ChangeKind, DiffEntry, _Classifier
+from orgmodel._diff import _ORDER, ChangeKind, ClassifiedChanges, DiffEntry, _Classifier
 from orgmodel._entities import Entity, Relation, RelationKey
 from orgmodel._events import Event
 from orgmodel._text import table
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from orgmodel._render import DiffOptions, Drawing
     from orgmodel._state import Key, Value
 
 
@@ -39,7 +36,7 @@ def compare(first: OrgChart, second: OrgChart, *, labels: tuple[str, str] | None
     return Comparison(first, second, labels=labels)
 
 
-class Comparison(Sequence[DiffEntry]):
+class Comparison(ClassifiedChanges):
     """What differs between two charts, classified like a :class:`~orgmodel.Diff`: ``first`` to ``second``.
 
     ``labels`` name the two (for scenarios, their names); they title a drawing.
@@ -47,10 +44,7 @@ class Comparison(Sequence[DiffEntry]):
     """
 
     def __init__(self, first: OrgChart, second: OrgChart, *, labels: tuple[str, str] | None = None) -> None:
-        #: The chart compared from.
-        self.before = first
-        #: The chart compared to.
-        self.after = second
+        self._first, self._second = first, second
         #: The days of the two charts.
         self.start, self.end = first.day, second.day
         self.labels = labels or (f"first ({first.day.isoformat()})", f"second ({second.day.isoformat()})")
@@ -59,6 +53,16 @@ class Comparison(Sequence[DiffEntry]):
     def caption(self) -> str:
         """A title for a drawing: what is compared, and how many differences."""
         return f"Differences between {self.labels[0]} and {self.labels[1]}: {len(self)}"
+
+    @property
+    def before(self) -> OrgChart:
+        """The chart compared from."""
+        return self._first
+
+    @property
+    def after(self) -> OrgChart:
+        """The chart compared to."""
+        return self._second
 
     @property
     def titles(self) -> tuple[str, str]:
@@ -87,25 +91,6 @@ class Comparison(Sequence[DiffEntry]):
         """The classified differences, ordered by kind, then by what they are about."""
         return tuple(_ChartClassifier(self.before, self.after, self.changes, self.labels).run())
 
-    def of_kind(self, *kinds: ChangeKind | str) -> tuple[DiffEntry, ...]:
-        """The entries of the given kinds."""
-        wanted = {ChangeKind(kind) for kind in kinds}
-        return tuple(entry for entry in self.entries if entry.kind in wanted)
-
-    @overload
-    def __getitem__(self, index: int) -> DiffEntry: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[DiffEntry]: ...
-
-    def __getitem__(self, index: int | slice) -> DiffEntry | Sequence[DiffEntry]:
-        return self.entries[index]
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __iter__(self) -> Iterator[DiffEntry]:
-        return iter(self.entries)
-
     def __repr__(self) -> str:
         return f"<Comparison {self.labels[0]} → {self.labels[1]}: {len(self.entries)} differences>"
 
@@ -114,26 +99,6 @@ class Comparison(Sequence[DiffEntry]):
         rows = [[entry.kind.value, entry.describe()] for entry in self.entries]
         heading = f"Differences between {self.labels[0]} and {self.labels[1]}: {len(rows)}"
         return heading + ("\n\n" + table(["kind", "difference"], rows) if rows else "")
-
-    def rows(self) -> list[dict[str, Any]]:
-        """The differences as rows (dicts), as :meth:`Diff.rows <orgmodel.Diff.rows>` gives them."""
-        from orgmodel.io.tables import diff_rows
-
-        return diff_rows(self)
-
-    def draw(self, **options: Unpack[DiffOptions]) -> Drawing:
-        """The two charts drawn as a before/after picture, the differences coloured (options as for diffs)."""
-        from orgmodel._render import draw_diff
-
-        return draw_diff(self, **options)
-
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
-        from orgmodel._render import diff_mimebundle
-
-        return diff_mimebundle(self)
-
-    def __str__(self) -> str:
-        return self.summary()
 
 
 class _ChartClassifier(_Classifier):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from abc import abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, overload, runtime_checkable
@@ -149,7 +150,111 @@ class DiffLike(Protocol):
         """The changes as text, one per line."""
 
 
-class Diff(Sequence[DiffEntry]):
+class ClassifiedChanges(Sequence[DiffEntry]):
+    """What a :class:`Diff` and a :class:`~orgmodel.Comparison` share: a sequence of classified changes.
+
+    Subclasses give ``entries``, the two charts (``before``, ``after``), the
+    titles of a drawing (``caption``, ``titles``) and ``summary``; this gives the rest — indexing,
+    ``of_kind``, rows and frames, drawing, Jupyter's view and ``str``.
+    """
+
+    @property
+    @abstractmethod
+    def entries(self) -> tuple[DiffEntry, ...]:
+        """The classified changes, in the order they are listed."""
+
+    @property
+    @abstractmethod
+    def before(self) -> OrgChart:
+        """The chart drawn first."""
+
+    @property
+    @abstractmethod
+    def after(self) -> OrgChart:
+        """The chart drawn second."""
+
+    @property
+    @abstractmethod
+    def caption(self) -> str:
+        """A title for the whole drawing."""
+
+    @property
+    @abstractmethod
+    def titles(self) -> tuple[str, str]:
+        """The titles of the two sides."""
+
+    @abstractmethod
+    def summary(self) -> str:
+        """The changes as text, one per line."""
+
+    def of_kind(self, *kinds: ChangeKind | str) -> tuple[DiffEntry, ...]:
+        """The entries of the given kinds.
+
+        >>> import orgmodel as om
+        >>> diff = om.examples.nacka().diff("2014-12-31", "2015-01-01")
+        >>> all(entry.kind is om.ChangeKind.RENAMED for entry in diff.of_kind("renamed"))
+        True
+        """
+        wanted = {ChangeKind(kind) for kind in kinds}
+        return tuple(entry for entry in self.entries if entry.kind in wanted)
+
+    @overload
+    def __getitem__(self, index: int) -> DiffEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[DiffEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> DiffEntry | Sequence[DiffEntry]:
+        return self.entries[index]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[DiffEntry]:
+        return iter(self.entries)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The classified changes as rows (dicts), one per entry; see :func:`orgmodel.io.tables.diff_rows`."""
+        from orgmodel.io.tables import diff_rows
+
+        return diff_rows(self)
+
+    def to_frame(self) -> Any:
+        """The classified changes as a pandas DataFrame, one row per entry (needs ``orgmodel[tables]``)."""
+        from orgmodel.io.tables import frame
+
+        return frame(self.rows())
+
+    def draw(self, **options: Unpack[DiffOptions]) -> Drawing:
+        """A before/after drawing: the first chart above the second (or ``layout="side-by-side"``/``"overlay"``),
+        the changes coloured and explained in a legend.
+
+        Options as for :func:`orgmodel.render.diff_to_dot`.
+
+        >>> import orgmodel as om
+        >>> org = om.Timeline(
+        ...     [
+        ...         om.Establish(om.Unit("sue", "Samordnings- och utvecklingsenheten"), on="2014-05-01"),
+        ...         om.Rename("sue", "Förnyelseenheten", on="2015-01-01"),
+        ...     ]
+        ... )
+        >>> "Förnyelseenheten" in org.diff("2014-12-31", "2015-01-01").draw().dot
+        True
+        """
+        from orgmodel._render import draw_diff
+
+        return draw_diff(self, **options)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """Jupyter's view: the before/after drawing, or the summary and the reason when it cannot be drawn."""
+        from orgmodel._render import diff_mimebundle
+
+        return diff_mimebundle(self)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+class Diff(ClassifiedChanges):
     """The changes between the organisation on ``start`` and on ``end`` (``start`` ≤ ``end``).
 
     Iterate it for :class:`DiffEntry` items, ``of_kind`` to pick some,
@@ -269,11 +374,6 @@ class Diff(Sequence[DiffEntry]):
         last = self._log.change_positions[self._last]
         return tuple(self._log.events[first:last])
 
-    def of_kind(self, *kinds: ChangeKind | str) -> tuple[DiffEntry, ...]:
-        """The entries of the given kinds."""
-        wanted = {ChangeKind(kind) for kind in kinds}
-        return tuple(entry for entry in self.entries if entry.kind in wanted)
-
     def apply(self, chart: OrgChart) -> OrgChart:
         """Turn a chart of ``start`` into the chart of ``end`` by applying the net changes.
 
@@ -311,34 +411,8 @@ class Diff(Sequence[DiffEntry]):
                 entities[entity_id] = self.after[entity_id]
         return OrgChart(self.end, entities, relations.values(), categories=self._log.categories)
 
-    @overload
-    def __getitem__(self, index: int) -> DiffEntry: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[DiffEntry]: ...
-
-    def __getitem__(self, index: int | slice) -> DiffEntry | Sequence[DiffEntry]:
-        return self.entries[index]
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __iter__(self) -> Iterator[DiffEntry]:
-        return iter(self.entries)
-
     def __repr__(self) -> str:
         return f"<Diff {self.start.isoformat()} → {self.end.isoformat()}: {len(self.entries)} changes>"
-
-    def rows(self) -> list[dict[str, Any]]:
-        """The classified changes as rows (dicts), one per entry; see :func:`orgmodel.io.tables.diff_rows`."""
-        from orgmodel.io.tables import diff_rows
-
-        return diff_rows(self)
-
-    def to_frame(self) -> Any:
-        """The classified changes as a pandas DataFrame, one row per entry (needs ``orgmodel[tables]``)."""
-        from orgmodel.io.tables import frame
-
-        return frame(self.rows())
 
     def summary(self) -> str:
         """The changes as text: under each effective date and source, one line per change.
@@ -368,35 +442,6 @@ class Diff(Sequence[DiffEntry]):
             lines += ["", heading]
             lines += [f"  {entry.text}" for entry in entries]
         return "\n".join(visible(line) for line in lines)  # names from a file may hold control characters
-
-    def draw(self, **options: Unpack[DiffOptions]) -> Drawing:
-        """A before/after drawing: the first day above the second (or ``layout="side-by-side"``/``"overlay"``),
-        the changes coloured and explained in a legend.
-
-        Options as for :func:`orgmodel.render.diff_to_dot`.
-
-        >>> import orgmodel as om
-        >>> org = om.Timeline(
-        ...     [
-        ...         om.Establish(om.Unit("sue", "Samordnings- och utvecklingsenheten"), on="2014-05-01"),
-        ...         om.Rename("sue", "Förnyelseenheten", on="2015-01-01"),
-        ...     ]
-        ... )
-        >>> "Förnyelseenheten" in org.diff("2014-12-31", "2015-01-01").draw().dot
-        True
-        """
-        from orgmodel._render import draw_diff
-
-        return draw_diff(self, **options)
-
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
-        """Jupyter's view: the before/after drawing, or the summary and the reason when it cannot be drawn."""
-        from orgmodel._render import diff_mimebundle
-
-        return diff_mimebundle(self)
-
-    def __str__(self) -> str:
-        return self.summary()
 
 
 class _Classifier:

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from orgmodel import _bounded, _read_progress
+from orgmodel import _bounded, _progress
 from orgmodel._bulk import collector_paused
 from orgmodel._limits import DEFAULT as DEFAULT_LIMITS
 from orgmodel._limits import Limits, refusal
@@ -117,7 +117,7 @@ def _read_with(
 ) -> Timeline:
     from orgmodel import _document, _reader
 
-    with _read_progress.for_reading(name, len(data), wanted) as progress:
+    with _progress.reading(name, len(data), wanted) as progress:
         if isinstance(data, bytes) and not libyaml:
             data = _bounded.decode(data, name)  # libyaml reads UTF-8 itself, and says where it is not
         # Reading makes many small containers and no cycles (an entry read is freed at once): as a build does,

@@ -182,15 +182,9 @@ class History(Sequence[Fact]):
             + table(["since", "until", "fact", "value", "event", *(["status"] if statuses else [])], rows)
         )
         if self.set_aside:
-            lines = [f"  {revision.describe()}{_cited(revision)}" for revision in self.set_aside]
+            lines = [f"  {revision.describe()}{revision.cited()}" for revision in self.set_aside]
             text += "\nSet aside (never applied):\n" + "\n".join(visible(line) for line in lines)
         return text
-
-
-def _cited(revision: Revision) -> str:
-    """The sources of a revision: the one that says it, then the one it corrects."""
-    sources = [change.source.cite() for change in (revision.change, revision.previous) if change and change.source]
-    return f" [{'; replacing '.join(sources)}]" if sources else ""
 
 
 def _end_day(when: When) -> dt.date:

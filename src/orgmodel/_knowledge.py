@@ -169,6 +169,18 @@ class Revision:
             return f"{when}: cancelled {name}: {was}"
         return f"{when}: corrected {name}: {was} → {now}"
 
+    def cited(self) -> str:
+        """Its sources as a bracketed suffix: the one that says it, then the one it replaces (``""`` if none).
+
+        >>> import orgmodel as om
+        >>> old = om.Change("2015-01-01", [om.Dissolve("it")], id="c1", source=om.Source("KS 2014-11-24"))
+        >>> new = om.Change("2015-03-01", [om.Dissolve("it")], corrects="c1", source=om.Source("KS 2015-02-10"))
+        >>> Revision(RevisionKind.CORRECTED, new, previous=old).cited()
+        ' [KS 2015-02-10; replacing KS 2014-11-24]'
+        """
+        sources = [change.source.cite() for change in (self.change, self.previous) if change and change.source]
+        return f" [{'; replacing '.join(sources)}]" if sources else ""
+
 
 class Revisions(Sequence[Revision]):
     """What became known over a span of knowledge days, in the order it became known.

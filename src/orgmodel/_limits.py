@@ -48,5 +48,5 @@ def refusal(limits: Limits, where: str, what: str, name: str, unit: str) -> str:
     """The message refusing something at ``where`` for passing limit ``name``: ``{what} {limit} {unit}``."""
     return (
         f"{where}{what} {getattr(limits, name):,} {unit} (the {name} limit); "
-        f"load it with limits=orgmodel.Limits({name}=...) if you trust it"
+        f"load it with limits=orgmodel.Limits({name}=...) (on the command line: --limit {name}=N) if you trust it"
     )

@@ -436,7 +436,9 @@ class WorkingState:
             moved = not isinstance(old, Unit) or old.parent != entity.parent
             if entity.parent is not None and moved:
                 self.require(entity.parent, Unit)
-                if self._is_within(entity.parent, entity.id):
+                # A unit just established has nothing under it yet (a reference must name what exists), so it
+                # closes no loop: only a move climbs the new parent's ancestors, which costs the depth of the tree.
+                if old is not None and self._is_within(entity.parent, entity.id):
                     raise Rejection(
                         CycleError,
                         f"unit {self._label(entity.id)} cannot sit under {self._label(entity.parent)}, "
@@ -460,7 +462,9 @@ class WorkingState:
                 self._check_seats(entity)
             if entity.reports_to is not None and (before is None or before.reports_to != entity.reports_to):
                 self.require(entity.reports_to, Post)
-                if entity.reports_to == entity.id or self._reports_through(entity.reports_to, entity.id):
+                # As for units: nobody reports to a post just established, so only a change of line can close a loop.
+                looped = before is not None and self._reports_through(entity.reports_to, entity.id)
+                if entity.reports_to == entity.id or looped:
                     raise Rejection(
                         CycleError,
                         f"post {self._label(entity.id)} cannot report to {self._label(entity.reports_to)}, "

@@ -48,7 +48,7 @@ from orgmodel._diff import DiffEntry
 from orgmodel._entities import Category, Entity, Function, Person, Post, Relation, RelationKey, Unit, category_of
 from orgmodel._events import Event, Status
 from orgmodel._explore._union import union_tree
-from orgmodel._history import Fact, _cited
+from orgmodel._history import Fact
 from orgmodel._lineage import LineageLink
 from orgmodel._render import _style as style
 from orgmodel._timeline import Timeline
@@ -291,7 +291,7 @@ class _Export:
         found: dict[str, list[Json]] = {}
         for key in self.entities:
             # The history's own lines: when it became known, what was set aside, with both sources.
-            rows = [revision.describe() + _cited(revision) for revision in self.timeline.history(key).set_aside]
+            rows = [revision.describe() + revision.cited() for revision in self.timeline.history(key).set_aside]
             if rows:
                 found[key] = rows
         return found

@@ -95,6 +95,8 @@ from orgmodel.dates import When, parse_when
 from orgmodel.errors import FormatError, InvalidArgumentError, Location, OrgModelError, PostOccupiedError
 from orgmodel.io._text import read_utf8
 
+_EntityType: TypeAlias = "type[Unit] | type[Post] | type[Person] | type[Function]"
+
 __all__ = ["PHASES", "TABLES", "read_tables", "read_workbook", "table_changes"]
 
 #: A table as :func:`read_tables` takes it: a CSV path, ``(xlsx path, sheet)``, a DataFrame, or rows as dicts.
@@ -716,29 +718,29 @@ class _Importer:
 
     def unit_events(self, units: Mapping[str, list[_Period]]) -> None:
         for unit_id, periods in units.items():
-            self.entity_events(unit_id, periods, "unit", _make_unit, {"parent": "move"})
+            self.entity_events(unit_id, periods, "unit", Unit, {"parent": "move"})
 
     def post_events(self, posts: Mapping[str, list[_Period]]) -> None:
         dated = {"unit": "move", "reports_to": "report", "heads": "head"}
         for post_id, periods in posts.items():
-            self.entity_events(post_id, periods, "post", _make_post, dated)
+            self.entity_events(post_id, periods, "post", Post, dated)
 
     def function_events(self, functions: Mapping[str, list[_Period]]) -> None:
         for function_id, periods in functions.items():
-            self.entity_events(function_id, periods, "function", _make_function, {"owner": "transfer"})
+            self.entity_events(function_id, periods, "function", Function, {"owner": "transfer"})
 
     def entity_events(
         self,
         entity_id: str,
         periods: list[_Period],
         sort: str,
-        make: Callable[[str, Mapping[str, Any]], Unit | Post | Person | Function],
+        kind: _EntityType,
         dated: Mapping[str, str],
     ) -> None:
         """An entity's establishment from its first period, its changes between periods, its end after the last."""
         first, last = periods[0], periods[-1]
         with self.row_of(first.row):
-            entity = make(entity_id, first.values)
+            entity = _make(kind, entity_id, first.values)
             self.add(first.start, f"establish-{sort}", Establish(entity), first.row, "id", said=_said(first))
         for earlier, later in itertools.pairwise(periods):
             self.entity_changes(entity_id, earlier, later, dated)
@@ -811,7 +813,7 @@ class _Importer:
                 if day is None:
                     continue  # tied to nothing, in tables with no dates: there is no day to put them on
                 periods = [first._replace(start=When.exact(day)), *periods[1:]]  # noqa: PLW2901
-            self.entity_events(person_id, periods, "person", _make_person, {})
+            self.entity_events(person_id, periods, "person", Person, {})
 
     def appointment_events(self, appointments: list[_Period], posts: Mapping[str, list[_Period]]) -> None:
         # Back-to-back rows of one person in one post are one holding, whose roles change where they meet.
@@ -967,53 +969,10 @@ def _said(period: _Period) -> _Said:
     return _Said(period.status, period.source)
 
 
-def _make_unit(unit_id: str, values: Mapping[str, Any]) -> Unit:
-    return Unit(
-        unit_id,
-        values["name"],
-        kind=values["kind"],
-        parent=values["parent"],
-        aliases=values["aliases"],
-        attributes=values["attributes"],
-        identifiers=values["identifiers"],
-    )
-
-
-def _make_post(post_id: str, values: Mapping[str, Any]) -> Post:
-    return Post(
-        post_id,
-        values["title"],
-        kind=values["kind"],
-        unit=values["unit"],
-        heads=values["heads"],
-        reports_to=values["reports_to"],
-        seats=values["seats"],
-        aliases=values["aliases"],
-        attributes=values["attributes"],
-        identifiers=values["identifiers"],
-    )
-
-
-def _make_person(person_id: str, values: Mapping[str, Any]) -> Person:
-    return Person(
-        person_id,
-        values["name"],
-        aliases=values["aliases"],
-        attributes=values["attributes"],
-        identifiers=values["identifiers"],
-    )
-
-
-def _make_function(function_id: str, values: Mapping[str, Any]) -> Function:
-    return Function(
-        function_id,
-        values["name"],
-        kind=values["kind"],
-        owner=values["owner"],
-        aliases=values["aliases"],
-        attributes=values["attributes"],
-        identifiers=values["identifiers"],
-    )
+def _make(kind: _EntityType, entity_id: str, values: Mapping[str, Any]) -> Unit | Post | Person | Function:
+    """An entity of ``kind`` from a period's values: every field the tables give (a post's holders come by events)."""
+    given = {field.name: values[field.name] for field in attrs.fields(kind) if field.name in values}
+    return kind(entity_id, **given)
 
 
 def _parent_of(event: Event) -> tuple[str, str | None]:
