@@ -483,6 +483,57 @@ def facts(timeline: Timeline) -> FactTables:
 _Begun = tuple[tuple[Any, ...], int]
 
 
+class _Dated(NamedTuple):
+    """A change's date and status, as the interval's columns take them."""
+
+    earliest: dt.date
+    latest: dt.date
+    exact: bool
+    planned: bool
+    status: str
+
+
+def _row(
+    identity: tuple[Any, ...],
+    values: tuple[Any, ...],
+    start: _Dated,
+    began: int,
+    end: _Dated | None = None,
+    ended: int | None = None,
+    whole: bool = False,
+) -> tuple[Any, ...]:
+    """A fact's row: its identity and values, then :data:`INTERVAL` (``end`` is ``None`` while it holds)."""
+    if end is None:
+        return (
+            *identity,
+            *values,
+            start.earliest,
+            start.latest,
+            None,
+            None,
+            False,
+            not start.exact,
+            start.planned,
+            start.status,
+            began,
+            None,
+        )
+    return (
+        *identity,
+        *values,
+        start.earliest,
+        start.latest,
+        end.earliest,
+        end.latest,
+        whole,
+        not (start.exact and end.exact),
+        start.planned or end.planned,
+        start.status,
+        began,
+        ended,
+    )
+
+
 class _FactWriter:
     """Reads the log's writes once, in order, and writes out each fact when it ends (or at the end, still open).
 
@@ -498,9 +549,8 @@ class _FactWriter:
         self.values = _ValueFacts(log.categories)
         self.open: dict[tuple[str, tuple[Any, ...]], _Begun] = {}
         self.rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _IDENTITY}
-        # Each change's date and status as the interval's columns take them: earliest, latest, exact, planned, status.
         self.dates = [
-            (
+            _Dated(
                 change.on.earliest,
                 change.on.latest,
                 change.on.is_exact,
@@ -522,14 +572,14 @@ class _FactWriter:
             if change != current:
                 self._write_ended(current)
                 current = change
-            if old is None:
-                for fact, fact_values in values.of(new).items():
-                    opened[fact] = (fact_values, position)
-                ended.discard(key)
-            elif new is None:
+            if new is None:
                 for fact in values.of(old):
                     ending.append((fact, opened.pop(fact), position, key))
                 ended.add(key)
+            elif old is None:
+                for fact, fact_values in values.of(new).items():
+                    opened[fact] = (fact_values, position)
+                ended.discard(key)
             else:
                 gone, come = values.changed(old, new)
                 for fact in gone:
@@ -540,23 +590,7 @@ class _FactWriter:
         self._write_ended(current)
         dates, rows = self.dates, self.rows
         for (table, identity), (fact_values, began) in opened.items():
-            start = dates[event_change[began]]
-            rows[table].append(
-                (
-                    *identity,
-                    *fact_values,
-                    start[0],
-                    start[1],
-                    None,
-                    None,
-                    False,
-                    not start[2],
-                    start[3],
-                    start[4],
-                    began,
-                    None,
-                )
-            )
+            rows[table].append(_row(identity, fact_values, dates[event_change[began]], began))
         for name, table_rows in rows.items():
             size = _IDENTITY[name]
             # Each fact's rows together, in the order they began (ids are text, so they sort as text).
@@ -578,25 +612,10 @@ class _FactWriter:
                 continue  # began and ended in one change: it held on no day
             start = dates[began_change]
             whole = key in ended
-            if end[1] <= start[0] or (end[0] <= start[0] and not whole):
+            if end.latest <= start.earliest or (end.earliest <= start.earliest and not whole):
                 # Surely ended on the day it began, or may have, and a chart never shows it as not ended yet.
                 continue
-            rows[table].append(
-                (
-                    *identity,
-                    *fact_values,
-                    start[0],
-                    start[1],
-                    end[0],
-                    end[1],
-                    whole,
-                    not (start[2] and end[2]),
-                    start[3] or end[3],
-                    start[4],
-                    began,
-                    position,
-                )
-            )
+            rows[table].append(_row(identity, fact_values, start, began, end, position, whole))
         self.ending.clear()
         self.ended.clear()
 
