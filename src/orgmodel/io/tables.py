@@ -598,6 +598,7 @@ class _FactWriter:
             columns = self.columns[name]
             for column, column_values in zip(SCHEMA[name], zip(*table_rows, strict=True), strict=False):
                 columns[column.name].extend(column_values)
+            table_rows.clear()  # the columns hold the values now: the rows go before the next table's are copied
 
     def _write_ended(self, change: int) -> None:
         """Write the rows of the facts that ``change`` ended, now that it is over."""
