@@ -835,6 +835,19 @@ class Bench:
         self.rows.append(
             Row(f"retroactive insert: with_events(event on {when}) + head query", "ms", seconds, naive_seconds)
         )
+        # Against building the timeline again from all its changes, timed by turns in this run (issue 16, item 3).
+        turns = [
+            (
+                measure(lambda: om.Timeline([*timeline.changes, event]), 1),
+                measure(lambda: timeline.with_events(event), 1),
+            )
+            for _ in range(max(1, min(repeat, 3)))
+        ]
+        rebuild, extend = statistics.median(turn[0] for turn in turns), statistics.median(turn[1] for turn in turns)
+        ratio = rebuild / extend
+        target = f"≥ 5× a rebuild: {ratio:.2f}× {_mark(ratio >= 5)}" if when == "day 180" else f"{ratio:.2f}× a rebuild"
+        self.rows.append(Row(f"retroactive insert: rebuild (Timeline(changes + [event on {when}]))", "ms", rebuild))
+        self.rows.append(Row(f"retroactive insert: with_events(event on {when}) alone", "ms", extend, target=target))
 
     def plan(self) -> None:
         """Append a plan of renames on the days after the last, then ask a point query on the plan's last day.

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import orgmodel as om
-from orgmodel import _log, _timeline
+from orgmodel import _affected, _log, _timeline
 from orgmodel import strategies as oms
 from orgmodel._log import AppliedLog, Versions
 from orgmodel._writes import Writes
@@ -328,18 +328,18 @@ class TestWhichPath:
         assert org.entity("u", on="2014-02-01").name == "A"
 
     def test_a_log_mostly_after_the_new_events_is_built_again(self, paths):
-        """Replaying from a prefix that holds under a quarter of the writes would cost as much as building again."""
+        """Replaying from a prefix that holds under 5 % of the writes would cost as much as building again."""
         org = om.Timeline(
             [
                 om.Establish(om.Unit("u", "A"), on="2014-01-01"),
-                *(om.Rename("u", f"A{month}", on=f"2014-{month:02}-02") for month in range(2, 13)),
+                *(om.Rename("u", f"A{day}", on=dt.date(2014, 2, 1) + dt.timedelta(days=day)) for day in range(39)),
             ]
         )
         paths.clear()
-        for day in ("2014-01-15", "2014-03-15", "2014-12-15"):
+        for day in ("2014-01-15", "2014-02-01", "2014-12-15"):
             org.with_events(om.Establish(om.Unit("ny", "Nya enheten"), on=day))
-        # Of the 12 writes, 1 would be kept, then 3 (a quarter), then all.
-        assert paths == ["rebuilt", ("replayed from", 3), ("replayed from", 12)]
+        # Of the 40 writes, 1 would be kept (under 5 %), then 2 (5 %), then all.
+        assert paths == ["rebuilt", ("replayed from", 2), ("replayed from", 40)]
 
     def test_a_lenient_timeline_that_left_changes_out_is_built_again(self, paths, monkeypatch):
         """Undoing a refused change moves what it put back to the end of the state: a rebuild sets the order right."""
@@ -400,3 +400,107 @@ class TestWhichPath:
         with pytest.raises(om.errors.UnknownEntityError) as refused:
             org.with_events(om.Rename("slk", "Kontoret", on="2015-01-01"), om.Dissolve("nope", on="2015-02-01"))
         assert refused.value.entry == 2
+
+
+class TestCarriedOver:
+    """Later changes an insertion cannot affect are carried over unchecked (orgmodel._affected); the rest checked."""
+
+    @pytest.fixture(autouse=True)
+    def replay_from_anywhere(self, monkeypatch):
+        monkeypatch.setattr(_log, "REPLAY_MIN_SHARE", 0)
+
+    @pytest.fixture
+    def reaches(self, monkeypatch) -> list[_affected.Reach]:
+        """Each :class:`~orgmodel._affected.Reach` a replay made, to count what it carried and checked."""
+        made: list[_affected.Reach] = []
+
+        class Counted(_affected.Reach):
+            def __init__(self, *args: Any) -> None:
+                super().__init__(*args)
+                made.append(self)
+
+        monkeypatch.setattr(_log, "Reach", Counted)
+        return made
+
+    @settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def test_plans_inserted_at_random_days_give_what_a_rebuild_gives(self, snapshot_every, reaches, data):
+        """The same log (charts on every day, histories, lineage follow from it) or the same error, worded alike."""
+        base = data.draw(oms.timelines(min_events=1, max_events=25, imprecise=True, statuses=True), label="base")
+        head = om.Timeline(base.changes[: data.draw(st.integers(1, len(base.changes)), label="kept")])
+        if data.draw(st.booleans(), label="valid then"):
+            plan = data.draw(oms.change_plans(head, max_events=4, imprecise=True), label="plan")
+            plan = [data.draw(redated(entry)) for entry in plan] if data.draw(st.booleans(), label="redated") else plan
+        else:
+            plan = data.draw(st.lists(wild_events(base, any_days), min_size=1, max_size=3), label="plan")
+        reaches.clear()
+        ours = outcome(lambda: base.with_events(plan))
+        assert ours == outcome(lambda: rebuilt(base, plan))
+        if reaches:
+            event(f"carried some: {reaches[-1].carried > 0}; checked again some: {reaches[-1].checked > 0}")
+        if ours[0] == "ok":
+            extended, again = base.with_events(plan), rebuilt(base, plan)
+            for day in change_days(again):
+                assert extended.at(day) == again.at(day), day
+            for entity_id in sorted(again._log.entity_keys()):
+                assert list(extended.history(entity_id)) == list(again.history(entity_id))
+                assert extended.lineage(entity_id).links == again.lineage(entity_id).links
+
+    def test_a_rename_in_the_past_carries_over_the_changes_of_other_units(self, reaches):
+        base = om.Timeline(
+            [
+                om.Establish(om.Unit("a", "A"), on="2014-01-01"),
+                om.Establish(om.Unit("b", "B"), on="2014-01-01"),
+                *(om.Rename("b", f"B{month}", on=f"2014-{month:02}-01") for month in range(2, 13)),
+                om.Rename("a", "A2", on="2014-12-15"),
+            ]
+        )
+        plan = [om.Rename("a", "Ny", on="2014-01-15")]
+        assert outcome(lambda: base.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
+        # The renames of b cannot see a's name; the later rename of a reads it, and is checked again.
+        assert (reaches[-1].carried, reaches[-1].checked) == (11, 1)
+
+    @pytest.mark.parametrize(
+        ("later", "inserted", "error"),
+        [
+            # A move that closes a loop once the inserted one has moved the other unit.
+            (om.Move("b", "a", on="2014-06-01"), om.Move("a", "b", on="2014-03-01"), om.errors.CycleError),
+            # Two siblings of one name, once the inserted rename has taken it.
+            (
+                om.Rename("d", "Stab", on="2014-06-01"),
+                om.Rename("c", "Stab", on="2014-03-01"),
+                om.errors.NameClashError,
+            ),
+            # A unit no longer empty when it is dissolved.
+            (
+                om.Dissolve("c", on="2014-06-01"),
+                om.Establish(om.Post("p2", "Chef", unit="c"), on="2014-03-01"),
+                om.errors.NotEmptyError,
+            ),
+            # A seat no longer free.
+            (om.Appoint("p", "x", on="2014-06-01"), om.Appoint("p", "y", on="2014-03-01"), om.errors.PostOccupiedError),
+            # A person who no longer exists.
+            (om.Appoint("p", "y", on="2014-06-01"), om.Dissolve("y", on="2014-03-01"), om.errors.UnknownEntityError),
+        ],
+        ids=["cycle", "name-clash", "not-empty", "seat-taken", "gone"],
+    )
+    def test_what_an_insertion_makes_wrong_later_is_refused_as_a_rebuild_refuses_it(
+        self, reaches, later, inserted, error
+    ):
+        base = om.Timeline(
+            [
+                om.Establish(om.Unit("a", "A"), on="2014-01-01"),
+                om.Establish(om.Unit("b", "B"), on="2014-01-01"),
+                om.Establish(om.Unit("c", "C", parent="b"), on="2014-01-01"),
+                om.Establish(om.Unit("d", "D", parent="b"), on="2014-01-01"),
+                om.Establish(om.Post("p", "Chef", unit="a"), on="2014-01-01"),
+                om.Establish(om.Person("x", "X"), on="2014-01-01"),
+                om.Establish(om.Person("y", "Y"), on="2014-01-01"),
+                *(om.Rename("a", f"A{month}", on=f"2014-{month:02}-15") for month in range(4, 6)),
+                later,
+            ]
+        )
+        with pytest.raises(error):
+            rebuilt(base, [inserted])
+        assert outcome(lambda: base.with_events(inserted)) == outcome(lambda: rebuilt(base, [inserted]))
+        assert reaches[-1].checked >= 1

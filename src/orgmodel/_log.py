@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from orgmodel._affected import Reach
 from orgmodel._bulk import collector_paused
 from orgmodel._chart import OrgChart
 from orgmodel._entities import Category, Entity, Function, Person, Post, Relation, RelationKey, Unit
@@ -192,8 +193,9 @@ SPLIT_AT = 32
 #: A snapshot is taken once this many writes have piled up since the last (or more, for a large organisation).
 SNAPSHOT_MIN_WRITES = 2048
 #: Replaying from a prefix is done when the prefix holds at least this share of the log's writes.  Below it,
-#: building again costs about the same: cutting back what the later writes recorded is not free either.
-REPLAY_MIN_SHARE = 0.25
+#: building again costs about the same: cutting back what the later writes recorded is not free, and the later
+#: changes are carried over (orgmodel._affected) at about a third of the cost of checking them.
+REPLAY_MIN_SHARE = 0.05
 
 
 class AppliedLog:
@@ -314,7 +316,8 @@ class AppliedLog:
             for entity_id in log._forget_after(base, prefix):
                 del ended[entity_id]
         state = WorkingState.resume(base.state_at(prefix), ended, log.deltas, log.links)
-        log._apply_all(state, changes, entries, errors=None, shared=base)
+        # The base's later changes that the new ones cannot affect are carried over unchecked (see _affected).
+        log._apply_all(state, changes, entries, errors=None, shared=base, reach=Reach(base, prefix))
         return log
 
     def worth_replaying(self, prefix: int) -> bool:
@@ -367,11 +370,13 @@ class AppliedLog:
         *,
         errors: list[EventError] | None,
         shared: AppliedLog | None = None,
+        reach: Reach | None = None,
     ) -> None:
         """Apply ``changes`` after those already in the log, to ``state`` (the state after them).
 
         ``shared`` is the log this one was copied from: versions that are still
-        its own are copied before they are added to.
+        its own are copied before they are added to.  ``reach`` carries over
+        the changes of ``shared`` that need no checks (see :meth:`replayed`).
         """
         kept = list(self.changes)
         kept_entries = list(self.entries)
@@ -385,7 +390,10 @@ class AppliedLog:
             applies = self.record.applies(change)
             if applies:
                 try:
-                    self._apply(state, change, entry, first)
+                    if reach is None or not reach.carry(state, entry, first):
+                        self._apply(state, change, entry, first)
+                        if reach is not None:
+                            reach.settle(state, entry, mark)
                 except EventError as error:
                     state.undo(mark)
                     if errors is None:
