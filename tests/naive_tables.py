@@ -3,7 +3,8 @@
 It works out every fact of both values of every write (the value before and
 the value after) and compares them whole, one write at a time; the library
 compares only the parts of a value that changed, and caches what many
-values share.
+values share.  The lineage table (one row per link, unchanged) is the
+library's own.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit, c
 from orgmodel._events import Status
 from orgmodel._log import AppliedLog
 from orgmodel.dates import When
-from orgmodel.io.tables import _ENDED_WHOLE, _IDENTITY, INTERVAL, SCHEMA, FactTables
+from orgmodel.io.tables import _ENDED_WHOLE, _IDENTITY, INTERVAL, SCHEMA, FactTables, _write_lineage
 
 Facts = dict[tuple[str, tuple[Any, ...]], tuple[Any, ...]]
 
@@ -146,25 +147,6 @@ def _interval(on: When, status: Status, end: Any, began: int, ended: int | None)
         began,
         ended,
     )
-
-
-def _write_lineage(log: AppliedLog, table: dict[str, list[Any]]) -> None:
-    for link in log.links:
-        event = log.events[link.position]
-        assert event.on is not None
-        assert event.status is not None
-        values = (
-            link.kind,
-            link.predecessor,
-            link.successor,
-            link.function,
-            event.on.earliest,
-            event.on.latest,
-            link.position,
-            event.status.value,
-        )
-        for column, value in zip(SCHEMA["lineage"], values, strict=True):
-            table[column.name].append(value)
 
 
 def _write_events(log: AppliedLog, table: dict[str, list[Any]]) -> None:
