@@ -1,6 +1,6 @@
 """Benchmark orgmodel against a naive replay and Raphtory on synthetic organisations.
 
-    python benchmarks/run.py [--sizes S,M,L,XL] [--repeat N] [--seed 1] [--markdown] [--only-load]
+    python benchmarks/run.py [--sizes S,M,L,XL] [--repeat N] [--seed 1] [--markdown] [--only-load] [--cpu-load N]
 
 For each size it generates a workload (:mod:`benchmarks.synthetic`), checks
 that every method gives the same answers, and prints the medians of: ingest
@@ -10,6 +10,8 @@ diffs over windows of about 10, 1 000 and 100 000 events, lineage, and one
 retroactive insertion.  Progress goes to stderr, the report to stdout.
 Size ``10K`` (about 10,000 events) is there for the loading figures:
 ``--sizes 10K --only-load`` measures loading files against their floor alone.
+``--cpu-load N`` runs it all beside N processes that keep a core busy each
+(a machine under load); the report gives the load average before and after.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ import yaml  # noqa: E402
 
 import orgmodel as om  # noqa: E402
 from benchmarks import naive, raphtory_baseline, synthetic  # noqa: E402
+from orgmodel import _uncertain  # noqa: E402
 from orgmodel.io.tables import FactTables  # noqa: E402
 
 R = TypeVar("R")
@@ -584,9 +587,14 @@ class Bench:
         day, timeline, repeat = self.day, self.timeline, self.options.repeat
         log(f"{self.name}: edge list on a day")
         kinds = raphtory_baseline.KINDS
-        days = [day, *self._days(5)]
+        # The baseline applies a change on its earliest day; orgmodel's edges on a day inside a change's window of
+        # dates also hold what may not have changed yet.  The two are compared on days outside every window.
+        windows = [
+            (event.on.earliest, event.on.latest) for event in timeline.events if event.on.latest > event.on.earliest
+        ]
+        days = [other for other in [day, *self._days(20)] if not any(first <= other <= last for first, last in windows)]
         if self.raphtory is not None:
-            for other in days:
+            for other in days[:6]:
                 same_edges(
                     f"edges on {other} vs Raphtory", timeline.edges(other, kinds=kinds), self.raphtory.edges(other)
                 )
@@ -604,8 +612,15 @@ class Bench:
         if self.raphtory is not None:
             raphtory = self.raphtory
             raphtory_seconds = measure(lambda: raphtory.edges(day), repeat)
-            target = f"faster than Raphtory {_mark(ours < raphtory_seconds)}"
+            target = f"≥ 1.5 × Raphtory {_mark(raphtory_seconds >= 1.5 * ours)}"
         count = len(timeline.edges(day, kinds=kinds))
+
+        def first_question() -> list[tuple[str, str, str]]:
+            # As on a timeline just built: the index of the day's uncertain keys is made by the first question.
+            _uncertain.forget(timeline._log)
+            return timeline.edges(day, kinds=kinds)
+
+        first = measure(first_question, repeat)
         self.rows.append(
             Row(
                 f"edge list on a day (contains + reports_to, {count:,})",
@@ -616,6 +631,7 @@ class Bench:
                 target,
             )
         )
+        self.rows.append(Row("edge list on a day, the timeline's first question", "ms", first, None, raphtory_seconds))
 
     # --- point queries --------------------------------------------------------------------------------
 
@@ -1100,7 +1116,41 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=LIMIT,
         help=f"seconds one run may take before it is abandoned (default {LIMIT:g})",
     )
+    parser.add_argument(
+        "--cpu-load",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run beside N processes that each keep a core busy, stopped when the run ends (default 0)",
+    )
     return parser.parse_args(argv)
+
+
+#: What each process started by --cpu-load runs: a busy loop that ends when the benchmark does, however it
+#: ends (its parent gone, it is adopted by another and sees its parent's id change).
+SPIN = "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n    for _ in range(200_000):\n        pass\n"
+
+
+@contextlib.contextmanager
+def cpu_load(processes: int) -> Iterator[None]:
+    """Run the body beside ``processes`` busy processes (a concurrent CPU load), stopped however the body ends."""
+    spinning: list[subprocess.Popen[bytes]] = []
+    try:
+        for _ in range(processes):
+            spinning.append(subprocess.Popen([sys.executable, "-c", SPIN], stdin=subprocess.DEVNULL))
+        if processes:
+            log(f"running beside {processes} busy process{'es' if processes != 1 else ''} (--cpu-load)")
+        yield
+    finally:
+        for process in spinning:
+            process.kill()
+        for process in spinning:
+            process.wait()
+
+
+def _load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f} (1, 5, 15 min)"
 
 
 def report(
@@ -1166,6 +1216,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"unknown measures {sorted(options.only - set(MEASURES))}; choose among {list(MEASURES)}", file=sys.stderr
         )
         return 2
+    if arguments.cpu_load < 0:
+        print("--cpu-load takes a number of processes, 0 or more", file=sys.stderr)
+        return 2
+    info = machine_info()
+    info.append(("concurrent CPU load", f"{arguments.cpu_load} busy processes (--cpu-load)"))
+    info.append(("load average at the start", _load_average()))
+    with cpu_load(arguments.cpu_load):
+        reports = _run_sizes(sizes, options)
+        info.append(("load average at the end", _load_average()))
+    counts = [int(count) for count in arguments.renames.split(",") if count.strip()]
+    renames = renames_table(counts, arguments.repeat) if counts else None
+    print(report(reports, info, options, markdown=arguments.markdown, renames=renames))
+    return 0
+
+
+def _run_sizes(sizes: Sequence[str], options: Options) -> list[SizeReport]:
+    """Every size's report, in order."""
     reports = []
     for name in sizes:
         log(f"{name}: generating {synthetic.SIZES[name]}")
@@ -1181,10 +1248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         reports.append(size_report)
         del workload
         gc.collect()
-    counts = [int(count) for count in arguments.renames.split(",") if count.strip()]
-    renames = renames_table(counts, arguments.repeat) if counts else None
-    print(report(reports, machine_info(), options, markdown=arguments.markdown, renames=renames))
-    return 0
+    return reports
 
 
 if __name__ == "__main__":

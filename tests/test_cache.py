@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import orgmodel as om
 from orgmodel import _cache, _files
 from orgmodel import strategies as oms
-from orgmodel._cachedlog import LAZY
+from orgmodel._cachedlog import LAZY, ON_FIRST_USE
 from orgmodel._log import AppliedLog, Versions
 from orgmodel._writes import Writes
 
@@ -52,6 +52,9 @@ def _plain(value: Any) -> Any:
 
 def assert_same_log(reopened: AppliedLog, original: AppliedLog) -> None:
     """Every table of the two logs equal, the record's changes being the log's own, and the indexes built on use."""
+    for name in ON_FIRST_USE:  # a reopened log reads these tables when first asked for them
+        assert name in vars(original)
+        getattr(reopened, name)
     built = set(vars(original)) - LAZY  # the indexes built on first use are compared below
     assert set(vars(reopened)) - LAZY == built
     for name in sorted(built - {"record"}):
@@ -106,6 +109,70 @@ def test_a_reopened_record_keeps_what_was_known_when(timeline: om.Timeline) -> N
 
 def test_nacka_reopens_equal(folder: Path) -> None:
     assert_reopens(om.examples.nacka(), folder / "nacka.orgcache")
+
+
+@given(oms.timelines(max_events=25), st.data())
+def test_a_reopened_chart_reads_no_change_and_only_the_tables_it_needs(
+    timeline: om.Timeline, data: st.DataObject
+) -> None:
+    """A chart on a reopened timeline is the saved one's, read from the snapshots and writes alone."""
+    path = Path(os.environ["XDG_CACHE_HOME"], "charted.orgcache")
+    om.save_cache(timeline, path)
+    reopened = om.load_cache(path)
+    assert not set(vars(reopened._log)) & ON_FIRST_USE
+    day = data.draw(st.sampled_from(_days(timeline)))
+    assert reopened.at(day) == timeline.at(day)
+    assert reopened.edges(day) == timeline.edges(day)
+    assert not reopened._log.changes._blocks._changes  # type: ignore[attr-defined]
+    assert not set(vars(reopened._log)) & {"links", "last_seen", "record", "heads", "held", "tied"}
+
+
+@given(oms.timelines(max_events=25))
+def test_the_first_and_last_days_are_the_changes_and_a_reopened_timeline_reads_none(timeline: om.Timeline) -> None:
+    changes = timeline.changes
+    first = min((c.on.latest if c.on.has_open_start else c.on.earliest for c in changes), default=None)
+    last = max((c.on.earliest if c.on.has_open_end else c.on.latest for c in changes), default=None)
+    assert (timeline.first_day, timeline.last_day) == (first, last)
+    path = Path(os.environ["XDG_CACHE_HOME"], "days.orgcache")
+    om.save_cache(timeline, path)
+    reopened = om.load_cache(path)
+    assert (reopened.first_day, reopened.last_day) == (first, last)
+    assert not reopened._log.changes._blocks._changes  # type: ignore[attr-defined]
+
+
+def test_open_dates_name_their_known_bound_as_the_first_and_last_days(folder: Path) -> None:
+    """A date with no earliest day gives its latest as the first day named; one with no latest, its earliest."""
+    org = om.Timeline(
+        [
+            om.Establish(om.Unit("a", "A"), on="senast 2013"),
+            om.Establish(om.Unit("b", "B"), on="2014-01-01"),
+            om.Rename("b", "C", on="efter 5 mars 2015"),
+        ]
+    )
+    reopened = om.load_cache(om.save_cache(org, folder / "open.orgcache"))
+    for timeline in (org, reopened):
+        assert (timeline.first_day, timeline.last_day) == (dt.date(2013, 12, 31), dt.date(2015, 3, 5))
+
+
+def test_threads_reading_a_reopened_table_at_once_share_it(folder: Path) -> None:
+    import threading
+
+    path = om.save_cache(om.examples.nacka(), folder / "threads.orgcache")
+    reopened = om.load_cache(path)._log
+    found: list[object] = []
+    start = threading.Barrier(4)
+
+    def read() -> None:
+        start.wait()
+        found.append(reopened.versions)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(found) == 4
+    assert all(table is found[0] for table in found)
 
 
 def test_a_lenient_timeline_reopens_with_what_it_left_out_still_left_out(folder: Path) -> None:

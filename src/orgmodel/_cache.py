@@ -34,10 +34,11 @@ import json
 import os
 import pathlib
 import secrets
+import threading
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -51,10 +52,12 @@ from orgmodel.errors import CacheError, OrgModelError
 if TYPE_CHECKING:
     from orgmodel._timeline import Timeline
 
+T = TypeVar("T")
+
 #: The first line of every cache file.
 MAGIC = b"orgmodel-cache\n"
 #: The version of the layout below; a file of another version is refused.
-VERSION = 1
+VERSION = 2  # 2: the latest days of windowed changes (window_ends), the tables read on first use
 #: What a cache file beside a source file is called: the source's name and this.
 SUFFIX = ".orgcache"
 
@@ -94,10 +97,10 @@ def load_cache(path: str | os.PathLike[str], *, validate: bool = False) -> Timel
     >>> again.at("2014-01-01").units["slk"].name, again == org == checked
     ('Stadsledningskontoret', True)
     """
-    header, payload = _read(path)
+    header, payload, checked = _read(path)
     trusted = not validate and _vouched_for(header)
     with collector_paused():
-        return _unpack(header, payload, trusted=trusted)
+        return checked(lambda: _unpack(header, payload, trusted=trusted))
 
 
 def cache_path(source: str | os.PathLike[str]) -> Path:
@@ -121,10 +124,10 @@ def load_through_cache(data: bytes, cache: str | os.PathLike[str], load_data: Ca
     """
     digest = _source_digest(data)
     with contextlib.suppress(CacheError, OSError):
-        header, payload = _read(cache)
+        header, payload, checked = _read(cache)
         if header.get("source") == digest and _vouched_for(header):
             with collector_paused():
-                return _unpack(header, payload, trusted=True)
+                return checked(lambda: _unpack(header, payload, trusted=True))
     timeline = load_data()
     try:
         _write(timeline, cache, source=digest)
@@ -210,8 +213,13 @@ def _structure() -> str:
 # --- the file -------------------------------------------------------------------------------------------
 
 
-def _read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], memoryview]:
-    """The header and the payload of a cache file, once its format version and digest are checked."""
+def _read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], memoryview, _Checked]:
+    """The header and the payload of a cache file, its format version checked, and what checks its digest.
+
+    The digest of a large file takes a second or more; it is worked out in a
+    thread (hashlib lets go of the interpreter meanwhile) while the payload
+    is read, and a timeline read from it is handed back only once it matches.
+    """
     name = os.fspath(path)
     try:
         data = Path(path).read_bytes()
@@ -235,9 +243,37 @@ def _read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], memoryview]:
     digest = header.get("digest")
     if len(payload) != header.get("length") or not isinstance(digest, str) or not digest.isascii():
         raise CacheError(f"{name}: the cache is cut short; load the source file again to rewrite it")
-    if not hmac.compare_digest(digest, hashlib.blake2b(payload, digest_size=32).hexdigest()):
-        raise CacheError(f"{name}: the cache's content does not match its digest; load the source file again")
-    return header, payload
+    return header, payload, _Checked(name, payload, digest)
+
+
+class _Checked:
+    """The digest of a cache's payload, worked out in a thread; :meth:`__call__` hands back a read once it matches."""
+
+    def __init__(self, name: str, payload: memoryview, expected: str) -> None:
+        self.name = name
+        self.expected = expected
+        self.found: list[str] = []
+        self.thread = threading.Thread(
+            target=lambda: self.found.append(hashlib.blake2b(payload, digest_size=32).hexdigest()),
+            name="orgmodel cache digest",
+            daemon=True,
+        )
+        self.thread.start()
+
+    def __call__(self, read: Callable[[], T]) -> T:
+        """What ``read`` gives, once the digest matches (a damaged file is reported as such, whatever ``read`` met)."""
+        try:
+            result = read()
+        except BaseException:
+            self._check()
+            raise
+        self._check()
+        return result
+
+    def _check(self) -> None:
+        self.thread.join()
+        if not self.found or not hmac.compare_digest(self.expected, self.found[0]):
+            raise CacheError(f"{self.name}: the cache's content does not match its digest; load the source file again")
 
 
 # --- packing a timeline ---------------------------------------------------------------------------------

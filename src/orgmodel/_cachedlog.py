@@ -15,12 +15,15 @@ and ``events`` are sequences that read their blocks on first use.
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+import operator
 import threading
 import types
 import weakref
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, compress, islice, repeat
 from operator import attrgetter
 from typing import Any, Generic, TypeVar, cast, overload
 
@@ -128,6 +131,7 @@ def pack_log(log: AppliedLog) -> tuple[dict[str, Any], bytes]:
         "change_deltas": put(log.change_deltas),
         "starts": put([day.toordinal() for day in log.starts]),
         "windowed": put(log.windowed),
+        "window_ends": put([day.toordinal() for day in log.window_ends()]),
         "planned": put(log.planned),
         "set_aside": put(log.set_aside),
         "record": {
@@ -174,12 +178,11 @@ def unpack_changes(described: Mapping[str, Any], data: memoryview, *, trusted: b
 
 
 def unpack_log(described: Mapping[str, Any], data: memoryview) -> AppliedLog:
-    """The log packed by :func:`pack_log`, equal to it field by field; its changes are read when first used."""
+    """The log packed by :func:`pack_log`, equal to it field by field; its tables and changes read on first use."""
     unpacker = Unpacker(described["layout"], data)
-    unpacker.read_part(0)
     laid = described["log"]
-    refer, read = unpacker.refer, unpacker.array
-    log = AppliedLog.__new__(AppliedLog)
+    read = unpacker.array
+    log = ReopenedLog.__new__(ReopenedLog)
     blocks = _Blocks(unpacker, unpacker.numbers(laid["changes"]), int(laid["block"]))
     log.entries = tuple(read(laid["entries"]))
     log.categories = types.MappingProxyType(dict(sorted(categories_of(described).items())))
@@ -202,29 +205,107 @@ def unpack_log(described: Mapping[str, Any], data: memoryview) -> AppliedLog:
     log.windowed = read(laid["windowed"]).tolist()
     log.planned = read(laid["planned"]).tolist()
     log.set_aside = read(laid["set_aside"]).tolist()
-    log.record = _unpack_record(unpacker, laid["record"])
-    writes = Writes()
-    written = laid["writes"]
-    writes.positions = read(written["positions"])
-    writes.keys, writes.olds, writes.news = (refer(written[name]) for name in ("keys", "olds", "news"))
-    log.deltas = writes
-    for name in VERSION_TABLES:
-        setattr(log, name, _versions(unpacker, laid["tables"][name]))
-    keys, values = (refer(where) for where in laid["last_seen"])
-    log.last_seen = dict(zip(keys, values, strict=True))
-    log.snapshots = []
-    for snapshot in laid["snapshots"]:
-        parts = [dict(zip(refer(keys), refer(values), strict=True)) for keys, values in snapshot["tables"]]
-        log.snapshots.append((int(snapshot["prefix"]), DayState(*parts)))
     log.snapshot_writes = int(laid["snapshot_writes"])
     log.undid = bool(laid["undid"])
-    linked = laid["links"]
-    columns = [refer(where) for where in linked["columns"]]
-    log.links = list(map(Link, read(linked["positions"]), *columns)) if columns else []
     counts = {len(log.entries), len(log.starts), len(log.change_positions) - 1, len(log.change_deltas) - 1}
-    if len(counts) != 1 or len(log.changes) not in counts or len(writes.keys) != len(writes.positions):
+    if len(counts) != 1 or len(log.changes) not in counts:
         raise CacheError("the cache's log is damaged: its tables do not agree in length")
+    log._window_ends = _days(read(laid["window_ends"]))
+    if len(log._window_ends) != len(log.windowed):
+        raise CacheError("the cache's log is damaged: its tables do not agree in length")
+    log._unread = _Unread(unpacker, laid)
     return log
+
+
+class ReopenedLog(AppliedLog):
+    """A log read back from a cache, whose tables are read from it when first used.
+
+    Every entity of every version is a Python object, millions of them in a
+    large log: making them all is most of what reopening costs, and a
+    question needs only some tables (a day's chart: the snapshots and the
+    writes; a history: the changes).  So each of :data:`ON_FIRST_USE` is
+    read when the log is first asked for it, and is then an attribute like
+    any other: the log is, and answers, as the one that was saved.
+    """
+
+    __slots__ = ("_unread", "_window_ends")  # not in vars(): the log's own attributes are those a built log has
+
+    _unread: _Unread
+    _window_ends: list[dt.date]
+
+    def window_ends(self) -> list[dt.date]:
+        """As a built log's, from the cache's table of days (not from the changes, which are read on first use)."""
+        return self._window_ends
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for an attribute not set yet: a table not read yet, or no attribute at all.
+        try:
+            unread = object.__getattribute__(self, "_unread")
+        except AttributeError:
+            raise AttributeError(name) from None
+        if name not in ON_FIRST_USE:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return unread.table(self, name)
+
+
+#: The log's tables a reopened log reads on first use, by attribute.
+ON_FIRST_USE = frozenset({"deltas", "record", "last_seen", "snapshots", "links", *VERSION_TABLES})
+
+
+class _Unread:
+    """What a reopened log has not read yet, and how to read each table (once, thread-safely)."""
+
+    def __init__(self, unpacker: Unpacker, laid: Mapping[str, Any]) -> None:
+        self.unpacker = unpacker
+        self.laid = laid
+        self.lock = threading.Lock()
+
+    def table(self, log: AppliedLog, name: str) -> Any:
+        with self.lock:
+            found = vars(log).get(name, _NOT_READ)
+            if found is _NOT_READ:
+                # Read with the collector paused, as a build is: a table is up to millions of new objects.
+                with collector_paused():
+                    try:
+                        found = self._read(name)
+                    except CacheError:
+                        raise
+                    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
+                        raise CacheError(f"the cache is damaged: {type(error).__name__}: {error}") from None
+                setattr(log, name, found)
+        return found
+
+    def _read(self, name: str) -> Any:
+        unpacker, laid = self.unpacker, self.laid
+        unpacker.read_part(0)  # the entities, and every value the tables share
+        refer, read = unpacker.refer, unpacker.array
+        if name == "record":
+            return _unpack_record(unpacker, laid["record"])
+        if name == "deltas":
+            writes = Writes()
+            written = laid["writes"]
+            writes.positions = read(written["positions"])
+            writes.keys, writes.olds, writes.news = (refer(written[column]) for column in ("keys", "olds", "news"))
+            if not len(writes.keys) == len(writes.olds) == len(writes.news) == len(writes.positions):
+                raise CacheError("the cache's log is damaged: its writes do not agree in length")
+            return writes
+        if name in VERSION_TABLES:
+            return _versions(unpacker, laid["tables"][name])
+        if name == "last_seen":
+            keys, values = (refer(where) for where in laid["last_seen"])
+            return dict(zip(keys, values, strict=True))
+        if name == "snapshots":
+            snapshots = []
+            for snapshot in laid["snapshots"]:
+                parts = [dict(zip(refer(keys), refer(values), strict=True)) for keys, values in snapshot["tables"]]
+                snapshots.append((int(snapshot["prefix"]), DayState(*parts)))
+            return snapshots
+        linked = laid["links"]
+        columns = [refer(where) for where in linked["columns"]]
+        return list(map(Link, read(linked["positions"]), *columns)) if columns else []
+
+
+_NOT_READ = object()
 
 
 def _pack_record(packer: Packer, log: AppliedLog) -> tuple[list[int], list[int], list[int]]:
@@ -269,12 +350,18 @@ def _unpack_record(unpacker: Unpacker, described: Mapping[str, Any]) -> Record:
 
 
 def _days(ordinals: array[int]) -> list[Any]:
-    """Days from their ordinals, each distinct day made once (a log has many changes a day)."""
-    import datetime as dt
+    """Days from their ordinals, each distinct day made once (a log has many changes a day).
 
+    A log's days in order (its ``starts``) are laid out a run of equal days at a time, in C.
+    """
     numbers = ordinals.tolist()
-    made = {ordinal: dt.date.fromordinal(ordinal) for ordinal in set(numbers)}
-    return list(map(made.__getitem__, numbers))
+    distinct = sorted(set(numbers))
+    made = list(map(dt.date.fromordinal, distinct))
+    if all(map(operator.le, numbers, islice(numbers, 1, None))):
+        ends = [bisect.bisect_right(numbers, ordinal) for ordinal in distinct]
+        counts = map(operator.sub, ends, chain((0,), ends))
+        return list(chain.from_iterable(map(repeat, made, counts)))
+    return list(map(dict(zip(distinct, made, strict=True)).__getitem__, numbers))
 
 
 def _versions(unpacker: Unpacker, described: Mapping[str, Any]) -> dict[Any, Versions[Any]]:
@@ -347,8 +434,6 @@ class _Blocks:
 
     def block_of_event(self, position: int) -> int:
         """The block holding event ``position``."""
-        import bisect
-
         return (bisect.bisect_right(self.event_starts, position, 0, len(self.event_starts) - 1) - 1) // self.block
 
     def first_event(self, index: int) -> int:

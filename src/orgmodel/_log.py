@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from array import array
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -176,9 +176,9 @@ def add_ghosts(state: DayState, ghosts: Mapping[Key, Entity | Relation], uncerta
         Person: state.people,
         Function: state.functions,
     }
-    entities: dict[str, Entity] = {**state.units, **state.posts, **state.people, **state.functions}
-    relations: dict[Any, Relation] = {}
-    for key in keep_whole(entities, relations, ghosts):
+    # Looked up table by table, not merged into one dict: a day has thousands of entities and a few ghosts.
+    present = ChainMap[str, Any](state.units, state.posts, state.people, state.functions)
+    for key in keep_whole(present, ghosts):
         uncertainty.pop(key, None)
     for key, value in ghosts.items():
         if key in uncertainty:
@@ -511,6 +511,10 @@ class AppliedLog:
         """The writes of changes ``start`` to ``end - 1``."""
         return self.deltas[self.change_deltas[start] : self.change_deltas[end]]
 
+    def window_ends(self) -> list[dt.date]:
+        """The latest day of each change dated by a window, in the order of ``windowed``."""
+        return [self.changes[index].on.latest for index in self.windowed]
+
     def change_of(self, position: int) -> Change:
         """The change the event at ``position`` belongs to."""
         return self.changes[self.event_change[position]]
@@ -576,6 +580,7 @@ class AppliedLog:
             people = state.people
             for person_id in [person_id for person_id in people if person_id not in tied]:
                 del people[person_id]
+                uncertainty.pop(person_id, None)  # a person left off the chart takes their marks along
         planned: set[Key] = set()
         for index in self.planned[: bisect.bisect_left(self.planned, prefix)]:
             planned.update(self.deltas.keys[self.change_deltas[index] : self.change_deltas[index + 1]])

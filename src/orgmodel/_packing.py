@@ -35,6 +35,7 @@ import enum
 import json
 import operator
 import sys
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
@@ -412,6 +413,8 @@ class Unpacker:
         #: Every value, by number; those of parts not read yet are ``None``.
         self.values: list[Any] = [None] * count
         self.read: set[int] = set()
+        # Parts are read on first use, maybe by several threads at once: each is read once (the values shared).
+        self._reading = threading.RLock()
 
     @property
     def parts(self) -> list[int]:
@@ -427,15 +430,18 @@ class Unpacker:
         """Read part ``part`` (and part 0 first, if it is not read yet), unless it was read already."""
         if part in self.read:
             return
-        if part and 0 not in self.read:
-            self.read_part(0)
-        try:
-            self._read_part(part)
-        except CacheError:
-            raise
-        except (KeyError, IndexError, TypeError, ValueError, OverflowError) as error:
-            raise CacheError(f"the cache's values are damaged: {type(error).__name__}: {error}") from None
-        self.read.add(part)
+        with self._reading:
+            if part in self.read:
+                return
+            if part and 0 not in self.read:
+                self.read_part(0)
+            try:
+                self._read_part(part)
+            except CacheError:
+                raise
+            except (KeyError, IndexError, TypeError, ValueError, OverflowError) as error:
+                raise CacheError(f"the cache's values are damaged: {type(error).__name__}: {error}") from None
+            self.read.add(part)
 
     def array(self, where: Sequence[int], code: str = "q") -> array[int]:
         """The machine integers stored at ``where`` (``[offset, length]``)."""

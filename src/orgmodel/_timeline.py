@@ -13,6 +13,7 @@ from orgmodel import _command, _knowledge, _names
 from orgmodel._bulk import collector_paused
 from orgmodel._chart import OrgChart
 from orgmodel._diff import Diff
+from orgmodel._edgelist import edges as edge_list
 from orgmodel._entities import Category, Entity, Function, Person, Post, Unit
 from orgmodel._events import Change, Event, Status
 from orgmodel._history import History, build_history
@@ -20,7 +21,7 @@ from orgmodel._lineage import Lineage, build_lineage
 from orgmodel._log import AppliedLog, LogView
 from orgmodel._plans import Conflict, conflicts
 from orgmodel._values import new, replace
-from orgmodel.dates import DayLike, parse_day
+from orgmodel.dates import OPEN_END, OPEN_START, DayLike, parse_day
 from orgmodel.errors import (
     AmbiguousNameError,
     EventError,
@@ -358,8 +359,15 @@ class Timeline:
 
         Open bounds (``senast 2016`` has no earliest day) are skipped: they name no day.
         """
-        days = [change.on.latest if change.on.has_open_start else change.on.earliest for change in self._log.changes]
-        return min(days, default=None)
+        # From the log's tables of days (a reopened log reads its changes only when asked for them): every
+        # change's earliest day, in order, and the latest day of those dated by a window.
+        log = self._log
+        starts = log.starts
+        known = starts[bisect.bisect_right(starts, OPEN_START)] if starts and starts[-1] != OPEN_START else None
+        floors = [
+            end for index, end in zip(log.windowed, log.window_ends(), strict=True) if starts[index] == OPEN_START
+        ]
+        return min(filter(None, (known, *floors)), default=None)
 
     @property
     def last_day(self) -> dt.date | None:
@@ -367,8 +375,9 @@ class Timeline:
 
         Open bounds (``efter 5 mars 2014`` has no latest day) are skipped: they name no day.
         """
-        days = [change.on.earliest if change.on.has_open_end else change.on.latest for change in self._log.changes]
-        return max(days, default=None)
+        log = self._log
+        ends = [end for end in log.window_ends() if end != OPEN_END]
+        return max((*log.starts[-1:], *ends), default=None)
 
     def __len__(self) -> int:
         return len(self._log.changes)
@@ -535,7 +544,7 @@ class Timeline:
         Kinds are the edge keys of :attr:`OrgChart.graph`: ``contains``, ``has_post``,
         ``heads``, ``reports_to``, ``holds``, ``owns`` and the relation kinds.
         """
-        return _edges(self._log, parse_day(on), frozenset(kinds))
+        return edge_list(self._log, parse_day(on), frozenset(kinds))
 
     def explore(self, *, day: DayLike | None = None, title: str = "") -> Explorer:
         """An explorer page: a time slider over the history, in one HTML file that works offline.
@@ -771,28 +780,3 @@ def _normalise(entry: Entry, index: int) -> Change:
             )
         )
     return replace(change, events=tuple(events)) if copied else change
-
-
-def _edges(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[tuple[str, str, str]]:
-    """The edges of the given kinds on ``day``, from the state that day (see :attr:`OrgChart.graph`)."""
-    state = log.possible_state(day)
-    found: list[tuple[str, str, str]] = []
-    # One comprehension per kind asked for: this is the bulk query, kept tight.
-    if "contains" in kinds:
-        found += [(unit.parent, unit.id, "contains") for unit in state.units.values() if unit.parent is not None]
-    if "has_post" in kinds:
-        found += [(post.unit, post.id, "has_post") for post in state.posts.values() if post.unit is not None]
-    if "heads" in kinds:
-        found += [(post.id, post.unit, "heads") for post in state.posts.values() if post.heads and post.unit]
-    if "reports_to" in kinds:
-        found += [(p.id, p.reports_to, "reports_to") for p in state.posts.values() if p.reports_to is not None]
-    if "holds" in kinds:
-        found += [(holding.person, post.id, "holds") for post in state.posts.values() for holding in post.holders]
-    if "owns" in kinds:
-        found += [(f.owner, f.id, "owns") for f in state.functions.values() if f.owner is not None]
-    found += [
-        (relation.source, relation.target, str(relation.kind))
-        for relation in state.relations.values()
-        if str(relation.kind) in kinds
-    ]
-    return found

@@ -35,7 +35,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+import operator
+import weakref
+from collections.abc import Container, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -161,6 +163,81 @@ class _Writer:
         self.earliest, self.latest, self.entry = earliest, latest, entry
 
 
+class _Index:
+    """What the uncertainty of a log's days rests on that is the same for every day: worked out once per log.
+
+    Every chart inside or after a window asks which keys may be uncertain and
+    what each may be; most of the answer does not depend on the day, and a
+    question that scanned the whole log for it each time cost more than the
+    rest of the chart (tens of milliseconds at 50,000 changes).
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "analysed",
+        "earliest",
+        "keys",
+        "latest",
+        "latest_of",
+        "reordered",
+        "span",
+        "with_reordered",
+    )
+
+    def __init__(self, log: AppliedLog) -> None:
+        windowed = log.windowed
+        # From the log's tables of days, not from the changes themselves (a reopened log reads those on first use).
+        self.earliest = [log.starts[index] for index in windowed]
+        self.latest = log.window_ends()
+        #: Each windowed change's latest day, by change (any other change's is its earliest).
+        self.latest_of = dict(zip(windowed, self.latest, strict=True))
+        #: The longest window: a change that began more than this before a day is settled on it.
+        self.span = max(map(operator.sub, self.latest, self.earliest), default=dt.timedelta(0))
+        #: Each windowed change's keys, in the order it wrote them.
+        self.keys = [
+            tuple(dict.fromkeys(log.deltas.keys[log.change_deltas[index] : log.change_deltas[index + 1]]))
+            for index in windowed
+        ]
+        #: Each windowed change's keys that stay uncertain once its window has closed (see _reorderable).
+        self.reordered = [
+            tuple(key for key in keys if _reorderable(log, key, index, latest))
+            for index, keys, latest in zip(windowed, self.keys, self.latest, strict=True)
+        ]
+        self.with_reordered = [place for place, keys in enumerate(self.reordered) if keys]
+        #: (key, how many of its versions are in effect) -> (the day from which the analysis of the key holds,
+        #: its Uncertainty or None, its ghost or None): filled as days are asked about.
+        self.analysed: dict[tuple[Key, int], tuple[dt.date, Uncertainty | None, Entity | Relation | None]] = {}
+
+
+_INDEXES: weakref.WeakKeyDictionary[AppliedLog, _Index] = weakref.WeakKeyDictionary()
+
+
+def _index(log: AppliedLog) -> _Index:
+    """The log's :class:`_Index`, made on first use (a log never changes once built)."""
+    found = _INDEXES.get(log)
+    if found is None:
+        found = _INDEXES[log] = _Index(log)
+    return found
+
+
+def forget(log: AppliedLog) -> None:
+    """Drop the log's :class:`_Index` (the benchmarks time a first question with it)."""
+    _INDEXES.pop(log, None)
+
+
+def _reorderable(log: AppliedLog, key: Key, index: int, latest: dt.date) -> bool:
+    """Whether another writer of ``key`` after change ``index`` may have come before it, had it happened by
+    ``latest`` (another writer that begins after that day is after it)."""
+    changes = log.versions[key].changes
+    for other in changes[bisect.bisect_right(changes, index) :]:
+        earliest = log.starts[other]
+        if earliest > latest:
+            break  # the log is in order of earliest days: so are the later writers
+        if earliest < latest or log.entries[other] < log.entries[index]:
+            return True
+    return False
+
+
 class Possible:
     """The uncertain keys of a log on one day, each with its :class:`Uncertainty` and, for a ghost, its value."""
 
@@ -170,6 +247,7 @@ class Possible:
         self.prefix = prefix
         self.uncertainty: dict[Key, Uncertainty] = {}
         self.ghosts: dict[Key, Entity | Relation] = {}
+        self._index = _index(log)
         for key in self._unsettled_keys():
             self._analyse(key)
 
@@ -178,31 +256,19 @@ class Possible:
     def _unsettled_keys(self) -> Iterator[Key]:
         """Keys written by a change whose window is still open on the day, or by one that may have happened in
         another order than the log's relative to another writer of the same key."""
-        log, day, prefix = self.log, self.day, self.prefix
+        index, day = self._index, self.day
+        end = bisect.bisect_left(self.log.windowed, self.prefix)
+        # Open on the day: began within the longest window before it, and not yet ended.
+        first = bisect.bisect_right(index.earliest, day - index.span, 0, end) if day > dt.date.min + index.span else 0
+        pending = [place for place in range(first, end) if index.latest[place] > day]
+        reordered = index.with_reordered[: bisect.bisect_left(index.with_reordered, end)]
         seen: set[Key] = set()
-        for index in log.windowed[: bisect.bisect_left(log.windowed, prefix)]:
-            change = log.changes[index]
-            keys = dict.fromkeys(log.deltas.keys[log.change_deltas[index] : log.change_deltas[index + 1]])
-            pending = change.on.latest > day
-            for key in keys:
-                if key in seen:
-                    continue
-                if pending or self._reorderable(key, index):
+        for place in sorted({*pending, *reordered}):
+            # A pending change's keys are all uncertain; a settled one's, those it may have swapped with another.
+            for key in index.keys[place] if index.latest[place] > day else index.reordered[place]:
+                if key not in seen:
                     seen.add(key)
                     yield key
-
-    def _reorderable(self, key: Key, index: int) -> bool:
-        """Whether another writer of ``key`` after change ``index`` (in the prefix) may have come before it."""
-        log = self.log
-        latest = min(log.changes[index].on.latest, self.day)
-        changes = log.versions[key].changes
-        for other in changes[bisect.bisect_right(changes, index) : bisect.bisect_left(changes, self.prefix)]:
-            earliest = log.changes[other].on.earliest
-            if earliest > latest:
-                break
-            if earliest < latest or log.entries[other] < log.entries[index]:
-                return True
-        return False
 
     # --- one key ----------------------------------------------------------------------------------------
 
@@ -228,10 +294,11 @@ class Possible:
                 step = slots(value)
                 touched.update(slot for slot in {*now, *step} if now.get(slot, ABSENT) != step.get(slot, ABSENT))
                 now = step
-            on = log.changes[change].on
+            earliest = log.starts[change]
+            latest = self._index.latest_of.get(change, earliest)
             for slot in touched:
                 writers.setdefault(slot, []).append(
-                    _Writer(change, now.get(slot, ABSENT), on.earliest, on.latest, log.entries[change], change == birth)
+                    _Writer(change, now.get(slot, ABSENT), earliest, latest, log.entries[change], change == birth)
                 )
             before = now
         return writers, history
@@ -267,9 +334,29 @@ class Possible:
         return found
 
     def _analyse(self, key: Key) -> None:
+        log, day = self.log, self.day
+        changes = log.versions[key].changes
+        count = bisect.bisect_left(changes, self.prefix)
+        found = self._index.analysed.get((key, count))
+        if found is not None and found[0] <= day:
+            # Every writer of the key in effect has settled by the day: the analysis is the same on every such day.
+            _, uncertainty, ghost = found
+        else:
+            uncertainty, ghost = self._analysed(key)
+            latest_of, starts = self._index.latest_of, log.starts
+            settled = max((latest_of.get(change, starts[change]) for change in changes[:count]), default=dt.date.min)
+            if settled <= day:
+                self._index.analysed[(key, count)] = (settled, uncertainty, ghost)
+        if uncertainty is not None:
+            self.uncertainty[key] = uncertainty
+            if ghost is not None:
+                self.ghosts[key] = ghost
+
+    def _analysed(self, key: Key) -> tuple[Uncertainty | None, Entity | Relation | None]:
+        """The key's :class:`Uncertainty` on the day (``None``: certain) and, if it is a ghost, its value."""
         writers, history = self._writers(key)
         if not history:
-            return
+            return None, None
         death = next((w.change for w in writers.get("exists", []) if w.value is ABSENT), None)
         possible = {
             slot: self._possible_values(slot_writers, existence=slot == "exists", death=death)
@@ -279,12 +366,12 @@ class Possible:
         ghost = False
         if shown is None:
             if True not in possible.get("exists", set()):
-                return  # surely gone
+                return None, None  # surely gone
             # It may still exist: show it as it was last.
             shown = next((value for _, value in reversed(history) if value is not None), None)
             ghost = True
             if shown is None:
-                return
+                return None, None
         exists = possible.get("exists", {True})
         shown_slots = slots(shown)
         alternatives: dict[Slot, tuple[object, ...]] = {}
@@ -301,17 +388,16 @@ class Possible:
             ghost=ghost,
         )
         if uncertainty.may_not_exist_yet or uncertainty.may_have_ended or alternatives:
-            self.uncertainty[key] = uncertainty
-            if ghost:
-                self.ghosts[key] = shown
+            return uncertainty, shown if ghost else None
+        return None, None
 
     def _birth_pending(self, writers: Mapping[Slot, list[_Writer]]) -> bool:
         births = [writer for writer in writers.get("exists", []) if writer.birth]
         return bool(births) and births[0].latest > self.day
 
 
-def keep_whole(entities: dict[str, Entity], relations: dict[Any, Relation], ghosts: Mapping[Key, Any]) -> set[Key]:
-    """Add the ghosts whose references all point at something on the chart; returns the keys left out."""
+def keep_whole(present: Container[str], ghosts: Mapping[Key, Any]) -> set[Key]:
+    """The keys of the ghosts to leave out: those referring to an id neither ``present`` nor of a ghost kept."""
     pending = dict(ghosts)
     left_out: set[Key] = set()
     changed = True
@@ -321,16 +407,11 @@ def keep_whole(entities: dict[str, Entity], relations: dict[Any, Relation], ghos
             ends = (
                 (value.source, value.target) if isinstance(value, Relation) else [ref for _, ref in value.references()]
             )
-            if all(end in entities or end in pending for end in ends):
+            if all(end in present or end in pending for end in ends):
                 continue
             del pending[key]
             left_out.add(key)
             changed = True
-    for key, value in pending.items():
-        if isinstance(value, Relation):
-            relations[key] = value
-        else:
-            entities[value.id] = value
     return left_out
 
 
