@@ -52,6 +52,7 @@ import yaml  # noqa: E402
 import orgmodel as om  # noqa: E402
 from benchmarks import naive, raphtory_baseline, synthetic  # noqa: E402
 from orgmodel import _uncertain  # noqa: E402
+from orgmodel.io.tables import FactTables  # noqa: E402
 
 R = TypeVar("R")
 
@@ -358,6 +359,7 @@ class Bench:
         self.naive: naive.NaiveLog | None = None
         self.build_seconds = math.inf
         self.raphtory: raphtory_baseline.RaphtoryOrg | None = None
+        self.facts: FactTables | None = None  # the fact tables, once worked out
 
     def run(self) -> SizeReport:
         """Every measure, in order; answers are checked before they are timed."""
@@ -916,11 +918,17 @@ class Bench:
         if not _installed("pyarrow"):
             self.notes.append("fact tables skipped (pyarrow not installed: pip install -e '.[duckdb]')")
             return
+        import pyarrow.parquet  # noqa: F401 - imported before the clock starts, as a program would have it
+
         timeline, repeat = self.timeline, self.options.repeat
         log(f"{self.name}: fact tables")
-        facts = timeline.facts()
+        first: list[FactTables] = []  # the first run's tables, kept for the SQL engines (XL: minutes)
+        seconds = measure(timeline.facts, repeat, check=first.append)
+        if not first:
+            self.rows.append(Row("fact tables: timeline.facts()", "ms", seconds))
+            return
+        facts = self.facts = first[0]
         rows = sum(facts.count(name) for name in facts.names)
-        seconds = measure(timeline.facts, repeat, check=lambda found: same("fact rows", repr(found), repr(facts)))
         self.rows.append(Row(f"fact tables: timeline.facts() ({rows:,} rows in {len(facts)} tables)", "ms", seconds))
         with tempfile.TemporaryDirectory() as folder:
             written = measure(lambda: facts.write_parquet(folder), repeat)
@@ -936,12 +944,15 @@ class Bench:
         if not (_installed("duckdb") and _installed("pyarrow")):
             self.notes.append("DuckDB skipped (not installed: pip install -e '.[duckdb]')")
             return
+        import duckdb  # noqa: F401 - imported before the clock starts
+
         from orgmodel.io import duck
 
         timeline, repeat, day = self.timeline, self.options.repeat, self.day
         log(f"{self.name}: as-of questions on DuckDB over Parquet")
         with tempfile.TemporaryDirectory() as folder:
-            timeline.facts().write_parquet(folder)
+            (self.facts or timeline.facts()).write_parquet(folder)
+            self.facts = None  # the engine reads the files from here on
             connected = measure(lambda: duck.connect(folder), repeat)
             self.rows.append(Row("DuckDB: duck.connect(folder) (a view per table)", "ms", connected))
             connection = duck.connect(folder)

@@ -19,7 +19,9 @@ from typing import Any, Protocol
 
 import orgmodel as om
 from orgmodel.io import sql
-from orgmodel.io.tables import _IDENTITY, INTERVAL, SCHEMA, _facts_of
+from orgmodel.io.tables import _IDENTITY, INTERVAL, SCHEMA
+
+from .naive_tables import _facts_of
 
 
 class Engine(Protocol):

@@ -168,3 +168,19 @@ def test_only_reopen_measures_ingest_and_the_cache(workload: synthetic.Workload)
     ]
     assert not any(measure.startswith(("load a", "chart", "edge list")) for measure in measures)
     assert run.main(["--sizes", "S", "--only", "nothing"]) == 2
+
+
+def test_only_tables_measures_the_fact_tables_and_duckdb(workload: synthetic.Workload) -> None:
+    """The fact tables are worked out once (the first timed run's kept) and DuckDB's answers checked against memory."""
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("duckdb")
+    options = run.Options(repeat=1, seed=1, naive="never", raphtory=False, only=frozenset({"tables"}))
+    bench = run.Bench("tiny", workload, options)
+    report = bench.run()
+    measures = [row.measure for row in report.rows]
+    rows = sum(bench.timeline.facts().count(name) for name in bench.timeline.facts().names)
+    assert f"fact tables: timeline.facts() ({rows:,} rows in 12 tables)" in measures
+    assert any(measure.startswith("fact tables: .write_parquet(folder)") for measure in measures)
+    assert any(measure.startswith("DuckDB: duck.edges(day)") for measure in measures)
+    assert any(measure.startswith("DuckDB: duck.holders(day)") for measure in measures)
+    assert bench.facts is None  # let go once written to Parquet

@@ -13,6 +13,8 @@ import orgmodel as om
 from orgmodel import strategies as oms
 from orgmodel.io import tables
 
+from . import naive_tables
+
 #: What a row of each table belongs to (the column of its entity's id), and what an entity's rows point at.
 _OWNER = {
     "units": "id",
@@ -185,6 +187,49 @@ class TestFacts:
         assert ("split", "ekonomienheten", "controllerenheten") in {
             (row["kind"], row["predecessor"], row["successor"]) for row in lineage
         }
+
+
+def same_tables(found: tables.FactTables, expected: tables.FactTables) -> None:
+    """Two sets of fact tables are equal: the same tables, columns, rows and order."""
+    assert found.names == expected.names
+    assert found.schema == expected.schema
+    for name in expected.names:
+        assert list(found.rows(name)) == list(expected.rows(name)), name
+
+
+class TestFactsAgainstTheNaiveWay:
+    """``facts()`` compares only what each write changed and writes a row once its change is over.
+
+    The naive way (``tests/naive_tables.py``, the first implementation)
+    works out every fact of both values of every write and compares them
+    whole; the two must give the same tables, row for row.
+    """
+
+    @given(oms.timelines(max_events=40))
+    def test_the_tables_are_those_of_the_naive_way(self, timeline):
+        same_tables(timeline.facts(), naive_tables.naive_facts(timeline))
+
+    @given(oms.timelines(max_events=40, max_gap_days=2))
+    def test_on_crowded_days_and_overlapping_windows(self, timeline):
+        """Many changes of one day: facts that held on no day, and ends inside windows."""
+        same_tables(timeline.facts(), naive_tables.naive_facts(timeline))
+
+    @given(oms.revised_timelines())
+    def test_with_cancelled_and_corrected_changes(self, timeline):
+        same_tables(timeline.facts(), naive_tables.naive_facts(timeline))
+
+    def test_a_fact_changed_by_the_change_that_ends_its_entity_ended_whole(self):
+        """A post renamed and abolished in one change dated by a window: its old title ended whole, not renamed."""
+        org = om.Timeline(
+            [
+                om.Establish(om.Unit("u", "U"), on="2014-01-01"),
+                om.Establish(om.Post("p", "Chef", unit="u"), on="2014-01-01"),
+                om.Change("under våren 2015", [om.Rename("p", "Direktör"), om.Dissolve("p")]),
+            ]
+        )
+        same_tables(org.facts(), naive_tables.naive_facts(org))
+        rows = [(row["title"], row["ended_whole"]) for row in org.facts().rows("posts")]
+        assert rows == [("Chef", True)]
 
 
 @pytest.fixture(scope="module")

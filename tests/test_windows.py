@@ -159,3 +159,22 @@ class TestDiffsAcrossAWindow:
         assert "h" in org.at(day)  # tied by a relation that may not have ended yet
         for first in ("2012-12-31", "2013-02-10"):
             assert org.diff(first, day).apply(org.at(first)) == org.at(day)
+
+    def test_a_person_with_no_tie_whose_end_is_unsure_is_off_the_chart_with_its_marks(self):
+        """A person with no post or relation is not on the day's chart, nor is their uncertainty; everyone is
+        with ``people="all"`` (found by the property test that applies a diff to the first day's chart)."""
+        window = om.When(dt.date(2013, 1, 4), dt.date(2013, 1, 5))
+        org = om.Timeline(
+            [
+                om.Establish(om.Unit("u", "Enheten"), on="2013-01-01"),
+                om.Establish(om.Person("h", "Hanna"), on="2013-01-01"),
+                om.Dissolve("h", on=window),
+            ]
+        )
+        day = "2013-01-04"
+        assert "h" not in org.at(day)
+        assert not org.at(day).is_uncertain("h")
+        everyone = org.at(day, people="all")
+        assert "h" in everyone
+        assert everyone.uncertainty("h").may_have_ended
+        assert org.diff("2012-12-31", day).apply(org.at("2012-12-31")) == org.at(day)

@@ -673,6 +673,7 @@ class AppliedLog:
             people = state.people
             for person_id in [person_id for person_id in people if person_id not in tied]:
                 del people[person_id]
+                uncertainty.pop(person_id, None)  # a person left off the chart takes their marks along
         planned: set[Key] = set()
         for index in self.planned[: bisect.bisect_left(self.planned, prefix)]:
             planned.update(self.deltas.keys[self.change_deltas[index] : self.change_deltas[index + 1]])

@@ -33,13 +33,15 @@ import csv
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from orgmodel._attributes import Attributes
+from orgmodel._bulk import collector_paused
 from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit, category_of
 from orgmodel._events import Status
-from orgmodel.dates import When
 from orgmodel.errors import MissingDependencyError
 
 if TYPE_CHECKING:
@@ -203,35 +205,128 @@ _IDENTITY = {
 Facts = dict[tuple[str, tuple[Any, ...]], tuple[Any, ...]]
 
 
-def _facts_of(value: Entity | Relation | None, categories: Mapping[str, Any]) -> Facts:
-    """The table rows (without their dates) that one value of an entity or relation holds."""
-    found: Facts = {}
-    if value is None:
+class _ValueFacts:
+    """The facts values hold (see :meth:`of`), and which of them a change of value changed (:meth:`changed`).
+
+    Many values share a kind, so each kind's text and category are worked
+    out once.
+    """
+
+    def __init__(self, categories: Mapping[str, Any]) -> None:
+        self.categories = categories
+        self.texts: dict[Any, str] = {}
+        self.unit_kinds: dict[Any, tuple[str, str]] = {}
+
+    def of(self, value: Entity | Relation | None) -> Facts:
+        """The table rows (without their dates) that one value of an entity or relation holds."""
+        if value is None:
+            return {}
+        found = self.own(value)
+        if isinstance(value, Relation):
+            return found
+        if isinstance(value, Post):
+            found.update(_holdings(value))
+        if value.attributes is not Attributes.EMPTY:
+            found.update(_attributes(value))
+        if value.identifiers is not Attributes.EMPTY:
+            found.update(_identifiers(value))
         return found
-    if isinstance(value, Relation):
-        found[("relations", (str(value.kind), value.source, value.target))] = (value.note,)
-        return found
-    entity_id = value.id
-    if isinstance(value, Unit):
-        kind = str(value.kind)
-        found[("units", (entity_id,))] = (value.name, kind, category_of(value.kind, categories).value, value.parent)
-    elif isinstance(value, Post):
-        found[("posts", (entity_id,))] = (value.title, str(value.kind), value.unit, value.heads, value.seats)
-        if value.reports_to is not None:
-            found[("reporting_lines", (entity_id,))] = (value.reports_to,)
-        for holding in value.holders:
-            found[("holdings", (entity_id, holding.person))] = (list(holding.roles), holding.overlap)
-    elif isinstance(value, Person):
-        found[("people", (entity_id,))] = (value.name,)
-    elif isinstance(value, Function):
-        found[("functions", (entity_id,))] = (value.name, str(value.kind))
+
+    def changed(self, old: Entity | Relation, new: Entity | Relation) -> tuple[Facts, Facts]:
+        """The facts ``old`` holds that ``new`` does not hold as they were, and those ``new`` holds anew.
+
+        Most changes touch one field: a value's holders, attributes and
+        identifiers are compared only when they are not the very same objects.
+        """
+        fields = _OWN_FIELDS.get(type(old))
+        if fields is None or type(old) is not type(new):  # not a change the library makes, but the rows stay right
+            return _compare(self.of(old), self.of(new))
+        # The own facts are made of these fields alone (kinds equal as text), so equal fields make equal facts.
+        gone, come = _compare(self.own(old), self.own(new)) if fields(old) != fields(new) else ({}, {})
+        if isinstance(old, Relation) or isinstance(new, Relation):
+            return gone, come
+        if isinstance(old, Post) and isinstance(new, Post) and old.holders is not new.holders:
+            _compare(_holdings(old), _holdings(new), gone, come)
+        if old.attributes is not new.attributes:
+            _compare(_attributes(old), _attributes(new), gone, come)
+        if old.identifiers is not new.identifiers:
+            _compare(_identifiers(old), _identifiers(new), gone, come)
+        return gone, come
+
+    def own(self, value: Entity | Relation) -> Facts:
+        """The facts of a value's own fields: all but its holders, attributes and identifiers."""
+        if isinstance(value, Relation):
+            return {("relations", (self.text(value.kind), value.source, value.target)): (value.note,)}
+        entity_id = value.id
+        if isinstance(value, Unit):
+            text, category = self.unit_kind(value.kind)
+            return {("units", (entity_id,)): (value.name, text, category, value.parent)}
+        if isinstance(value, Post):
+            found: Facts = {
+                ("posts", (entity_id,)): (value.title, self.text(value.kind), value.unit, value.heads, value.seats)
+            }
+            if value.reports_to is not None:
+                found[("reporting_lines", (entity_id,))] = (value.reports_to,)
+            return found
+        if isinstance(value, Person):
+            return {("people", (entity_id,)): (value.name,)}
+        found = {("functions", (entity_id,)): (value.name, self.text(value.kind))}
         if value.owner is not None:
             found[("function_owners", (entity_id,))] = (value.owner,)
-    for name, item in value.attributes.items():
-        found[("attributes", (entity_id, name))] = (json.dumps(item, ensure_ascii=False),)
-    for scheme, identifier in value.identifiers.items():
-        found[("identifiers", (entity_id, scheme))] = (identifier,)
-    return found
+        return found
+
+    def text(self, kind: Any) -> str:
+        text = self.texts.get(kind)
+        if text is None:
+            text = self.texts[kind] = str(kind)
+        return text
+
+    def unit_kind(self, kind: Any) -> tuple[str, str]:
+        """A unit kind's text and the value of its category."""
+        found = self.unit_kinds.get(kind)
+        if found is None:
+            found = self.unit_kinds[kind] = (str(kind), category_of(kind, self.categories).value)
+        return found
+
+
+#: The fields the facts of :meth:`_ValueFacts.own` are made of, by type of value.
+_OWN_FIELDS: dict[type, Callable[[Any], Any]] = {
+    Unit: attrgetter("name", "kind", "parent"),
+    Post: attrgetter("title", "kind", "unit", "heads", "seats", "reports_to"),
+    Person: attrgetter("name"),
+    Function: attrgetter("name", "kind", "owner"),
+    Relation: attrgetter("kind", "source", "target", "note"),
+}
+
+
+def _holdings(post: Post) -> Facts:
+    return {("holdings", (post.id, holding.person)): (list(holding.roles), holding.overlap) for holding in post.holders}
+
+
+def _attributes(value: Entity) -> Facts:
+    entity_id = value.id
+    return {
+        ("attributes", (entity_id, name)): (json.dumps(item, ensure_ascii=False),)
+        for name, item in value.attributes.items()
+    }
+
+
+def _identifiers(value: Entity) -> Facts:
+    entity_id = value.id
+    return {("identifiers", (entity_id, scheme)): (identifier,) for scheme, identifier in value.identifiers.items()}
+
+
+def _compare(before: Facts, after: Facts, gone: Facts | None = None, come: Facts | None = None) -> tuple[Facts, Facts]:
+    """Add to ``gone`` the facts of ``before`` that ``after`` lacks or holds otherwise, to ``come`` the converse."""
+    gone = {} if gone is None else gone
+    come = {} if come is None else come
+    for fact, values in before.items():
+        if after.get(fact) != values:
+            gone[fact] = values
+    for fact, values in after.items():
+        if before.get(fact) != values:
+            come[fact] = values
+    return gone, come
 
 
 class FactTables:
@@ -358,11 +453,7 @@ def _require(module: str, extra: str) -> Any:
 # --- the facts of a timeline -------------------------------------------------------------------------------
 
 
-class _Open(NamedTuple):
-    values: tuple[Any, ...]
-    position: int
-
-
+@collector_paused()
 def facts(timeline: Timeline) -> FactTables:
     """The facts of a timeline as effective-dated tables (see :data:`SCHEMA`).
 
@@ -388,82 +479,146 @@ def facts(timeline: Timeline) -> FactTables:
     return FactTables(columns, SCHEMA)
 
 
+#: A fact that has begun and not yet ended: its values, and the event (position) that began it.
+_Begun = tuple[tuple[Any, ...], int]
+
+
+class _Dated(NamedTuple):
+    """A change's date and status, as the interval's columns take them."""
+
+    earliest: dt.date
+    latest: dt.date
+    exact: bool
+    planned: bool
+    status: str
+
+
+def _row(
+    identity: tuple[Any, ...],
+    values: tuple[Any, ...],
+    start: _Dated,
+    began: int,
+    end: _Dated | None = None,
+    ended: int | None = None,
+    whole: bool = False,
+) -> tuple[Any, ...]:
+    """A fact's row: its identity and values, then :data:`INTERVAL` (``end`` is ``None`` while it holds)."""
+    if end is None:
+        return (
+            *identity,
+            *values,
+            start.earliest,
+            start.latest,
+            None,
+            None,
+            False,
+            not start.exact,
+            start.planned,
+            start.status,
+            began,
+            None,
+        )
+    return (
+        *identity,
+        *values,
+        start.earliest,
+        start.latest,
+        end.earliest,
+        end.latest,
+        whole,
+        not (start.exact and end.exact),
+        start.planned or end.planned,
+        start.status,
+        began,
+        ended,
+    )
+
+
 class _FactWriter:
-    """Reads the log's writes in order and writes out each fact when it ends (or at the end, still open)."""
+    """Reads the log's writes once, in order, and writes out each fact when it ends (or at the end, still open).
+
+    A write compares only the parts of the value it changed (see
+    :meth:`_ValueFacts.changed`).  A fact's row is written once the change
+    that ended it is over: only then is it known whether that change ended
+    the fact's entity or relation whole (the flag ``ended_whole``).
+    """
 
     def __init__(self, log: AppliedLog, columns: dict[str, dict[str, list[Any]]]) -> None:
         self.log = log
         self.columns = columns
-        self.open: dict[tuple[str, tuple[Any, ...]], _Open] = {}
+        self.values = _ValueFacts(log.categories)
+        self.open: dict[tuple[str, tuple[Any, ...]], _Begun] = {}
         self.rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _IDENTITY}
+        self.dates = [
+            _Dated(
+                change.on.earliest,
+                change.on.latest,
+                change.on.is_exact,
+                change.status is Status.PLANNED,
+                change.status.value,
+            )
+            for change in log.changes
+        ]
+        # The facts the current change ended, with the key of the write that ended each; and the keys it ended whole.
+        self.ending: list[tuple[tuple[str, tuple[Any, ...]], _Begun, int, Any]] = []
+        self.ended: set[Any] = set()
 
     def run(self) -> None:
-        log, categories = self.log, self.log.categories
-        writes = log.deltas
-        # The (key, change) pairs where a change ended an entity or a relation (its last write of the key).
-        ended: set[tuple[Any, int]] = set()
+        writes, event_change = self.log.deltas, self.log.event_change
+        values, opened, ending, ended = self.values, self.open, self.ending, self.ended
+        current = -1
         for key, position, old, new in zip(writes.keys, writes.positions, writes.olds, writes.news, strict=True):
-            change = log.event_change[position]
+            change = event_change[position]
+            if change != current:
+                self._write_ended(current)
+                current = change
             if new is None:
-                ended.add((key, change))
+                for fact in values.of(old):
+                    ending.append((fact, opened.pop(fact), position, key))
+                ended.add(key)
+            elif old is None:
+                for fact, fact_values in values.of(new).items():
+                    opened[fact] = (fact_values, position)
+                ended.discard(key)
             else:
-                ended.discard((key, change))
-            before, after = _facts_of(old, categories), _facts_of(new, categories)
-            for fact, values in before.items():
-                if after.get(fact) != values:
-                    self._close(fact, position, (key, change))
-            for fact, values in after.items():
-                if before.get(fact) != values:
-                    self.open[fact] = _Open(values, position)
-        for fact in list(self.open):
-            self._close(fact, None, None)
-        for name, rows in self.rows.items():
-            kept = []
-            for *row, ending in rows:
-                whole = ending in ended
-                start = len(row) - len(INTERVAL) + 1  # where the interval's columns begin (the flag not yet in)
-                if row[start + 2] is not None and row[start + 2] <= row[start] and not whole:
-                    continue  # began and ended on one day, and a chart never shows it as not ended yet
-                row.insert(start + _ENDED_WHOLE, whole)
-                kept.append(tuple(row))
-            self.rows[name] = kept
-        for name, rows in self.rows.items():
+                gone, come = values.changed(old, new)
+                for fact in gone:
+                    ending.append((fact, opened.pop(fact), position, key))
+                for fact, fact_values in come.items():
+                    opened[fact] = (fact_values, position)
+                ended.discard(key)
+        self._write_ended(current)
+        dates, rows = self.dates, self.rows
+        for (table, identity), (fact_values, began) in opened.items():
+            rows[table].append(_row(identity, fact_values, dates[event_change[began]], began))
+        for name, table_rows in rows.items():
             size = _IDENTITY[name]
-            # Each fact's rows together, in the order they began.
-            rows.sort(key=lambda row: (*(str(item) for item in row[:size]), row[-len(INTERVAL)]))
-            table = self.columns[name]
-            for column, values in zip(SCHEMA[name], zip(*rows, strict=True), strict=False):
-                table[column.name].extend(values)
+            # Each fact's rows together, in the order they began (ids are text, so they sort as text).
+            table_rows.sort(key=itemgetter(*range(size), len(SCHEMA[name]) - len(INTERVAL)))
+            columns = self.columns[name]
+            for column, column_values in zip(SCHEMA[name], zip(*table_rows, strict=True), strict=False):
+                columns[column.name].extend(column_values)
+            table_rows.clear()  # the columns hold the values now: the rows go before the next table's are copied
 
-    def _close(self, fact: tuple[str, tuple[Any, ...]], position: int | None, ending: tuple[Any, int] | None) -> None:
-        """Write out an open fact that ends at ``position`` (``None``: still open), ``ending`` its (key, change)."""
-        opened = self.open.pop(fact)
-        log = self.log
-        began = log.event_change[opened.position]
-        ended = log.event_change[position] if position is not None else None
-        start = log.changes[began]
-        end = log.changes[ended] if ended is not None else None
-        if end is not None and (ended == began or end.on.latest <= start.on.earliest):
-            return  # began and ended in one change, or surely on one day: it held on no day
-        table, identity = fact
-        interval = _interval(start.on, start.status, end, opened.position, position)
-        # The flag ended_whole (after valid_to_latest) is known once every write is read: ``ending`` stands in.
-        self.rows[table].append((*identity, *opened.values, *interval, ending))
-
-
-def _interval(on: When, status: Status, end: Any, began: int, ended: int | None) -> tuple[Any, ...]:
-    end_on: When | None = end.on if end is not None else None
-    return (
-        on.earliest,
-        on.latest,
-        end_on.earliest if end_on is not None else None,
-        end_on.latest if end_on is not None else None,
-        not on.is_exact or (end_on is not None and not end_on.is_exact),
-        status is Status.PLANNED or (end is not None and end.status is Status.PLANNED),
-        status.value,
-        began,
-        ended,
-    )
+    def _write_ended(self, change: int) -> None:
+        """Write the rows of the facts that ``change`` ended, now that it is over."""
+        if not self.ending:
+            self.ended.clear()
+            return
+        dates, rows, event_change, ended = self.dates, self.rows, self.log.event_change, self.ended
+        end = dates[change]
+        for (table, identity), (fact_values, began), position, key in self.ending:
+            began_change = event_change[began]
+            if began_change == change:
+                continue  # began and ended in one change: it held on no day
+            start = dates[began_change]
+            whole = key in ended
+            if end.latest <= start.earliest or (end.earliest <= start.earliest and not whole):
+                # Surely ended on the day it began, or may have, and a chart never shows it as not ended yet.
+                continue
+            rows[table].append(_row(identity, fact_values, start, began, end, position, whole))
+        self.ending.clear()
+        self.ended.clear()
 
 
 def _write_lineage(log: AppliedLog, table: dict[str, list[Any]]) -> None:
@@ -486,37 +641,61 @@ def _write_lineage(log: AppliedLog, table: dict[str, list[Any]]) -> None:
 
 
 def _write_events(log: AppliedLog, table: dict[str, list[Any]]) -> None:
+    # The events of a change usually share its date and source: each is read once, while the next event repeats it.
+    rows = []
+    on_values: tuple[Any, ...] = ()
+    source_values: tuple[Any, ...] = ()
+    change_values: tuple[Any, ...] = ()
+    last_on: object = _NOTHING
+    last_source: object = _NOTHING
+    last_change = -1
+    event_change, changes, entries, applies = log.event_change, log.changes, log.entries, log.record.applies
     for position, event in enumerate(log.events):
-        change = log.event_change[position]
-        whole = log.changes[change]
-        on, source = event.on, event.source
+        change = event_change[position]
+        if change != last_change:
+            whole = changes[change]
+            change_values = (applies(whole), whole.id, whole.known_on, whole.corrects)
+            last_change = change
+        on, source, status = event.on, event.source, event.status
         assert on is not None
-        assert event.status is not None
-        values = (
-            position,
-            change,
-            log.entries[change],
-            event.event_type,
-            event.describe(),
-            list(event.subjects()),
-            on.label(),
-            on.earliest,
-            on.latest,
-            on.precision.value,
-            event.status.value,
-            source.document or None if source is not None else None,
-            source.body if source is not None else None,
-            str(source.decided) if source is not None and source.decided is not None else None,
-            source.reference if source is not None else None,
-            source.quote if source is not None else None,
-            event.note or None,
-            log.record.applies(whole),
-            whole.id,
-            whole.known_on,
-            whole.corrects,
+        assert status is not None
+        if on is not last_on:
+            on_values = (on.label(), on.earliest, on.latest, on.precision.value)
+            last_on = on
+        if source is not last_source:
+            source_values = (
+                (None, None, None, None, None)
+                if source is None
+                else (
+                    source.document or None,
+                    source.body,
+                    str(source.decided) if source.decided is not None else None,
+                    source.reference,
+                    source.quote,
+                )
+            )
+            last_source = source
+        rows.append(
+            (
+                position,
+                change,
+                entries[change],
+                event.event_type,
+                event.describe(),
+                list(event.subjects()),
+                *on_values,
+                status.value,
+                *source_values,
+                event.note or None,
+                *change_values,
+            )
         )
-        for column, value in zip(SCHEMA["events"], values, strict=True):
-            table[column.name].append(value)
+    for column, values in zip(SCHEMA["events"], zip(*rows, strict=True), strict=False):
+        table[column.name].extend(values)
+
+
+#: Stands for "none seen yet" where ``None`` is a value.
+_NOTHING = object()
 
 
 # --- one day, two days, one entity --------------------------------------------------------------------------
@@ -540,9 +719,10 @@ def chart_tables(chart: OrgChart) -> FactTables:
     columns: dict[str, dict[str, list[Any]]] = {name: {c.name: [] for c in schema[name]} for name in schema}
     relations = sorted(chart.relations, key=lambda relation: (str(relation.kind), relation.source, relation.target))
     values: list[Entity | Relation] = [*chart.entities.values(), *relations]
+    found = _ValueFacts(chart.categories)
     for value in values:
         flags = (chart.is_uncertain(value), chart.is_planned(value))
-        for (table, identity), own in _facts_of(value, chart.categories).items():
+        for (table, identity), own in found.of(value).items():
             for column, item in zip(schema[table], (*identity, *own, *flags), strict=True):
                 columns[table][column.name].append(item)
     return FactTables(columns, schema)
