@@ -242,27 +242,30 @@ def _depth(text: str) -> int:
     return depth
 
 
+#: The names ``--limit`` takes: the fields of :class:`~orgmodel.Limits`, in their order.
+_LIMITS = tuple(field.name for field in attrs.fields(Limits))
+_LIMIT_NAMES = ", ".join(_LIMITS)
+
+
 def _quiet_option(parser: argparse.ArgumentParser) -> None:
     """The options of reading a file: quiet, and larger limits for a big file one trusts."""
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress report while a long file loads (shown on a terminal)"
     )
-    names = ", ".join(field.name for field in attrs.fields(Limits))
     parser.add_argument(
         "--limit",
         action="append",
         default=[],
         metavar="NAME=N",
         type=_limit,
-        help=f"raise a limit of what a file may hold, for a big file you trust (one of {names}; repeatable)",
+        help=f"raise a limit of what a file may hold, for a big file you trust (one of {_LIMIT_NAMES}; repeatable)",
     )
 
 
 def _limit(text: str) -> tuple[str, int]:
     name, equals, number = text.partition("=")
-    known = [field.name for field in attrs.fields(Limits)]
-    if not equals or name.strip() not in known:
-        raise argparse.ArgumentTypeError(f"say which limit and how much, as NAME=N with NAME one of {', '.join(known)}")
+    if not equals or name.strip() not in _LIMITS:
+        raise argparse.ArgumentTypeError(f"say which limit and how much, as NAME=N with NAME one of {_LIMIT_NAMES}")
     try:
         value = int(number.replace("_", "").replace(",", ""))
     except ValueError:

@@ -95,9 +95,7 @@ class Progress:
 
     def advance(self, steps: int = 1) -> None:
         """Count ``steps`` more steps done; the line is redrawn when it is time to."""
-        self.done += steps
-        if self.enabled and time.monotonic() >= self._next:
-            self._show()
+        self.update(self.done + steps)
 
     def update(self, done: int) -> None:
         """Set the count to ``done`` (bytes read so far, say); the line is redrawn when it is time to."""
