@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import orgmodel as om
-from orgmodel import _affected, _log, _timeline
+from orgmodel import _affected, _log, _splice, _timeline
 from orgmodel import strategies as oms
 from orgmodel._log import AppliedLog, Versions
 from orgmodel._writes import Writes
@@ -419,7 +419,7 @@ class TestCarriedOver:
                 super().__init__(*args)
                 made.append(self)
 
-        monkeypatch.setattr(_log, "Reach", Counted)
+        monkeypatch.setattr(_splice, "Reach", Counted)
         return made
 
     @settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])

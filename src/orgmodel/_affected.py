@@ -3,9 +3,9 @@
 When :meth:`Timeline.with_events <orgmodel.Timeline.with_events>` puts new
 changes before some of the log's, those later changes must be applied again,
 after the new ones.  Most of them read nothing the new changes wrote: their
-outcome is the one the log already holds.  :class:`Reach` tells them apart
-and writes the ones that cannot be affected straight into the working state,
-without their checks (see :meth:`Reach.carry`).
+outcome is the one the log already holds.  :class:`Reach` tells them apart: it
+lets the ones that cannot be affected be carried over as they were, without
+their checks (see :meth:`Reach.can_carry` and ``orgmodel._splice``).
 
 How a change is judged
 ----------------------
@@ -54,7 +54,6 @@ before the insertion from applying) — ``AppliedLog.worth_replaying`` and
 from __future__ import annotations
 
 import bisect
-from array import array
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -257,12 +256,12 @@ class Reach:
 
     # --- carrying a change over ---------------------------------------------------------------
 
-    def carry(self, state: WorkingState, entry: int, first: int) -> bool:
-        """Write base change ``entry``'s writes and links into ``state`` unchecked, if it cannot be affected.
+    def can_carry(self, entry: int) -> bool:
+        """Whether base change ``entry``, next in the new order, can be carried over as it was, unchecked.
 
-        ``first`` is the position of its first event in the new log.  Returns
-        whether it did; if not, the caller applies the change with its checks
-        and then calls :meth:`settle`.
+        If not, the caller applies it with its checks and then calls
+        :meth:`settle`.  (New changes, ``entry`` past the base's, are never
+        carried.)
         """
         if entry >= self.count:
             return False
@@ -270,24 +269,6 @@ class Reach:
         if self.affects(entry):
             self.checked += 1
             return False
-        base = self.base
-        shift = first - base.change_positions[entry]
-        start, end = base.change_deltas[entry], base.change_deltas[entry + 1]
-        writes, kept = base.deltas, state.deltas
-        # The writes as the base recorded them, at their new positions; then the indexes kept in step.
-        kept.positions.extend(array("q", [position + shift for position in writes.positions[start:end]]))
-        keys, olds, news = writes.keys[start:end], writes.olds[start:end], writes.news[start:end]
-        kept.keys.extend(keys)
-        kept.olds.extend(olds)
-        kept.news.extend(news)
-        write = state._write
-        for key, old, new in zip(keys, olds, news, strict=True):
-            write(key, old, new)
-        events_start, events_end = base.change_positions[entry], base.change_positions[entry + 1]
-        low = bisect.bisect_left(self.link_positions, events_start)
-        high = bisect.bisect_left(self.link_positions, events_end, low)
-        for link in base.links[low:high]:
-            state.links.append(link._replace(position=link.position + shift))
         self.next_base = entry + 1
         self.carried += 1
         return True

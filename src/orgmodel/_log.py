@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from orgmodel._affected import Reach
 from orgmodel._bulk import collector_paused
 from orgmodel._chart import OrgChart
 from orgmodel._entities import Category, Entity, Function, Person, Post, Relation, RelationKey, Unit
@@ -311,14 +310,15 @@ class AppliedLog:
         log.held = base.held.copy()
         log.tied = base.tied.copy()
         log.last_seen = base.last_seen.copy()
-        ended = base.ended
+        ended = base.ended.copy()  # the replay keeps it in step
         if prefix < len(base.changes):
-            ended = ended.copy()
             for entity_id in log._forget_after(base, prefix):
                 del ended[entity_id]
-        state = WorkingState.resume(base.state_at(prefix), ended, log.deltas, log.links)
-        # The base's later changes that the new ones cannot affect are carried over unchecked (see _affected).
-        log._apply_all(state, changes, entries, errors=None, shared=base, reach=Reach(base, prefix))
+        # The base's later changes that the new ones cannot affect are spliced in whole runs, unchecked (see
+        # orgmodel._splice; imported here, since it builds on this module).
+        from orgmodel._splice import Splice
+
+        Splice(log, base, prefix, base.state_at(prefix), ended).run(changes, entries)
         return log
 
     def worth_replaying(self, prefix: int) -> bool:
@@ -371,13 +371,11 @@ class AppliedLog:
         *,
         errors: list[EventError] | None,
         shared: AppliedLog | None = None,
-        reach: Reach | None = None,
     ) -> None:
         """Apply ``changes`` after those already in the log, to ``state`` (the state after them).
 
         ``shared`` is the log this one was copied from: versions that are still
-        its own are copied before they are added to.  ``reach`` carries over
-        the changes of ``shared`` that need no checks (see :meth:`replayed`).
+        its own are copied before they are added to.
         """
         kept = list(self.changes)
         kept_entries = list(self.entries)
@@ -391,8 +389,7 @@ class AppliedLog:
         applies_now, begin, apply_change, record = self.record.applies, state.begin, self._apply, self._record
         # No snapshot is due before this many writes (the full test below also counts the live entities).
         snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
-        # A replay carries the base's changes through ``reach``, change by change: no runs then.
-        for batched, run in _establishment_runs(steps, applies_now, batch=reach is None):
+        for batched, run in _establishment_runs(steps, applies_now):
             if batched:
                 done = self._establish_run(state, run, kept, kept_entries, shared)
                 snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
@@ -404,10 +401,7 @@ class AppliedLog:
                 applies = applies_now(change)
                 if applies:
                     try:
-                        if reach is None or not reach.carry(state, entry, first):
-                            apply_change(state, change, entry, first)
-                            if reach is not None:
-                                reach.settle(state, entry, mark)
+                        apply_change(state, change, entry, first)
                     except EventError as error:
                         state.undo(mark)
                         if errors is None:
