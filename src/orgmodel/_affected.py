@@ -5,7 +5,7 @@ changes before some of the log's, those later changes must be applied again,
 after the new ones.  Most of them read nothing the new changes wrote: their
 outcome is the one the log already holds.  :class:`Reach` tells them apart: it
 lets the ones that cannot be affected be carried over as they were, without
-their checks (see :meth:`Reach.can_carry` and ``orgmodel._splice``).
+their checks (see :meth:`Reach.first_affected` and ``orgmodel._splice``).
 
 How a change is judged
 ----------------------
@@ -189,6 +189,10 @@ def named_ids(event: Event) -> Iterator[str]:
         yield event.successor
 
 
+#: The events that read the contents of what they empty (see :func:`_emptied`).
+_EMPTYING = frozenset({Dissolve, Merge, Absorb, Split, SpinOff})
+
+
 def _emptied(event: Event) -> tuple[str, ...]:
     """The units or entities whose contents an event reads (to move them, or to check they are gone)."""
     if isinstance(event, Dissolve):
@@ -256,66 +260,70 @@ class Reach:
 
     # --- carrying a change over ---------------------------------------------------------------
 
-    def can_carry(self, entry: int) -> bool:
-        """Whether base change ``entry``, next in the new order, can be carried over as it was, unchecked.
+    def first_affected(self, start: int, stop: int, aside: set[int]) -> int:
+        """The first of base changes ``start`` to ``stop - 1`` that must be checked again (``stop`` if none).
 
-        If not, the caller applies it with its checks and then calls
-        :meth:`settle`.  (New changes, ``entry`` past the base's, are never
-        carried.)
+        The changes before it are carried over as they were, unchecked; the
+        caller applies the one returned with its checks, then calls
+        :meth:`settle`.  Changes in ``aside`` (set aside in the base: they
+        apply in neither log) are passed over.
         """
-        if entry >= self.count:
-            return False
-        self.next_base = entry
-        if self.affects(entry):
+        found = stop
+        if self.changed or self.lives or self.index_ids or self.links_differ:
+            for index in range(start, stop):
+                if index not in aside and self.affects(index):
+                    found = index
+                    break
+        self.carried += found - start - sum(1 for index in aside if start <= index < found)
+        if found < stop:
             self.checked += 1
-            return False
-        self.next_base = entry + 1
-        self.carried += 1
-        return True
+        self.next_base = found
+        return found
 
     def affects(self, index: int) -> bool:
         """Whether what base change ``index`` reads may differ from what it read in the base log."""
         changed, lives, dirty, near = self.changed, self.lives, self.index, self.index_ids
-        if not (changed or lives or near or self.links_differ):
-            return False
         base = self.base
         start, end = base.change_deltas[index], base.change_deltas[index + 1]
         writes = base.deltas
+        if changed and not changed.isdisjoint(writes.keys[start:end]):
+            return True
         reparented, near_of = self.reparented, self.near
         climbs: list[str] = []
-        for key, old, new in zip(writes.keys[start:end], writes.olds[start:end], writes.news[start:end], strict=True):
-            if key in changed:
-                return True
-            if near:
-                if new is None and key in near and any((kind, key) in dirty for kind in _HELD_BY_ID):
-                    return True
-                for value in (old, new):
-                    ids = near_of.get(type(value))
-                    if ids and _near(value, ids) and any(entry in dirty for entry in index_entries(value)):
+        if near or lives or reparented:
+            for key, old, new in zip(writes.keys[start:end], writes.olds[start:end], writes.news[start:end], strict=True):
+                if near:
+                    if new is None and key in near and any((kind, key) in dirty for kind in _HELD_BY_ID):
                         return True
-            if new is not None and not isinstance(new, Relation):
-                if lives and any(entity_id in lives for _, entity_id in new.references()):
-                    return True
-                if reparented:
-                    up = _up(new)
-                    if up is not None and (old is None or _up(old) != up):
-                        climbs.append(up)
+                    for value in (old, new):
+                        ids = near_of.get(type(value))
+                        if ids and _near(value, ids) and any(entry in dirty for entry in index_entries(value)):
+                            return True
+                if new is not None and type(new) is not Relation:
+                    if lives and any(entity_id in lives for _, entity_id in new.references()):  # type: ignore[union-attr]
+                        return True
+                    if reparented:
+                        up = _up(new)
+                        if up is not None and (old is None or _up(old) != up):
+                            climbs.append(up)
         change: Change = base.changes[index]
         for event in change.events:
+            kind = type(event)
             if lives and any(entity_id in lives for entity_id in named_ids(event)):
                 return True
             if near:
-                for entity_id in _emptied(event):
-                    if entity_id in near and any((kind, entity_id) in dirty for kind in _HELD_BY_ID):
-                        return True
-                if isinstance(event, SetHead) and ("h", event.unit) in dirty:
+                if kind in _EMPTYING:
+                    for entity_id in _emptied(event):
+                        if entity_id in near and any((held, entity_id) in dirty for held in _HELD_BY_ID):
+                            return True
+                elif kind is SetHead and ("h", event.unit) in dirty:  # type: ignore[attr-defined]
                     return True
-            if isinstance(event, Succeed) and self.links_differ:
+            if kind is Succeed and self.links_differ:
                 return True
-            if isinstance(event, (AddRelation, RemoveRelation)) and event.relation.key in changed:
+            if (kind is AddRelation or kind is RemoveRelation) and event.relation.key in changed:  # type: ignore[attr-defined]
                 return True
-            if reparented and isinstance(event, Absorb):
-                climbs.append(event.into)
+            if reparented and kind is Absorb:
+                climbs.append(event.into)  # type: ignore[attr-defined]
         return bool(climbs) and self._climbs_through_moved(climbs, index)
 
     def _climbs_through_moved(self, starts: list[str], index: int) -> bool:

@@ -114,13 +114,25 @@ class Versions(Generic[V]):
 
     def before(self, prefix: int) -> Versions[V] | None:
         """A copy of the versions set by the first ``prefix`` changes (``None`` when there are none)."""
-        changes, values = self.changes, self.values
+        changes = self.changes
         kept = bisect.bisect_left(changes, prefix)
         if not kept:
             return None
-        versions = Versions(self.default)
-        for change, value in zip(changes[:kept], values[:kept], strict=True):
-            versions.append(change, value)
+        return Versions.of(self.default, changes[:kept], self.values[:kept])
+
+    @classmethod
+    def of(cls, default: V, changes: list[int], values: list[V]) -> Versions[V]:
+        """The versions setting ``values`` in ``changes`` (lists it takes over), laid out as appending them would.
+
+        >>> Versions.of(None, [2, 4], ["a", "b"]).items
+        [2, 4, 'a', 'b']
+        """
+        versions = cls(default)
+        if len(changes) > SPLIT_AT:
+            versions.items, versions.tail = changes, values
+        else:
+            changes.extend(values)
+            versions.items = changes
         return versions
 
     @property
@@ -326,42 +338,22 @@ class AppliedLog:
         return not self.undid and prefix > 0 and self.change_deltas[prefix] >= REPLAY_MIN_SHARE * len(self.deltas)
 
     def _forget_after(self, base: AppliedLog, prefix: int) -> list[str]:
-        """Drop from this copy of ``base``'s tables what its changes from ``prefix`` on recorded.
+        """Drop from this copy of ``base``'s tables the heads, holdings, ties and ends its changes from ``prefix`` on noted.
 
-        Returns the ids of the entities those changes ended.
+        Returns the ids of the entities those changes ended.  (The versions
+        are worked out again as a whole once the replay is done: see
+        ``orgmodel._splice``.)
         """
         start = base.change_deltas[prefix]
         writes = base.deltas
-        for key in dict.fromkeys(writes.keys[start:]):
-            _cut(self.versions, key, prefix)
-        ended = []
-        # A head or a holder is noted for a unit or person that a write of a post moved from or to, and a tie for
-        # a person a post or a relation did (see _record).
-        units: set[str] = set()
-        people: set[str] = set()
-        related: set[str] = set()
-        for old, new in zip(writes.olds[start:], writes.news[start:], strict=True):
-            if new is None and old is not None and not isinstance(old, Relation):
-                del self.last_seen[old.id]
-                ended.append(old.id)
-            for value in (old, new):
-                if isinstance(value, Post):
-                    if value.heads and value.unit is not None:
-                        units.add(value.unit)
-                    people.update(holding.person for holding in value.holders)
-                elif isinstance(value, Relation):
-                    related.update((value.source, value.target))
-        tables: tuple[tuple[dict[str, Versions[Any]], set[str]], ...] = (
-            (self.heads, units),
-            (self.held, people),
-            (self.tied, people | related),
-        )
-        for table, moved in tables:
-            for key in moved:
-                versions = table.get(key)
-                if versions is not None and versions.last_change >= prefix:
-                    _cut(table, key, prefix)
-        return ended
+        # A write that ends an entity: a key that is an id (a relation's is a tuple) and nothing after it.
+        ended = [key for key, new in zip(writes.keys[start:], writes.news[start:], strict=True) if new is None and type(key) is str]
+        for entity_id in ended:
+            del self.last_seen[entity_id]  # type: ignore[arg-type]
+        for table in (self.heads, self.held, self.tied):
+            for key in [key for key, versions in table.items() if versions.last_change >= prefix]:
+                _cut(table, key, prefix)
+        return ended  # type: ignore[return-value]
 
     def _apply_all(
         self,

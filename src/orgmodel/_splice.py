@@ -73,12 +73,19 @@ class Splice:
             Function: shadow.functions,
             Relation: shadow.relations,
         }
+        self.live = len(shadow.units) + len(shadow.posts) + len(shadow.people) + len(shadow.functions)
         self.ended = ended
         self.kept: list[Change] = list(log.changes)
         self.kept_entries: list[int] = list(log.entries)
         # The working state, made when a change must be checked, and the number of the log's changes it has seen.
         self.state: WorkingState | None = None
         self.state_changes = 0
+        # The new number of each of the base's changes from the prefix on, and those of them checked again.
+        # (Indexed by the base's change number; those before the prefix keep theirs.)
+        self.renumber = array("q", range(len(base.changes)))
+        self.checked: list[int] = []
+        # What the changes applied with their checks wrote, by key: (change number, value) in order.
+        self.written: dict[Any, list[tuple[int, Any]]] = {}
         # The base's notes of heads, holdings and ties from the prefix on, by change (see _later_notes).
         self.notes = [_later_notes(table, prefix) for table in (base.heads, base.held, base.tied)]
         self.note_at = [0, 0, 0]
@@ -87,22 +94,31 @@ class Splice:
         """Apply ``changes`` (``entries`` their positions), carrying over the base's that need no checks."""
         log, base, reach = self.log, self.base, self.reach
         count = len(base.changes)
-        set_aside = set(base.set_aside[bisect.bisect_left(base.set_aside, self.prefix) :])
-        run_start = run_end = -1
-        for change, entry in zip(changes, entries, strict=True):
-            # A base change set aside writes nothing either way; one that cannot be affected writes what it wrote.
-            if entry < count and (entry in set_aside or reach.can_carry(entry)):
-                if entry != run_end:
-                    self.splice_run(run_start, run_end)
-                    run_start = entry
-                run_end = entry + 1
+        # A base change set aside writes nothing in either log: it is carried over like one that is not affected.
+        aside = set(base.set_aside[bisect.bisect_left(base.set_aside, self.prefix) :])
+        at = 0
+        while at < len(changes):
+            entry = entries[at]
+            if entry >= count:  # a new change
+                self.check(changes[at], entry)
+                at += 1
                 continue
-            self.splice_run(run_start, run_end)
-            run_start = run_end = -1
-            self.check(change, entry)
-        self.splice_run(run_start, run_end)
+            # The base's changes come in runs of consecutive entries between the new ones.
+            last = at
+            while last + 1 < len(changes) and entries[last + 1] == entries[last] + 1 and entries[last + 1] < count:
+                last += 1
+            stop = entries[last] + 1
+            while entry < stop:
+                found = reach.first_affected(entry, stop, aside)
+                self.splice_run(entry, found)
+                if found < stop:
+                    self.check(base.changes[found], found)
+                    found += 1
+                entry = found
+            at = last + 1
         log.changes = tuple(self.kept)
         log.entries = tuple(self.kept_entries)
+        self.finish_versions()
 
     # --- a change applied with its checks ---------------------------------------------------------
 
@@ -110,6 +126,9 @@ class Splice:
         """Apply ``change`` with its checks, as a build does, and note what it did unlike the base."""
         log = self.log
         index, first = len(self.kept), len(log.events)
+        if entry < len(self.base.changes):
+            self.renumber[entry] = index
+            self.checked.append(entry)
         applies = log.record.applies(change)
         mark = (len(log.deltas), len(log.links))
         if applies:
@@ -132,10 +151,13 @@ class Splice:
             log.set_aside.append(index)
         else:
             assert self.state is not None
-            log._record(self.state, index, mark[0], self.base)
+            log._note_moves(self.state, index, self.base)
             self.state_changes = index + 1
-            writes = log.deltas
+            writes, written = log.deltas, self.written
             for key, old, new in zip(writes.keys[mark[0] :], writes.olds[mark[0] :], writes.news[mark[0] :], strict=True):
+                written.setdefault(key, []).append((index, new))
+                if new is None and old is not None and type(old) is not Relation:
+                    log.last_seen[key] = old
                 self.file(key, old, new, change.on)
         self.snapshot_if_due(index)
 
@@ -145,7 +167,7 @@ class Splice:
         start = log.change_deltas[self.state_changes]
         missed = len(log.deltas) - start
         # Replaying a write costs about twice as much as filing an entity in a new state.
-        if state is None or 2 * missed > self.live():
+        if state is None or 2 * missed > self.live:
             state = WorkingState.resume(self.shadow, self.ended, log.deltas, log.links)
         else:
             writes, write = log.deltas, state._write
@@ -166,6 +188,7 @@ class Splice:
         log, base = self.log, self.base
         index = len(self.kept)
         shift = index - start
+        self.renumber[start:end] = array("q", range(index, index + end - start))
         event_start, event_end = base.change_positions[start], base.change_positions[end]
         event_shift = len(log.events) - event_start
         write_start, write_end = base.change_deltas[start], base.change_deltas[end]
@@ -192,48 +215,78 @@ class Splice:
         low = bisect.bisect_left(positions, event_start)
         for link in base.links[low : bisect.bisect_left(positions, event_end, low)]:
             log.links.append(link._replace(position=link.position + event_shift))
-        self.record_run(start, end, shift)
-
-    def record_run(self, start: int, end: int, shift: int) -> None:
-        """Keep the versions, heads, holdings and ties of the run's changes, and take the snapshots due in it."""
-        log, base = self.log, self.base
-        versions_of, last_seen, file = log.versions, log.last_seen, self.file
-        keys, olds, news = base.deltas.keys, base.deltas.olds, base.deltas.news
-        bounds = base.change_deltas
+        self.file_run(start, end, shift)
         tables = ((log.heads, base.heads), (log.held, base.held), (log.tied, base.tied))
-        # A carried change reads only clean index entries (orgmodel._affected), so the heads, holdings and ties
-        # the base noted for it are the ones a build notes.
-        for change in range(start, end):
-            index = change + shift
-            on = base.changes[change].on
-            for write in range(bounds[change], bounds[change + 1]):
-                key, new = keys[write], news[write]
-                # Every key written from the prefix on had its versions cut back to a copy (or dropped) when the
-                # replay began, so they are the new log's own: appended to in place.
-                versions = versions_of.get(key)
-                if versions is None:
-                    versions_of[key] = _log.Versions(None, [index, new])
+        for which, (table, shared) in enumerate(tables):
+            self.note(which, table, shared, start, end, shift)
+
+    def file_run(self, start: int, end: int, shift: int) -> None:
+        """File the run's writes in the shadow (and the ends in ``last_seen``); take the snapshots due in it."""
+        log, base = self.log, self.base
+        bounds, changes, last_seen = base.change_deltas, base.changes, log.last_seen
+        tables, ended, relations = self.tables, self.ended, self.shadow.relations
+        live = self.live
+        low, high = bounds[start], bounds[end]
+        write_shift = log.change_deltas[start + shift] - low
+        # Where the next snapshot may be due: once this many writes were made since the last, and as many as
+        # there are live entities (checked at the end of each change, as a build does).
+        due = log.snapshot_writes + _log.SNAPSHOT_MIN_WRITES - write_shift
+        change, change_end = start, bounds[start + 1]
+        writes = base.deltas
+        for write, key, old, new in zip(
+            range(low, high), writes.keys[low:high], writes.olds[low:high], writes.news[low:high], strict=True
+        ):
+            while write >= change_end:  # the changes before this write are done
+                if change_end >= due and change_end + write_shift - log.snapshot_writes >= live:
+                    self.snapshot(change + shift, change_end + write_shift)
+                    due = change_end + _log.SNAPSHOT_MIN_WRITES
+                change += 1
+                change_end = bounds[change + 1]
+            if type(key) is tuple:
+                if new is None:
+                    del relations[key]
                 else:
-                    versions.append(index, new)
-                old = olds[write]
-                if new is None and old is not None and type(old) is not Relation:
-                    last_seen[key] = old  # type: ignore[index,assignment]
-                file(key, old, new, on)
-            for which, (table, shared) in enumerate(tables):
-                self.note(which, table, shared, change, index)
-            self.snapshot_if_due(index)
+                    relations[key] = new
+            elif new is None:
+                del tables[type(old)][key]
+                ended[key] = (old, changes[change].on)
+                last_seen[key] = old
+                live -= 1
+            else:
+                tables[type(new)][key] = new
+                if old is None:
+                    ended.pop(key, None)
+                    live += 1
+        while change < end:
+            if change_end >= due and change_end + write_shift - log.snapshot_writes >= live:
+                self.snapshot(change + shift, change_end + write_shift)
+                due = change_end + _log.SNAPSHOT_MIN_WRITES
+            change += 1
+            if change < end:
+                change_end = bounds[change + 1]
+        self.live = live
+
+    def snapshot(self, index: int, written: int) -> None:
+        """Take a snapshot after change ``index``, the log's first ``written`` writes."""
+        self.log.snapshots.append((index + 1, self.shadow.copy()))
+        self.log.snapshot_writes = written
 
     def note(
-        self, which: int, table: dict[str, Versions[Any]], shared: dict[str, Versions[Any]], change: int, index: int
+        self, which: int, table: dict[str, Versions[Any]], shared: dict[str, Versions[Any]], start: int, end: int, shift: int
     ) -> None:
-        """Note in ``table`` the values the base noted (in ``shared``) in change ``change``, now number ``index``."""
+        """Note in ``table`` what the base noted (in ``shared``) in its changes ``start`` to ``end - 1``, renumbered.
+
+        A carried change reads only clean index entries (orgmodel._affected),
+        so the heads, holdings and ties the base noted for it are the ones a
+        build notes.
+        """
         notes, at = self.notes[which], self.note_at[which]
-        # Notes of changes before this one belong to changes checked again, which noted their own.
-        while at < len(notes) and notes[at][0] < change:
+        # Notes of changes before these belong to changes checked again, which noted their own.
+        while at < len(notes) and notes[at][0] < start:
             at += 1
-        while at < len(notes) and notes[at][0] == change:
-            _, _, key, default, value = notes[at]
-            _log.note_version(table, shared, key, default, index, value)
+        while at < len(notes) and notes[at][0] < end:
+            change, _, key, default, value = notes[at]
+            _log.note_version(table, shared, key, default, change + shift, value)
             at += 1
         self.note_at[which] = at
 
@@ -245,24 +298,66 @@ class Splice:
             del self.tables[type(old)][key]
             if type(old) is not Relation:
                 self.ended[key] = (old, on)
+                self.live -= 1
         else:
             self.tables[type(new)][key] = new
             if old is None and type(new) is not Relation:
                 self.ended.pop(key, None)
-
-    def live(self) -> int:
-        """How many entities the organisation has now."""
-        shadow = self.shadow
-        return len(shadow.units) + len(shadow.posts) + len(shadow.people) + len(shadow.functions)
+                self.live += 1
 
     def snapshot_if_due(self, index: int) -> None:
         """Take a snapshot after change ``index`` where a build takes one (see ``AppliedLog._apply_all``)."""
         log = self.log
-        written = log.change_deltas[index + 1]
-        since = written - log.snapshot_writes
-        if since >= _log.SNAPSHOT_MIN_WRITES and since >= self.live():
-            log.snapshots.append((index + 1, self.shadow.copy()))
-            log.snapshot_writes = written
+        since = log.change_deltas[index + 1] - log.snapshot_writes
+        if since >= _log.SNAPSHOT_MIN_WRITES and since >= self.live:
+            self.snapshot(index, log.change_deltas[index + 1])
+
+    # --- versions ------------------------------------------------------------------------------------
+
+    def finish_versions(self) -> None:
+        """Give every key written from the prefix on its versions in the new log, in the order a build files them.
+
+        A key only carried changes wrote keeps the base's versions, renumbered.
+        One that a change applied with its checks wrote (in either log) takes
+        the base's versions of the carried changes and those of the checked
+        ones, in order.  Keys first written after the prefix are then put in
+        the order of their first writes.
+        """
+        log, base, prefix = self.log, self.base, self.prefix
+        versions_of, renumber, written = log.versions, self.renumber, self.written
+        bounds, keys = base.change_deltas, base.deltas.keys
+        start = bounds[prefix]
+        redone = set(written)
+        for entry in self.checked:
+            redone.update(keys[bounds[entry] : bounds[entry + 1]])
+        checked = set(self.checked)
+        renumbered = renumber.__getitem__
+        for key in dict.fromkeys(keys[start:]):
+            if key in redone:
+                continue
+            theirs = base.versions[key]
+            values = theirs.values if theirs.tail is None else theirs.tail.copy()  # (a split key's is its own list)
+            versions_of[key] = _log.Versions.of(None, list(map(renumbered, theirs.changes)), values)
+        for key in redone:
+            pairs: list[tuple[int, Any]] = []
+            theirs = base.versions.get(key)
+            if theirs is not None:
+                pairs.extend(
+                    (renumber[change], value)
+                    for change, value in zip(theirs.changes, theirs.values, strict=True)
+                    if change not in checked
+                )
+            pairs.extend(written.get(key, ()))
+            pairs.sort(key=lambda pair: pair[0])  # stable: a key written twice in one change keeps its order
+            if pairs:
+                versions_of[key] = _log.Versions.of(None, [pair[0] for pair in pairs], [pair[1] for pair in pairs])
+            else:
+                versions_of.pop(key, None)
+        # The versions are filed by first write: those first written from the prefix on, in the new log's order.
+        for key in dict.fromkeys(log.deltas.keys[log.change_deltas[prefix] :]):
+            versions = versions_of.get(key)
+            if versions is not None and versions.items[0] >= prefix:
+                versions_of[key] = versions_of.pop(key)
 
 
 def _later_notes(table: dict[str, Versions[Any]], prefix: int) -> list[tuple[int, int, str, Any, Any]]:
