@@ -579,5 +579,5 @@ class TestSpliced:
         expected = outcome(lambda: rebuilt(base, plan))
         assert expected[0] == "UnknownEntityError"
         assert outcome(lambda: base.with_events(plan)) == expected
-        monkeypatch.setattr(_affected.Reach, "affects", lambda self, index: False)
+        monkeypatch.setattr(_affected.Reach, "first_affected", lambda self, start, stop, aside: stop)
         assert outcome(lambda: base.with_events(plan)) != expected

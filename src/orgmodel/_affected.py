@@ -269,16 +269,75 @@ class Reach:
         apply in neither log) are passed over.
         """
         found = stop
-        if self.changed or self.lives or self.index_ids or self.links_differ:
+        if self.reparented:
+            # A cycle check climbs from what a change writes, through what it writes: change by change.
             for index in range(start, stop):
                 if index not in aside and self.affects(index):
                     found = index
                     break
+        elif self.changed or self.lives or self.index_ids or self.links_differ:
+            # The same tests as :meth:`affects`, in two flat passes: the writes, then the events of the changes
+            # before the first that a write showed affected.
+            bounds = self.base.change_deltas
+            write = self._first_write_read(bounds[start], bounds[stop])
+            if write < bounds[stop]:
+                found = bisect.bisect_right(bounds, write, start, stop + 1) - 1  # the change holding that write
+            found = self._first_event_read(start, found, aside)
         self.carried += found - start - sum(1 for index in aside if start <= index < found)
         if found < stop:
             self.checked += 1
         self.next_base = found
         return found
+
+    def _first_write_read(self, low: int, high: int) -> int:
+        """The first of the base's writes ``low`` to ``high - 1`` whose reads may differ (``high`` if none)."""
+        changed, lives, dirty, near, near_of = self.changed, self.lives, self.index, self.index_ids, self.near
+        writes = self.base.deltas
+        for write, key, old, new in zip(
+            range(low, high), writes.keys[low:high], writes.olds[low:high], writes.news[low:high], strict=True
+        ):
+            if key in changed:
+                return write
+            if near:
+                if new is None and key in near and any((kind, key) in dirty for kind in _HELD_BY_ID):
+                    return write
+                for value in (old, new):
+                    ids = near_of.get(type(value))
+                    if ids and _near(value, ids) and any(entry in dirty for entry in index_entries(value)):
+                        return write
+            if lives and new is not None and type(new) is not Relation:
+                if any(entity_id in lives for _, entity_id in new.references()):  # type: ignore[union-attr]
+                    return write
+        return high
+
+    def _first_event_read(self, start: int, stop: int, aside: set[int]) -> int:
+        """The first of base changes ``start`` to ``stop - 1`` with an event whose reads may differ (else ``stop``)."""
+        changed, lives, dirty, near = self.changed, self.lives, self.index, self.index_ids
+        relations = any(type(key) is tuple for key in changed)
+        if not (lives or near or self.links_differ or relations):
+            return stop
+        base = self.base
+        low, high = base.change_positions[start], base.change_positions[stop]
+        for position, event in zip(range(low, high), base.events[low:high], strict=True):
+            kind = type(event)
+            if (
+                (lives and any(entity_id in lives for entity_id in named_ids(event)))
+                or (
+                    near
+                    and kind in _EMPTYING
+                    and any(
+                        entity_id in near and any((held, entity_id) in dirty for held in _HELD_BY_ID)
+                        for entity_id in _emptied(event)
+                    )
+                )
+                or (near and kind is SetHead and ("h", event.unit) in dirty)  # type: ignore[attr-defined]
+                or (kind is Succeed and self.links_differ)
+                or (relations and (kind is AddRelation or kind is RemoveRelation) and event.relation.key in changed)  # type: ignore[attr-defined]
+            ):
+                index = base.event_change[position]
+                if index not in aside:
+                    return index
+        return stop
 
     def affects(self, index: int) -> bool:
         """Whether what base change ``index`` reads may differ from what it read in the base log."""
