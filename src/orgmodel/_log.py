@@ -338,22 +338,22 @@ class AppliedLog:
         return not self.undid and prefix > 0 and self.change_deltas[prefix] >= REPLAY_MIN_SHARE * len(self.deltas)
 
     def _forget_after(self, base: AppliedLog, prefix: int) -> list[str]:
-        """Drop from this copy of ``base``'s tables the heads, holdings, ties and ends its changes from ``prefix`` on noted.
+        """Drop from this copy of ``base``'s ``last_seen`` the entities its changes from ``prefix`` on ended.
 
-        Returns the ids of the entities those changes ended.  (The versions
-        are worked out again as a whole once the replay is done: see
-        ``orgmodel._splice``.)
+        Returns their ids.  (The versions, heads, holdings and ties are worked
+        out again by the replay: see ``orgmodel._splice``.)
         """
         start = base.change_deltas[prefix]
         writes = base.deltas
         # A write that ends an entity: a key that is an id (a relation's is a tuple) and nothing after it.
-        ended = [key for key, new in zip(writes.keys[start:], writes.news[start:], strict=True) if new is None and type(key) is str]
+        ended: list[str] = [
+            key  # type: ignore[misc]
+            for key, new in zip(writes.keys[start:], writes.news[start:], strict=True)
+            if new is None and type(key) is str
+        ]
         for entity_id in ended:
-            del self.last_seen[entity_id]  # type: ignore[arg-type]
-        for table in (self.heads, self.held, self.tied):
-            for key in [key for key, versions in table.items() if versions.last_change >= prefix]:
-                _cut(table, key, prefix)
-        return ended  # type: ignore[return-value]
+            del self.last_seen[entity_id]
+        return ended
 
     def _apply_all(
         self,

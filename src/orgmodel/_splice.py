@@ -87,7 +87,7 @@ class Splice:
         # What the changes applied with their checks wrote, by key: (change number, value) in order.
         self.written: dict[Any, list[tuple[int, Any]]] = {}
         # The base's notes of heads, holdings and ties from the prefix on, by change (see _later_notes).
-        self.notes = [_later_notes(table, prefix) for table in (base.heads, base.held, base.tied)]
+        self.notes = [_later_notes(table, prefix) for table in (log.heads, log.held, log.tied)]
         self.note_at = [0, 0, 0]
 
     def run(self, changes: Sequence[Change], entries: Sequence[int]) -> None:
@@ -216,9 +216,8 @@ class Splice:
         for link in base.links[low : bisect.bisect_left(positions, event_end, low)]:
             log.links.append(link._replace(position=link.position + event_shift))
         self.file_run(start, end, shift)
-        tables = ((log.heads, base.heads), (log.held, base.held), (log.tied, base.tied))
-        for which, (table, shared) in enumerate(tables):
-            self.note(which, table, shared, start, end, shift)
+        for which, table in enumerate((log.heads, log.held, log.tied)):
+            self.note(which, table, start, end, shift)
 
     def file_run(self, start: int, end: int, shift: int) -> None:
         """File the run's writes in the shadow (and the ends in ``last_seen``); take the snapshots due in it."""
@@ -271,10 +270,8 @@ class Splice:
         self.log.snapshots.append((index + 1, self.shadow.copy()))
         self.log.snapshot_writes = written
 
-    def note(
-        self, which: int, table: dict[str, Versions[Any]], shared: dict[str, Versions[Any]], start: int, end: int, shift: int
-    ) -> None:
-        """Note in ``table`` what the base noted (in ``shared``) in its changes ``start`` to ``end - 1``, renumbered.
+    def note(self, which: int, table: dict[str, Versions[Any]], start: int, end: int, shift: int) -> None:
+        """Note in ``table`` what the base noted in its changes ``start`` to ``end - 1``, renumbered.
 
         A carried change reads only clean index entries (orgmodel._affected),
         so the heads, holdings and ties the base noted for it are the ones a
@@ -284,9 +281,16 @@ class Splice:
         # Notes of changes before these belong to changes checked again, which noted their own.
         while at < len(notes) and notes[at][0] < start:
             at += 1
+        # Every key noted here was cut back to a copy of its own, or dropped, when the replay began: so it is
+        # added to in place (a value equal to the one in force is not noted, as in _log.note_version).
         while at < len(notes) and notes[at][0] < end:
             change, _, key, default, value = notes[at]
-            _log.note_version(table, shared, key, default, change + shift, value)
+            versions = table.get(key)
+            if versions is None:
+                if value != default:
+                    table[key] = _log.Versions(default, [change + shift, value])
+            elif versions.last != value:
+                versions.append(change + shift, value)
             at += 1
         self.note_at[which] = at
 
@@ -361,18 +365,30 @@ class Splice:
 
 
 def _later_notes(table: dict[str, Versions[Any]], prefix: int) -> list[tuple[int, int, str, Any, Any]]:
-    """The notes of ``table`` made by changes from ``prefix`` on: ``(change, rank, key, default, value)``, in order.
+    """Cut ``table`` (a copy of the base's) back to the notes of the changes before ``prefix``; return the others.
 
-    Keys a change noted for the first time are in the table in the order it
-    noted them (``rank``): a build notes them in that order again.
+    They come as ``(change, rank, key, default, value)``, in order.  Keys a
+    change noted for the first time are in the table in the order it noted
+    them (``rank``): a build notes them in that order again.
     """
     notes = []
     for rank, (key, versions) in enumerate(table.items()):
-        if versions.last_change < prefix:
+        items = versions.items
+        changes = items if versions.tail is not None else items[: len(items) // 2]
+        if changes[-1] < prefix:
             continue
-        changes = versions.changes
         values = versions.values
-        for at in range(bisect.bisect_left(changes, prefix), len(changes)):
-            notes.append((changes[at], rank, key, versions.default, values[at]))
-    notes.sort(key=lambda note: (note[0], note[1]))
+        kept = bisect.bisect_left(changes, prefix)
+        default = versions.default
+        notes.extend((changes[at], rank, key, default, values[at]) for at in range(kept, len(changes)))
+    notes.sort()  # (change, rank) tells every two notes apart: the rest is never compared
+    for note in notes:
+        key = note[2]
+        versions = table.get(key)
+        if versions is not None and versions.items[-1 if versions.tail is not None else len(versions.items) // 2 - 1] >= prefix:
+            cut = versions.before(prefix)
+            if cut is None:
+                del table[key]
+            else:
+                table[key] = cut
     return notes
