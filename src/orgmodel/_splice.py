@@ -374,10 +374,9 @@ def _later_notes(table: dict[str, Versions[Any]], prefix: int) -> list[tuple[int
     notes = []
     for rank, (key, versions) in enumerate(table.items()):
         items = versions.items
-        changes = items if versions.tail is not None else items[: len(items) // 2]
-        if changes[-1] < prefix:
+        if items[-1 if versions.tail is not None else len(items) // 2 - 1] < prefix:  # its last change
             continue
-        values = versions.values
+        changes, values = versions.changes, versions.values
         kept = bisect.bisect_left(changes, prefix)
         default = versions.default
         notes.extend((changes[at], rank, key, default, values[at]) for at in range(kept, len(changes)))
