@@ -157,7 +157,8 @@ def test_only_load_measures_ingest_and_loading(workload: synthetic.Workload) -> 
     ingest = next(row for row in report.rows if row.measure.startswith("ingest + validate ("))
     assert ingest.naive is None  # --naive never: the naive ingest is not run either
     cpu = next(row for row in report.rows if "in CPU time" in row.measure)
-    assert cpu.orgmodel is not None and cpu.orgmodel > 0
+    assert cpu.orgmodel is not None
+    assert cpu.orgmodel > 0
 
 
 def test_only_reopen_measures_ingest_and_the_cache(workload: synthetic.Workload) -> None:

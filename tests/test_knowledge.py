@@ -94,7 +94,8 @@ class TestPlansAsPlans:
             with pytest.raises(om.UnknownNameError) as caught:
                 org.history(asked)
             message = str(caught.value)
-            assert "set aside" in message and "cancelled va: establish unit 'VA-bolag' (va)" in message
+            assert "set aside" in message
+            assert "cancelled va: establish unit 'VA-bolag' (va)" in message
             assert message.count("cancelled") == 1  # the cancellation is listed with what it cancels, once
         assert org.as_known_on("2015-01-01").history("va").subject.id == "va"
         with pytest.raises(om.UnknownNameError, match="did you mean") as caught:
