@@ -541,7 +541,9 @@ class TestSpliced:
             pytest.param([om.Rename("b", "Ny", on="2014-01-01")], id="on-the-first-day"),
             pytest.param([om.Rename("b", "Ny", on="2014-11-01")], id="before-the-last-change"),
             pytest.param([om.Rename("b", "Ny", on="2014-12-31")], id="after-the-last-change"),
-            pytest.param([om.Rename("b", "Ny", on="2014-02-15"), om.Rename("b", "Nyare", on="2014-08-15")], id="two-days"),
+            pytest.param(
+                [om.Rename("b", "Ny", on="2014-02-15"), om.Rename("b", "Nyare", on="2014-08-15")], id="two-days"
+            ),
             pytest.param([om.Establish(om.Unit("d", "D", parent="b"), on="2014-04-01")], id="an-establishment"),
             pytest.param([om.Dissolve("c", on="2014-08-20")], id="an-end"),
             pytest.param([om.Appoint("p", "y", on="2014-04-01")], id="holders-and-ties"),

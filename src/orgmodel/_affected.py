@@ -305,9 +305,13 @@ class Reach:
                     ids = near_of.get(type(value))
                     if ids and _near(value, ids) and any(entry in dirty for entry in index_entries(value)):
                         return write
-            if lives and new is not None and type(new) is not Relation:
-                if any(entity_id in lives for _, entity_id in new.references()):  # type: ignore[union-attr]
-                    return write
+            if (
+                lives
+                and new is not None
+                and type(new) is not Relation
+                and any(entity_id in lives for _, entity_id in new.references())  # type: ignore[union-attr]
+            ):
+                return write
         return high
 
     def _first_event_read(self, start: int, stop: int, aside: set[int]) -> int:
@@ -350,7 +354,9 @@ class Reach:
         reparented, near_of = self.reparented, self.near
         climbs: list[str] = []
         if near or lives or reparented:
-            for key, old, new in zip(writes.keys[start:end], writes.olds[start:end], writes.news[start:end], strict=True):
+            for key, old, new in zip(
+                writes.keys[start:end], writes.olds[start:end], writes.news[start:end], strict=True
+            ):
                 if near:
                     if new is None and key in near and any((kind, key) in dirty for kind in _HELD_BY_ID):
                         return True

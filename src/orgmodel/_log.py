@@ -131,8 +131,9 @@ class Versions(Generic[V]):
         if len(changes) > SPLIT_AT:
             versions.items, versions.tail = changes, values
         else:
-            changes.extend(values)
-            versions.items = changes
+            items: list[Any] = changes
+            items.extend(values)
+            versions.items = items
         return versions
 
     @property
@@ -347,7 +348,7 @@ class AppliedLog:
         writes = base.deltas
         # A write that ends an entity: a key that is an id (a relation's is a tuple) and nothing after it.
         ended: list[str] = [
-            key  # type: ignore[misc]
+            key
             for key, new in zip(writes.keys[start:], writes.news[start:], strict=True)
             if new is None and type(key) is str
         ]

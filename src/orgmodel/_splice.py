@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from orgmodel import _log
 from orgmodel._affected import Reach
 from orgmodel._entities import Function, Person, Post, Relation, Unit
+from orgmodel._events import Status
 from orgmodel._state import WorkingState
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ class Splice:
         log.starts.append(change.on.earliest)
         if not change.on.is_exact:
             log.windowed.append(index)
-        if change.status is _log.Status.PLANNED:
+        if change.status is Status.PLANNED:
             log.planned.append(index)
         if not applies:
             log.set_aside.append(index)
@@ -154,10 +155,12 @@ class Splice:
             log._note_moves(self.state, index, self.base)
             self.state_changes = index + 1
             writes, written = log.deltas, self.written
-            for key, old, new in zip(writes.keys[mark[0] :], writes.olds[mark[0] :], writes.news[mark[0] :], strict=True):
+            for key, old, new in zip(
+                writes.keys[mark[0] :], writes.olds[mark[0] :], writes.news[mark[0] :], strict=True
+            ):
                 written.setdefault(key, []).append((index, new))
                 if new is None and old is not None and type(old) is not Relation:
-                    log.last_seen[key] = old
+                    log.last_seen[key] = old  # type: ignore[index,assignment]
                 self.file(key, old, new, change.on)
         self.snapshot_if_due(index)
 
@@ -174,7 +177,9 @@ class Splice:
             for index in range(self.state_changes, len(self.kept)):
                 state.when = self.kept[index].on
                 low, high = log.change_deltas[index], log.change_deltas[index + 1]
-                for key, old, new in zip(writes.keys[low:high], writes.olds[low:high], writes.news[low:high], strict=True):
+                for key, old, new in zip(
+                    writes.keys[low:high], writes.olds[low:high], writes.news[low:high], strict=True
+                ):
                     write(key, old, new)
         self.state, self.state_changes = state, len(self.kept)
         return state
@@ -200,14 +205,18 @@ class Splice:
         log.change_positions.extend(
             array("q", [position + event_shift for position in base.change_positions[start + 1 : end + 1]])
         )
-        log.change_deltas.extend(array("q", [written + write_shift for written in base.change_deltas[start + 1 : end + 1]]))
+        log.change_deltas.extend(
+            array("q", [written + write_shift for written in base.change_deltas[start + 1 : end + 1]])
+        )
         log.starts.extend(base.starts[start:end])
         for name in _NUMBERED:
             numbers: list[int] = getattr(base, name)
             low = bisect.bisect_left(numbers, start)
             getattr(log, name).extend(number + shift for number in numbers[low : bisect.bisect_left(numbers, end, low)])
         ours, theirs = log.deltas, base.deltas
-        ours.positions.extend(array("q", [position + event_shift for position in theirs.positions[write_start:write_end]]))
+        ours.positions.extend(
+            array("q", [position + event_shift for position in theirs.positions[write_start:write_end]])
+        )
         ours.keys.extend(theirs.keys[write_start:write_end])
         ours.olds.extend(theirs.olds[write_start:write_end])
         ours.news.extend(theirs.news[write_start:write_end])
@@ -216,14 +225,18 @@ class Splice:
         for link in base.links[low : bisect.bisect_left(positions, event_end, low)]:
             log.links.append(link._replace(position=link.position + event_shift))
         self.file_run(start, end, shift)
-        for which, table in enumerate((log.heads, log.held, log.tied)):
+        tables: tuple[dict[str, Versions[Any]], ...] = (log.heads, log.held, log.tied)
+        for which, table in enumerate(tables):
             self.note(which, table, start, end, shift)
 
     def file_run(self, start: int, end: int, shift: int) -> None:
         """File the run's writes in the shadow (and the ends in ``last_seen``); take the snapshots due in it."""
         log, base = self.log, self.base
-        bounds, changes, last_seen = base.change_deltas, base.changes, log.last_seen
-        tables, ended, relations = self.tables, self.ended, self.shadow.relations
+        bounds, changes = base.change_deltas, base.changes
+        last_seen: dict[Any, Any] = log.last_seen
+        ended: dict[Any, Any] = self.ended
+        tables = self.tables
+        relations: dict[Any, Any] = self.shadow.relations
         live = self.live
         low, high = bounds[start], bounds[end]
         write_shift = log.change_deltas[start + shift] - low
@@ -339,9 +352,9 @@ class Splice:
         for key in dict.fromkeys(keys[start:]):
             if key in redone:
                 continue
-            theirs = base.versions[key]
-            values = theirs.values if theirs.tail is None else theirs.tail.copy()  # (a split key's is its own list)
-            versions_of[key] = _log.Versions.of(None, list(map(renumbered, theirs.changes)), values)
+            base_versions = base.versions[key]
+            values = base_versions.values if base_versions.tail is None else base_versions.tail.copy()  # (its own list)
+            versions_of[key] = _log.Versions.of(None, list(map(renumbered, base_versions.changes)), values)
         for key in redone:
             pairs: list[tuple[int, Any]] = []
             theirs = base.versions.get(key)
@@ -359,8 +372,8 @@ class Splice:
                 versions_of.pop(key, None)
         # The versions are filed by first write: those first written from the prefix on, in the new log's order.
         for key in dict.fromkeys(log.deltas.keys[log.change_deltas[prefix] :]):
-            versions = versions_of.get(key)
-            if versions is not None and versions.items[0] >= prefix:
+            filed = versions_of.get(key)
+            if filed is not None and filed.items[0] >= prefix:
                 versions_of[key] = versions_of.pop(key)
 
 
@@ -371,7 +384,7 @@ def _later_notes(table: dict[str, Versions[Any]], prefix: int) -> list[tuple[int
     change noted for the first time are in the table in the order it noted
     them (``rank``): a build notes them in that order again.
     """
-    notes = []
+    notes: list[tuple[int, int, str, Any, Any]] = []
     for rank, (key, versions) in enumerate(table.items()):
         items = versions.items
         if items[-1 if versions.tail is not None else len(items) // 2 - 1] < prefix:  # its last change
@@ -383,9 +396,9 @@ def _later_notes(table: dict[str, Versions[Any]], prefix: int) -> list[tuple[int
     notes.sort()  # (change, rank) tells every two notes apart: the rest is never compared
     for note in notes:
         key = note[2]
-        versions = table.get(key)
-        if versions is not None and versions.items[-1 if versions.tail is not None else len(versions.items) // 2 - 1] >= prefix:
-            cut = versions.before(prefix)
+        noted = table.get(key)
+        if noted is not None and noted.items[-1 if noted.tail is not None else len(noted.items) // 2 - 1] >= prefix:
+            cut = noted.before(prefix)
             if cut is None:
                 del table[key]
             else:

@@ -171,7 +171,7 @@ class Timeline:
         # The log's later changes are in order already: each new one goes after those of its earliest day or before
         # (put in from the last, so that new ones of one day keep their order).
         later, changes = list(range(prefix, count)), list(base.changes[prefix:count])
-        for index in reversed(sorted(added, key=lambda index: added[index].on.earliest)):
+        for index in sorted(added, key=lambda index: (added[index].on.earliest, index), reverse=True):
             at = bisect.bisect_right(base.starts, added[index].on.earliest, prefix) - prefix
             later.insert(at, index)
             changes.insert(at, added[index])
