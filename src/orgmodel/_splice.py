@@ -87,9 +87,11 @@ class Splice:
         self.checked: list[int] = []
         # What the changes applied with their checks wrote, by key: (change number, value) in order.
         self.written: dict[Any, list[tuple[int, Any]]] = {}
-        # The base's notes of heads, holdings and ties from the prefix on, by change (see _later_notes).
-        self.notes = [_later_notes(table, prefix) for table in (log.heads, log.held, log.tied)]
-        self.note_at = [0, 0, 0]
+        # The heads, holdings and ties the base noted from the prefix on, put in key by key (see LaterNotes).
+        self.notes = [LaterNotes(table, prefix) for table in (log.heads, log.held, log.tied)]
+        # The base's change that comes next, and the new numbers of the changes applied with their checks.
+        self.base_next = prefix
+        self.checked_at: set[int] = set()
 
     def run(self, changes: Sequence[Change], entries: Sequence[int]) -> None:
         """Apply ``changes`` (``entries`` their positions), carrying over the base's that need no checks."""
@@ -120,6 +122,9 @@ class Splice:
         log.changes = tuple(self.kept)
         log.entries = tuple(self.kept_entries)
         self.finish_versions()
+        checked = set(self.checked)
+        for notes in self.notes:
+            notes.finish(self.prefix, self.renumber, checked, self.checked_at)
 
     # --- a change applied with its checks ---------------------------------------------------------
 
@@ -127,9 +132,11 @@ class Splice:
         """Apply ``change`` with its checks, as a build does, and note what it did unlike the base."""
         log = self.log
         index, first = len(self.kept), len(log.events)
+        self.checked_at.add(index)
         if entry < len(self.base.changes):
             self.renumber[entry] = index
             self.checked.append(entry)
+            self.base_next = entry + 1
         applies = log.record.applies(change)
         mark = (len(log.deltas), len(log.links))
         if applies:
@@ -152,7 +159,15 @@ class Splice:
             log.set_aside.append(index)
         else:
             assert self.state is not None
-            log._note_moves(self.state, index, self.base)
+            state = self.state
+            # What the base noted before this change, for the keys it may note, goes in first, in order.
+            upto = entry if entry < len(self.base.changes) else self.base_next
+            moved = (state.moved_heads, state.moved_holders, state.moved_holders | state.moved_relations)
+            checked = set(self.checked)
+            for notes, ids in zip(self.notes, moved, strict=True):
+                for entity_id in ids:
+                    notes.catch_up(entity_id, upto, self.renumber, checked)
+            log._note_moves(state, index, self.base)
             self.state_changes = index + 1
             writes, written = log.deltas, self.written
             for key, old, new in zip(
@@ -225,9 +240,7 @@ class Splice:
         for link in base.links[low : bisect.bisect_left(positions, event_end, low)]:
             log.links.append(link._replace(position=link.position + event_shift))
         self.file_run(start, end, shift)
-        tables: tuple[dict[str, Versions[Any]], ...] = (log.heads, log.held, log.tied)
-        for which, table in enumerate(tables):
-            self.note(which, table, start, end, shift)
+        self.base_next = end
 
     def file_run(self, start: int, end: int, shift: int) -> None:
         """File the run's writes in the shadow (and the ends in ``last_seen``); take the snapshots due in it."""
@@ -282,30 +295,6 @@ class Splice:
         """Take a snapshot after change ``index``, the log's first ``written`` writes."""
         self.log.snapshots.append((index + 1, self.shadow.copy()))
         self.log.snapshot_writes = written
-
-    def note(self, which: int, table: dict[str, Versions[Any]], start: int, end: int, shift: int) -> None:
-        """Note in ``table`` what the base noted in its changes ``start`` to ``end - 1``, renumbered.
-
-        A carried change reads only clean index entries (orgmodel._affected),
-        so the heads, holdings and ties the base noted for it are the ones a
-        build notes.
-        """
-        notes, at = self.notes[which], self.note_at[which]
-        # Notes of changes before these belong to changes checked again, which noted their own.
-        while at < len(notes) and notes[at][0] < start:
-            at += 1
-        # Every key noted here was cut back to a copy of its own, or dropped, when the replay began: so it is
-        # added to in place (a value equal to the one in force is not noted, as in _log.note_version).
-        while at < len(notes) and notes[at][0] < end:
-            change, _, key, default, value = notes[at]
-            versions = table.get(key)
-            if versions is None:
-                if value != default:
-                    table[key] = _log.Versions(default, [change + shift, value])
-            elif versions.last != value:
-                versions.append(change + shift, value)
-            at += 1
-        self.note_at[which] = at
 
     # --- the shadow ----------------------------------------------------------------------------------
 
@@ -377,30 +366,83 @@ class Splice:
                 versions_of[key] = versions_of.pop(key)
 
 
-def _later_notes(table: dict[str, Versions[Any]], prefix: int) -> list[tuple[int, int, str, Any, Any]]:
-    """Cut ``table`` (a copy of the base's) back to the notes of the changes before ``prefix``; return the others.
+class LaterNotes:
+    """The heads, holdings or ties (one ``table``) the base noted from ``prefix`` on, put into the new log.
 
-    They come as ``(change, rank, key, default, value)``, in order.  Keys a
-    change noted for the first time are in the table in the order it noted
-    them (``rank``): a build notes them in that order again.
+    The table, a copy of the base's, is cut back to what was noted before
+    ``prefix``.  A key a change applied with its checks may note is first
+    caught up with what the base noted for it before that change (the
+    carried changes' notes, renumbered); the rest go in at the end, a key's
+    notes at once.  A carried change reads only clean index entries
+    (orgmodel._affected), so what the base noted for it is what a build
+    notes.  As in ``_log.note_version``, a value equal to the one in force is
+    not noted.
     """
-    notes: list[tuple[int, int, str, Any, Any]] = []
-    for rank, (key, versions) in enumerate(table.items()):
-        items = versions.items
-        if items[-1 if versions.tail is not None else len(items) // 2 - 1] < prefix:  # its last change
-            continue
-        changes, values = versions.changes, versions.values
-        kept = bisect.bisect_left(changes, prefix)
-        default = versions.default
-        notes.extend((changes[at], rank, key, default, values[at]) for at in range(kept, len(changes)))
-    notes.sort()  # (change, rank) tells every two notes apart: the rest is never compared
-    for note in notes:
-        key = note[2]
-        noted = table.get(key)
-        if noted is not None and noted.items[-1 if noted.tail is not None else len(noted.items) // 2 - 1] >= prefix:
-            cut = noted.before(prefix)
+
+    def __init__(self, table: dict[str, Versions[Any]], prefix: int) -> None:
+        self.table = table
+        # The keys with notes from the prefix on: their place in the base's table, their versions there, and
+        # how many of those are in the new table.
+        self.later: dict[str, tuple[int, Versions[Any]]] = {}
+        self.done: dict[str, int] = {}
+        self.touched: set[str] = set()  # keys caught up before a checked change noted them
+        for rank, (key, versions) in enumerate(table.items()):
+            items = versions.items
+            if items[-1 if versions.tail is not None else len(items) // 2 - 1] >= prefix:  # its last change
+                self.later[key] = (rank, versions)
+        for key, (_, versions) in self.later.items():
+            self.done[key] = bisect.bisect_left(versions.changes, prefix)
+            cut = versions.before(prefix)
             if cut is None:
                 del table[key]
             else:
                 table[key] = cut
-    return notes
+
+    def catch_up(self, key: str, upto: int, renumber: array[int], checked: set[int]) -> None:
+        """Note what the base noted for ``key`` in its changes before ``upto``, but those ``checked`` again."""
+        found = self.later.get(key)
+        if found is None:
+            return
+        self.touched.add(key)
+        versions = found[1]
+        at, table, default = self.done[key], self.table, versions.default
+        changes, values = versions.changes, versions.values
+        while at < len(changes) and changes[at] < upto:
+            if changes[at] not in checked:
+                value = values[at]
+                ours = table.get(key)
+                if ours is None:
+                    if value != default:
+                        table[key] = _log.Versions(default, [renumber[changes[at]], value])
+                elif ours.last != value:
+                    ours.append(renumber[changes[at]], value)
+            at += 1
+        self.done[key] = at
+
+    def finish(self, prefix: int, renumber: array[int], checked: set[int], checked_at: set[int]) -> None:
+        """Put in every note left, then file the keys first noted from ``prefix`` on in the order a build does.
+
+        A build files keys in the order it first notes them: by change, and
+        within one of the base's changes in the base's order, within one
+        checked again in the order it noted them.
+        """
+        table, touched = self.table, self.touched
+        renumbered = renumber.__getitem__
+        for key, (_, versions) in self.later.items():
+            changes = versions.changes
+            kept = self.done[key]
+            if key not in touched and checked.isdisjoint(changes[kept:]):
+                # Only carried changes noted it from the prefix on: the base's notes, renumbered, at once.
+                values = versions.values if versions.tail is None else versions.tail.copy()
+                table[key] = _log.Versions.of(versions.default, list(map(renumbered, changes)), values)
+            else:
+                self.catch_up(key, len(renumber), renumber, checked)
+        firsts = []
+        for position, (key, versions) in enumerate(table.items()):
+            first = versions.items[0]
+            if first >= prefix:
+                found = self.later.get(key)
+                firsts.append((first, position if found is None or first in checked_at else found[0], key))
+        firsts.sort()
+        for _, _, key in firsts:
+            table[key] = table.pop(key)
