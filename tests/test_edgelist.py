@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import nullcontext
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from unittest import mock
 
@@ -17,6 +18,7 @@ import orgmodel as om
 from orgmodel import _edgelist, _log, _uncertain
 from orgmodel import strategies as oms
 from orgmodel._uncertain import Possible
+from orgmodel._writes import Writes
 from orgmodel.dates import parse_day
 
 FIELD_KINDS = ("contains", "has_post", "reports_to", "owns")
@@ -43,15 +45,16 @@ def days_of(timeline: om.Timeline, data: st.DataObject) -> list[dt.date]:
 
 @given(TIMELINES, st.data())
 def test_the_columns_give_the_edges_of_the_days_state(timeline: om.Timeline, data: st.DataObject) -> None:
-    """The same edges in the same order, after any snapshot, with the writes since it applied at once or one by
-    one, and with the day's ghosts put on."""
+    """The same edges in the same order, from any snapshot and point of its grid, with the writes since applied at
+    once or one by one, and with the day's ghosts put on."""
     log = snapshotted(timeline)._log
+    grid_every = data.draw(st.sampled_from([1, 3, 10**6]))
     one_by_one = data.draw(st.booleans())
-    for day in days_of(timeline, data):
-        kinds = frozenset(data.draw(st.sets(st.sampled_from(FIELD_KINDS))))
-        with mock.patch.object(_edgelist, "_replay_at_once", return_value=False) if one_by_one else nullcontext():
-            fast = _edgelist.by_columns(log, day, kinds)
-        assert fast == _edgelist.from_state(log, day, kinds), (day, sorted(kinds))
+    apply_one_by_one = mock.patch.object(_edgelist._Writes, "apply", return_value=False)
+    with mock.patch.object(_edgelist, "GRID_MIN_WRITES", grid_every), apply_one_by_one if one_by_one else nullcontext():
+        for day in days_of(timeline, data):
+            kinds = frozenset(data.draw(st.sets(st.sampled_from(FIELD_KINDS))))
+            assert _edgelist.by_columns(log, day, kinds) == _edgelist.from_state(log, day, kinds), (day, sorted(kinds))
 
 
 @given(TIMELINES, st.data())
@@ -75,28 +78,37 @@ WRITES = st.lists(st.tuples(st.sampled_from("abcde"), st.sampled_from([None, "x"
 
 
 @given(WRITES, st.sets(st.sampled_from("abc")))
-def test_writes_applied_at_once_leave_the_columns_one_by_one_leaves(writes: list[Any], before: set[str]) -> None:
-    """Each write sets a unit with a parent, or ends it; what was there first, and what is ended, varies."""
+def test_writes_at_once_make_what_one_by_one_makes(writes: list[Any], before: set[str]) -> None:
+    """Each write sets a unit with a parent or ends it; what was there first, and what is ended, varies: a column
+    with the writes applied at once, and the edges read through them, are those of the writes one by one."""
     start = dict.fromkeys(sorted(before), "x")
-    keys, olds, news, now = [], [], [], dict(start)
+    log = SimpleNamespace(change_deltas=[0, 0], deltas=Writes())
+    now = dict(start)
     for key, parent in writes:
         if parent is None and key not in now:
             continue  # only what is there can end
-        keys.append(key)
-        olds.append(om.Unit(key, key, parent=now[key]) if key in now else None)
-        news.append(None if parent is None else om.Unit(key, key, parent=parent))
+        old = om.Unit(key, key, parent=now[key]) if key in now else None
+        log.deltas.record(0, key, old, None if parent is None else om.Unit(key, key, parent=parent))
         if parent is None:
             del now[key]
         else:
             now[key] = parent
-    one_by_one = {("units", "parent"): dict(start)}
-    _edgelist._replay(one_by_one, keys, olds, news)
-    assert list(one_by_one["units", "parent"].items()) == list(now.items())
-    at_once = {("units", "parent"): dict(start)}
-    if _edgelist._replay_at_once(at_once, keys, news):
-        assert list(at_once["units", "parent"].items()) == list(now.items())
+    log.change_deltas[1] = len(log.deltas)
+
+    def column(parents: dict[str, str]) -> dict[str, tuple[str, str, str]]:
+        return {key: (parent, key, "contains") for key, parent in parents.items()}
+
+    one_by_one = column(start)
+    _edgelist._apply_one_by_one(log, 0, 1, one_by_one, "contains")  # type: ignore[arg-type]
+    assert list(one_by_one.items()) == list(column(now).items())
+    at_once = column(start)
+    writes_of = _edgelist._Writes(log, 0, 1)  # type: ignore[arg-type]
+    if writes_of.apply(at_once, "contains"):  # type: ignore[arg-type]
+        assert list(at_once.items()) == list(column(now).items())
+        assert writes_of.edges_after(column(start), "contains") == list(column(now).values())  # type: ignore[arg-type]
     else:
-        assert any(value is None for value in news)
+        assert writes_of.edges_after(column(start), "contains") is None  # type: ignore[arg-type]
+        assert writes_of.ended
 
 
 def test_a_reopened_log_gives_the_same_edges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

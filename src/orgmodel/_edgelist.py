@@ -21,8 +21,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import weakref
-from collections.abc import Iterable, Mapping
-from itertools import compress, repeat
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import compress, filterfalse, repeat
 from operator import attrgetter, is_, is_not
 from typing import TYPE_CHECKING, Any
 
@@ -58,17 +58,27 @@ def edges(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[Edge]:
 
 
 def by_columns(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[Edge]:
-    """The edges of kinds read from one field each (:data:`_FIELD_KINDS`), from the day's columns of those fields:
-    what :func:`from_state` gives, without making the day's state."""
+    """The edges of kinds read from one field each (:data:`_FIELD_KINDS`), from the columns of those kinds: what
+    :func:`from_state` gives, without making the day's state."""
     asked = [kind for kind in _ENTITY_KINDS if kind in kinds]
     prefix = log.prefix(day)
-    columns = _columns(log, prefix, [_FIELD_KINDS[kind][:2] for kind in asked])
-    if log.windowed and log.windowed[0] < prefix:
-        _put_ghosts(log, day, prefix, columns)
+    ghosts = _ghosts(log, day, prefix) if log.windowed and log.windowed[0] < prefix else []
+    writes: _Writes | None = None
     found: list[Edge] = []
     for kind in asked:
+        at, column = _nearest(log, prefix, kind)
+        if writes is None or writes.start != at:
+            writes = _Writes(log, at, prefix)
+        edges = writes.edges_after(column, kind)
+        if edges is None:
+            return from_state(log, day, kinds)  # an entity ended, then there again: not in the columns' rules
+        found += edges
         table, field, outward = _FIELD_KINDS[kind]
-        found.extend(_by_field(columns[table, field], kind, outward=outward))
+        for ghost in ghosts:
+            if type(ghost) is _TYPES[table]:
+                other = getattr(ghost, field)
+                if other is not None:
+                    found.append((ghost.id, other, kind) if outward else (other, ghost.id, kind))
     return found
 
 
@@ -85,7 +95,7 @@ def from_state(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[Edg
             found += [(holding.person, post.id, "holds") for post in state.posts.values() for holding in post.holders]
         else:
             table, field, outward = _FIELD_KINDS[kind]
-            found.extend(_by_field(_column(getattr(state, table), field), kind, outward=outward))
+            found.extend(_by_field(getattr(state, table), field, kind, outward=outward))
     found += [
         (relation.source, relation.target, str(relation.kind))
         for relation in state.relations.values()
@@ -94,102 +104,174 @@ def from_state(log: AppliedLog, day: dt.date, kinds: frozenset[str]) -> list[Edg
     return found
 
 
-def _by_field(column: Mapping[str, Any], kind: str, *, outward: bool) -> Iterable[Edge]:
-    """An edge for each entity whose field (``column``: its value by entity id) names another: from the entity
-    when ``outward``, else to it."""
-    others = list(column.values())
+def _by_field(entities: Mapping[str, Any], field: str, kind: str, *, outward: bool) -> Iterable[Edge]:
+    """An edge for each entity whose ``field`` names another: from the entity when ``outward``, else to it.
+
+    ``entities`` are by id, as a day's state holds them: the ids are its keys.
+    """
+    others = list(map(attrgetter(field), entities.values()))
     present = list(map(is_not, others, repeat(None)))
-    ids = compress(column, present)
+    ids = compress(entities, present)
     ends = compress(others, present)
     return zip(ids, ends, repeat(kind)) if outward else zip(ends, ids, repeat(kind))
 
 
-def _column(entities: Mapping[str, Any], field: str) -> dict[str, Any]:
-    """``field`` of each entity, by id, in the order of ``entities``."""
-    return dict(zip(entities, map(attrgetter(field), entities.values()), strict=True))
+#: A column: for each entity of a table, by id, its edge of one kind (``None``: it has none), in the table's order.
+Column = dict[Any, "Edge | None"]
+#: A segment of the log (from one snapshot to the next) gets a column this many times, evenly by writes.
+GRID_POINTS = 8
+#: ... but no closer than this many writes apart.
+GRID_MIN_WRITES = 1024
+#: How many (segment, kind) grids of columns a log keeps, the last used (each about GRID_POINTS tables' size).
+GRIDS_KEPT = 4
 
-
-Column = dict[str, Any]
-#: Per log, the columns made from its snapshots: by (the snapshot's prefix, table, field).
-_SNAPSHOT_COLUMNS: weakref.WeakKeyDictionary[AppliedLog, dict[tuple[int, str, str], Column]] = (
+#: Per log, the grids of columns asked for, by (the segment's first change, kind): [(prefix, column), …].
+_GRIDS: weakref.WeakKeyDictionary[AppliedLog, dict[tuple[int, str], list[tuple[int, Column]]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _columns(log: AppliedLog, prefix: int, fields: list[tuple[str, str]]) -> dict[tuple[str, str], Column]:
-    """The columns of ``fields`` ((table, field) pairs) after the first ``prefix`` changes: a copy of those of the
-    nearest snapshot before, with the writes since replayed."""
+def forget(log: AppliedLog) -> None:
+    """Drop the log's columns (the benchmarks time a first question without them)."""
+    _GRIDS.pop(log, None)
+
+
+def _nearest(log: AppliedLog, prefix: int, kind: str) -> tuple[int, Column]:
+    """The column of ``kind`` nearest before ``prefix``, and the prefix it is for.
+
+    Each segment of the log between two snapshots gets its columns on first use, a few evenly spaced, so a
+    day's edges replay at most a few thousand writes (state_at replays up to a whole segment's).
+    """
     snapshots = log.snapshots
     found = bisect.bisect_right(snapshots, prefix, key=lambda snapshot: snapshot[0]) - 1
     start = snapshots[found][0] if found >= 0 else 0
-    made = _SNAPSHOT_COLUMNS.setdefault(log, {})
-    columns: dict[tuple[str, str], Column] = {}
-    for table, field in fields:
-        column = made.get((start, table, field))
-        if column is None:
-            column = _column(getattr(snapshots[found][1], table), field) if found >= 0 else {}
-            made[start, table, field] = column
-        columns[table, field] = column.copy()
-    first, last = log.change_deltas[start], log.change_deltas[prefix]
+    grids = _GRIDS.setdefault(log, {})
+    grid = grids.pop((start, kind), None)
+    if grid is None:
+        end = snapshots[found + 1][0] if found + 1 < len(snapshots) else len(log.changes)
+        table = getattr(snapshots[found][1], _FIELD_KINDS[kind][0]) if found >= 0 else {}
+        grid = _grid(log, start, end, _column(table, kind), kind)
+        if len(grids) >= GRIDS_KEPT:
+            del grids[next(iter(grids))]
+    grids[start, kind] = grid  # the last used last: the first is dropped first
+    return grid[bisect.bisect_right(grid, prefix, key=lambda point: point[0]) - 1]
+
+
+def _grid(log: AppliedLog, start: int, end: int, column: Column, kind: str) -> list[tuple[int, Column]]:
+    """The columns of changes ``start`` to ``end`` (the first given), evenly spaced by writes."""
+    deltas = log.change_deltas
+    step = max(GRID_MIN_WRITES, -(-(deltas[end] - deltas[start]) // GRID_POINTS))
+    grid = [(start, column)]
+    at = start
+    for target in range(deltas[start] + step, deltas[end], step):
+        point = bisect.bisect_left(deltas, target, start, end)
+        if point <= at:
+            continue
+        writes = _Writes(log, at, point)
+        column = column.copy()
+        if not writes.apply(column, kind):
+            _apply_one_by_one(log, at, point, column, kind)
+        grid.append((point, column))
+        at = point
+    return grid
+
+
+def _column(entities: Mapping[str, Any], kind: str) -> Column:
+    """The column of ``kind`` of a table (entities by id)."""
+    column: Column = dict.fromkeys(entities)
+    column.update(_edges_of(list(entities.values()), kind))
+    return column
+
+
+def _edges_of(entities: list[Any], kind: str) -> Iterator[tuple[str, Edge]]:
+    """``(id, edge)`` for each entity whose field of ``kind`` names another (C loops: no bytecode per entity)."""
+    _, field, outward = _FIELD_KINDS[kind]
+    others = list(map(attrgetter(field), entities))
+    present = list(map(is_not, others, repeat(None)))
+    ids = list(map(attrgetter("id"), compress(entities, present)))
+    ends = compress(others, present)
+    edges = zip(ids, ends, repeat(kind)) if outward else zip(ends, ids, repeat(kind))
+    return zip(ids, edges, strict=False)
+
+
+class _Writes:
+    """The writes of a range of changes, each key's last (``None``: ended), in the order of first writes."""
+
+    __slots__ = ("ended", "keys", "sorts", "start", "values")
+
+    def __init__(self, log: AppliedLog, start: int, end: int) -> None:
+        first, last = log.change_deltas[start], log.change_deltas[end]
+        keys, news = log.deltas.keys[first:last], log.deltas.news[first:last]
+        latest = dict(zip(keys, news, strict=True))
+        self.start = start
+        self.keys = list(latest)
+        self.values = list(latest.values())
+        self.sorts = list(map(type, self.values))
+        #: The keys ended in the range (some maybe there again: see :meth:`overrides`).
+        self.ended = set(compress(keys, map(is_, news, repeat(None))))
+
+    def overrides(self, kind: str) -> Column | None:
+        """What the writes make of a column of ``kind``: each key written's edge (``None``: none, or ended), in the
+        order of first writes; ``None`` when a key of the column's table was ended and then written again (one
+        by one, it would have moved to the end)."""
+        table = _FIELD_KINDS[kind][0]
+        sort = _TYPES[table]
+        values, sorts = self.values, self.sorts
+        last = dict(zip(self.keys, values, strict=True)) if self.ended else {}
+        if any(type(last[key]) is sort for key in self.ended):
+            return None
+        mine = list(map(is_, sorts, repeat(sort)))
+        changed: Column = dict.fromkeys(compress(self.keys, mine))
+        changed.update(_edges_of(list(compress(values, mine)), kind))
+        changed.update(dict.fromkeys(self.ended))
+        return changed
+
+    def apply(self, column: Column, kind: str) -> bool:
+        """Apply the writes to ``column`` (``False``, nothing done: they must go one by one)."""
+        changed = self.overrides(kind)
+        if changed is None:
+            return False
+        column.update(changed)
+        for key in self.ended:
+            column.pop(key, None)
+        return True
+
+    def edges_after(self, column: Column, kind: str) -> list[Edge] | None:
+        """The edges of ``column`` with the writes applied, in the order of the table they make (``None``: they
+        must go one by one)."""
+        if not self.keys:
+            return list(filter(None, column.values()))
+        changed = self.overrides(kind)
+        if changed is None:
+            return None
+        # Those there before, in their places, as they are now; then those new, in the order they came.
+        edges: list[Edge] = list(filter(None, map(changed.get, column.keys(), column.values())))
+        edges += filter(None, map(changed.__getitem__, filterfalse(column.__contains__, changed)))
+        return edges
+
+
+def _apply_one_by_one(log: AppliedLog, start: int, end: int, column: Column, kind: str) -> None:
+    """Apply the writes of changes ``start`` to ``end`` to ``column`` one by one, as ``AppliedLog.state_at`` does
+    to the tables."""
+    first, last = log.change_deltas[start], log.change_deltas[end]
     writes = log.deltas
-    keys, news = writes.keys[first:last], writes.news[first:last]
-    if not _replay_at_once(columns, keys, news):
-        _replay(columns, keys, writes.olds[first:last], news)
-    return columns
-
-
-def _replay(columns: dict[tuple[str, str], Column], keys: list[Any], olds: list[Any], news: list[Any]) -> None:
-    """Apply writes to the columns one by one, as :meth:`AppliedLog.state_at <orgmodel._log.AppliedLog.state_at>`
-    applies them to the tables, so the columns keep the order of the state's tables."""
-    by_type: dict[type[Any], list[tuple[Column, str]]] = {}
-    for (table, field), column in columns.items():
-        by_type.setdefault(_TYPES[table], []).append((column, field))
-    for key, old, new in zip(keys, olds, news, strict=True):
+    sort = _TYPES[_FIELD_KINDS[kind][0]]
+    for key, old, new in zip(writes.keys[first:last], writes.olds[first:last], writes.news[first:last], strict=True):
         if new is None:
-            for column, _ in by_type.get(type(old), ()):
+            if type(old) is sort:
                 del column[key]
-        else:
-            for column, field in by_type.get(type(new), ()):
-                column[key] = getattr(new, field)
+        elif type(new) is sort:
+            column[key] = next((edge for _, edge in _edges_of([new], kind)), None)
 
 
-def _replay_at_once(columns: dict[tuple[str, str], Column], keys: list[Any], news: list[Any]) -> bool:
-    """Apply writes to the columns table by table in C loops (``False``, nothing done: :func:`_replay` must).
-
-    Only each key's last write counts, and a table's keys keep their order: a key already there keeps its
-    place, a new one goes at the end in the order of first writes (a dict of the writes by key has both).  That
-    is the order one by one gives unless a key is ended and then written again (it would go at the end).
-    """
-    last = dict(zip(keys, news, strict=True))
-    ended = set(compress(keys, map(is_, news, repeat(None))))
-    sorts_asked = {_TYPES[table] for table, _ in columns}
-    if any(type(last[key]) in sorts_asked for key in ended):
-        return False  # ended, then there again (ids are never reused, but a relation's key can come back)
-    for key in ended:
-        for column in columns.values():
-            column.pop(key, None)  # an id names one entity: only the column of its table has it
-    written = list(last)
-    values = list(last.values())
-    sorts = list(map(type, values))
-    for (table, field), column in columns.items():
-        mine = list(map(is_, sorts, repeat(_TYPES[table])))
-        column.update(zip(compress(written, mine), map(attrgetter(field), compress(values, mine)), strict=False))
-    return True
-
-
-def _put_ghosts(log: AppliedLog, day: dt.date, prefix: int, columns: dict[tuple[str, str], Column]) -> None:
-    """Add to the day's columns what may not have ended yet, as :func:`orgmodel._log.add_ghosts` adds it to the
-    day's state: at the end, unless it points at what is not there."""
+def _ghosts(log: AppliedLog, day: dt.date, prefix: int) -> list[Any]:
+    """What may not have ended yet on the day, as :func:`orgmodel._log.add_ghosts` puts it on the day's state:
+    in order, unless it points at what is not there."""
     _, ghosts = possible(log, day, prefix)
     if not ghosts:
-        return
+        return []
     left_out = keep_whole(_Present(log, prefix), ghosts)
-    for key, ghost in ghosts.items():
-        if key in left_out:
-            continue
-        for (table, field), column in columns.items():
-            if type(ghost) is _TYPES[table]:
-                column[key] = getattr(ghost, field)  # type: ignore[index]  # an entity's key is its id
+    return [ghost for key, ghost in ghosts.items() if key not in left_out]
 
 
 class _Present:
