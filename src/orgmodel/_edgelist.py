@@ -8,12 +8,15 @@ entities whose field is set, so no Python bytecode runs per entity.
 
 Those kinds do not need the day's whole state either (:meth:`AppliedLog.state_at
 <orgmodel._log.AppliedLog.state_at>` copies five tables and replays every write
-since the nearest snapshot): each asked field is kept as a column, ``{id:
-value}`` for every entity of its table, in the table's order.  A column is
-made once from a snapshot of the log, and a day's column is a copy of it with
-the writes since replayed for that table only.  What may not have ended yet
-(the day's ghosts, see ``orgmodel._uncertain``) is put on at the end, as the
-day's state has it.
+since the nearest snapshot).  Each kind asked is kept as a *column*: for every
+entity of its table, by id and in the table's order, its edge (a ready tuple)
+or ``None``.  The first question on a day between two snapshots makes that
+segment's columns at a few points spaced evenly by writes (:data:`GRID_POINTS`);
+a day then reads the nearest column before it through the writes since (a
+few thousand at most, each key's last taken in C loops), without copying it.
+What may not have ended yet (the day's ghosts, see ``orgmodel._uncertain``)
+comes last, as the day's state has it.  The answer is the one read from the
+day's state, in the same order (tests/test_edgelist.py).
 """
 
 from __future__ import annotations
@@ -151,8 +154,8 @@ def _nearest(log: AppliedLog, prefix: int, kind: str) -> tuple[int, Column]:
         end = snapshots[found + 1][0] if found + 1 < len(snapshots) else len(log.changes)
         table = getattr(snapshots[found][1], _FIELD_KINDS[kind][0]) if found >= 0 else {}
         grid = _grid(log, start, end, _column(table, kind), kind)
-        if len(grids) >= GRIDS_KEPT:
-            del grids[next(iter(grids))]
+        for stale in list(grids)[: len(grids) - GRIDS_KEPT + 1]:
+            grids.pop(stale, None)  # the least used (a list first: another thread may be asking too)
     grids[start, kind] = grid  # the last used last: the first is dropped first
     return grid[bisect.bisect_right(grid, prefix, key=lambda point: point[0]) - 1]
 
@@ -197,7 +200,7 @@ def _edges_of(entities: list[Any], kind: str) -> Iterator[tuple[str, Edge]]:
 class _Writes:
     """The writes of a range of changes, each key's last (``None``: ended), in the order of first writes."""
 
-    __slots__ = ("ended", "keys", "sorts", "start", "values")
+    __slots__ = ("ended", "keys", "sorts", "start", "values", "written_again")
 
     def __init__(self, log: AppliedLog, start: int, end: int) -> None:
         first, last = log.change_deltas[start], log.change_deltas[end]
@@ -207,22 +210,20 @@ class _Writes:
         self.keys = list(latest)
         self.values = list(latest.values())
         self.sorts = list(map(type, self.values))
-        #: The keys ended in the range (some maybe there again: see :meth:`overrides`).
+        #: The keys ended in the range, and the sorts of those of them written again after (see :meth:`overrides`).
         self.ended = set(compress(keys, map(is_, news, repeat(None))))
+        self.written_again = {type(latest[key]) for key in self.ended}
 
     def overrides(self, kind: str) -> Column | None:
         """What the writes make of a column of ``kind``: each key written's edge (``None``: none, or ended), in the
         order of first writes; ``None`` when a key of the column's table was ended and then written again (one
         by one, it would have moved to the end)."""
-        table = _FIELD_KINDS[kind][0]
-        sort = _TYPES[table]
-        values, sorts = self.values, self.sorts
-        last = dict(zip(self.keys, values, strict=True)) if self.ended else {}
-        if any(type(last[key]) is sort for key in self.ended):
+        sort = _TYPES[_FIELD_KINDS[kind][0]]
+        if sort in self.written_again:
             return None
-        mine = list(map(is_, sorts, repeat(sort)))
+        mine = list(map(is_, self.sorts, repeat(sort)))
         changed: Column = dict.fromkeys(compress(self.keys, mine))
-        changed.update(_edges_of(list(compress(values, mine)), kind))
+        changed.update(_edges_of(list(compress(self.values, mine)), kind))
         changed.update(dict.fromkeys(self.ended))
         return changed
 

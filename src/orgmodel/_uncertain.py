@@ -250,8 +250,8 @@ def possible(log: AppliedLog, day: dt.date, prefix: int) -> tuple[dict[Key, Unce
     if found is None:
         analysed = Possible(log, day, prefix)
         found = (analysed.uncertainty, analysed.ghosts)
-        if len(known) >= POSSIBLE_KEPT:
-            del known[next(iter(known))]
+        for stale in list(known)[: len(known) - POSSIBLE_KEPT + 1]:
+            known.pop(stale, None)  # the oldest (a list first: another thread may be asking too)
     known[cls] = found  # newest last: the oldest is dropped first
     return found
 
