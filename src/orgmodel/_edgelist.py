@@ -29,6 +29,7 @@ from itertools import compress, filterfalse, repeat
 from operator import attrgetter, is_, is_not
 from typing import TYPE_CHECKING, Any
 
+from orgmodel._bulk import collector_paused
 from orgmodel._entities import Function, Post, Unit
 from orgmodel._uncertain import keep_whole, possible
 
@@ -160,6 +161,7 @@ def _nearest(log: AppliedLog, prefix: int, kind: str) -> tuple[int, Column]:
     return grid[bisect.bisect_right(grid, prefix, key=lambda point: point[0]) - 1]
 
 
+@collector_paused()  # a bulk build of a few tables' worth of dicts and tuples, like a snapshot's
 def _grid(log: AppliedLog, start: int, end: int, column: Column, kind: str) -> list[tuple[int, Column]]:
     """The columns of changes ``start`` to ``end`` (the first given), evenly spaced by writes."""
     deltas = log.change_deltas
