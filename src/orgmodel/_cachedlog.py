@@ -88,9 +88,9 @@ def pack_log(log: AppliedLog) -> tuple[dict[str, Any], bytes]:
         default = next(iter(table.values())).default if table else None
         if any(versions.default != default for versions in table.values()):  # pragma: no cover - one per table
             raise CacheError(f"the log's {name} have several defaults")
-        # Each key's list as Versions keeps it while it has few: its changes, then its values.
-        items = chain.from_iterable(chain(versions.changes, versions.values) for versions in table.values())
-        handles[name] = (packer.add_all(table), packer.add(default), packer.add_all(items))
+        # Each key's changes as machine integers, its values as handles: see _versions.
+        values = chain.from_iterable(versions.values for versions in table.values())
+        handles[name] = (packer.add_all(table), packer.add(default), packer.add_all(values))
     handles["last_seen"] = (packer.add_all(log.last_seen), packer.add_all(log.last_seen.values()))
     handles["snapshots"] = [
         [(packer.add_all(part), packer.add_all(part.values())) for part in state] for _, state in log.snapshots
@@ -120,7 +120,8 @@ def pack_log(log: AppliedLog) -> tuple[dict[str, Any], bytes]:
             "keys": refs(keys),
             "default": numbers[default],
             "counts": put([len(versions) for versions in table.values()]),
-            "items": refs(values_of),
+            "changes": put(list(chain.from_iterable(versions.changes for versions in table.values()))),
+            "values": refs(values_of),
         }
     described = {
         "changes": refs(handles["changes"]),
@@ -367,18 +368,21 @@ def _days(ordinals: array[int]) -> list[Any]:
 def _versions(unpacker: Unpacker, described: Mapping[str, Any]) -> dict[Any, Versions[Any]]:
     """A table of versions, each laid out as :class:`~orgmodel._log.Versions` lays out that many.
 
-    Each key's versions are stored as its list, changes then values (see
-    :func:`pack_log`): one slice each, all made in C.
+    Each key's versions are stored as its changes (machine integers) and its
+    values (numbers of values), both in the order of the keys: each key's
+    list is its two slices joined, all made in C.
     """
     keys = unpacker.refer(described["keys"])
     counts = unpacker.array(described["counts"]).tolist()
-    items = unpacker.refer(described["items"])
+    changes = unpacker.array(described["changes"]).tolist()
+    values = unpacker.refer(described["values"])
     default = unpacker.values[described["default"]]
-    if len(keys) != len(counts) or 2 * sum(counts) != len(items):
+    if len(keys) != len(counts) or sum(counts) != len(changes) or len(changes) != len(values):
         raise CacheError("the cache's versions are damaged")
-    ends = list(accumulate(2 * count for count in counts))
-    slices = map(slice, chain((0,), ends), ends)
-    table = dict(zip(keys, map(_make_versions, repeat(default), map(items.__getitem__, slices)), strict=True))
+    ends = list(accumulate(counts))
+    slices = list(map(slice, chain((0,), ends), ends))
+    items = map(operator.add, map(changes.__getitem__, slices), map(values.__getitem__, slices))
+    table = dict(zip(keys, map(_make_versions, repeat(default), items), strict=True))
     # A key with many versions keeps them in two lists (see Versions.append).
     for key in compress(keys, map(SPLIT_AT.__lt__, counts)):
         versions = table[key]

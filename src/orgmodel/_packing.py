@@ -40,7 +40,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import chain, repeat
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -162,6 +162,9 @@ class Packer:
         self._level: list[int] = []
         self._table: list[int] = []
         self._local: list[int] = []
+        self._part_of: list[int] = []  # per handle, the part holding it (0 for a constant)
+        # The classes whose values are objects, never constants: a value of one not added yet is told at once.
+        self._object_kinds = frozenset({tuple, *(cls for cls in self._classes.values() if attrs.has(cls))})
         self._constants_list: list[Any] = []
         self._parts: dict[int, dict[tuple[int, str], int]] = {0: {}}
         self._tables: list[_Table] = []
@@ -175,66 +178,75 @@ class Packer:
         object that holds one.
         """
         self._into = part
-        self._parts.setdefault(part, {})
-        found = self._known(value)
+        if part not in self._parts:
+            self._parts[part] = {}
+        known = self._known
+        found = known(value)
         if found is not None:
             return found
-        # Depth first, without recursion: an object is added once every value in its fields has a handle.
-        stack = [value]
-        while stack:
-            item = stack[-1]
-            if self._known(item) is not None:
-                stack.pop()
-                continue
-            name, fields = self._describe(item)
-            handles: list[int] = []
-            missing = []
-            for field in fields:
+        return self._add_new(value)
+
+    def _add_new(self, value: Any) -> int:
+        """Add an object not added yet, after the values in its fields (a value nests only a few levels deep)."""
+        name, fields = self._describe(value)
+        found, part_of, into = self._by_id.get, self._part_of, self._into
+        handles = []
+        for field in fields:
+            handle = found(id(field))
+            # Most fields were added already, in part 0: told here without a call; the rest as in _known.
+            if handle is None or (part_of[handle] and part_of[handle] != into):
                 handle = self._known(field)
                 if handle is None:
-                    missing.append(field)
-                else:
-                    handles.append(handle)
-            if missing:
-                stack.extend(missing)
-                continue
-            stack.pop()
-            self._add_object(item, name, tuple(handles))
-        found = self._known(value)
-        assert found is not None
-        return found
+                    handle = self._add_new(field)
+            handles.append(handle)
+        return self._add_object(value, name, tuple(handles))
 
     def add_all(self, values: Iterable[Any], part: int = 0) -> list[int]:
         """The handles of ``values``, in order."""
-        add = self.add
-        return [add(value, part) for value in values]
+        values = values if isinstance(values, list) else list(values)
+        # Most values of a log's tables were added already (an entity is in its versions, the writes and the
+        # snapshots): those are found in C, and only the others go through add.
+        handles: list[int | None] = list(map(self._by_id.get, map(id, values)))
+        part_of = self._part_of
+        found = [handle for handle in handles if handle is not None]
+        if len(found) < len(handles) or any(part not in (0, part) for part in set(map(part_of.__getitem__, found))):
+            add = self.add
+            for index, handle in enumerate(handles):
+                if handle is None or part_of[handle] not in (0, part):
+                    handles[index] = add(values[index], part)
+        return cast(list[int], handles)
 
     def _known(self, value: Any) -> int | None:
         """The handle of a value already added, or of a constant (added now); ``None`` for a new object."""
-        if type(value) is str:
+        found = self._by_id.get(id(value))
+        if found is not None:
+            # An object of another part than this one and part 0 is added again: parts point at no other.
+            part = self._part_of[found]
+            return found if part == 0 or part == self._into else None
+        kind = type(value)
+        if kind in self._object_kinds:
+            return None
+        if kind is str:
             found = self._strings.get(value)
             if found is None:
                 found = self._strings[value] = self._add_constant(value)
-            return found
-        found = self._by_id.get(id(value))
-        if found is not None:
-            table = self._table[found]
-            # An object of another part than this one and part 0 is added again: parts point at no other.
-            if table < 0 or self._tables[table].part in (0, self._into):
-                return found
-            return None
-        key = _constant_key(value)
-        if key is None:
-            return None
-        found = self._constants.get(key)
-        if found is None:
-            found = self._constants[key] = self._add_constant(value)
+        else:
+            key = _constant_key(value)
+            if key is None:
+                return None
+            found = self._constants.get(key)
+            if found is None:
+                found = self._constants[key] = self._add_constant(value)
+        # Found by identity from now on (and kept alive, so that no other value takes its id).
+        self._by_id[id(value)] = found
+        self._alive.append(value)
         return found
 
     def _add_constant(self, value: Any) -> int:
         constants = self._constants_list
         self._level.append(0)
         self._table.append(-1)
+        self._part_of.append(0)
         self._local.append(len(constants))
         constants.append(value)
         return len(self._level) - 1
@@ -260,21 +272,21 @@ class Packer:
         name, read = fields
         return name, read(value)
 
-    def _add_object(self, value: Any, name: str, handles: tuple[int, ...]) -> None:
-        part = self._into if name in self._partitioned else 0
-        for handle in handles:
-            in_table = self._table[handle]
-            if in_table >= 0 and self._tables[in_table].part:
-                part = self._tables[in_table].part
-                break
-        shared = name in _SHARED_BY_VALUE or (name == "tuple" and all(self._table[handle] < 0 for handle in handles))
+    def _add_object(self, value: Any, name: str, handles: tuple[int, ...]) -> int:
+        # In the part of the first field that is in a part of its own, else in the part it is added for.
+        part = next(filter(None, map(self._part_of.__getitem__, handles)), 0)
+        if not part and name in self._partitioned:
+            part = self._into
+        shared = name in _SHARED_BY_VALUE or (
+            name == "tuple" and max(map(self._table.__getitem__, handles), default=-1) < 0
+        )
         if shared:
             found = self._by_value.get((part, name, handles))
             if found is not None:
                 self._by_id[id(value)] = found
                 self._alive.append(value)
-                return
-        level = 1 + max((self._level[handle] for handle in handles), default=0)
+                return found
+        level = 1 + max(map(self._level.__getitem__, handles), default=0)
         tables = self._parts[part]
         index = tables.get((level, name))
         if index is None:
@@ -284,12 +296,14 @@ class Packer:
         handle = len(self._level)
         self._level.append(level)
         self._table.append(index)
+        self._part_of.append(part)
         self._local.append(len(table.rows))
         table.rows.append(handles)
         self._by_id[id(value)] = handle
         self._alive.append(value)
         if shared:
             self._by_value[(part, name, handles)] = handle
+        return handle
 
     # --- laying out -------------------------------------------------------------------------------
 
