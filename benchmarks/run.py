@@ -477,9 +477,8 @@ class Bench:
         self.rows.append(Row("cache: reopen + every change read", "s", every))
         for name, first in firsts.items():
             original = originals[name]
-            self.rows.append(
-                Row(f"cache: first {name} after reopening", "s", first, target=f"{first / original:.1f}× the original's")
-            )
+            ratio = f"{first / original:.1f}× the original's"
+            self.rows.append(Row(f"cache: first {name} after reopening", "s", first, target=ratio))
         self.notes.append(
             f"the cache file is {size / 2**20:,.0f} MB; a reopened timeline reads its changes a block "
             "at a time when first asked for them (a chart reads the blocks of the changes dated by a window)"

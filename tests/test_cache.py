@@ -421,7 +421,7 @@ def _ask(timeline: om.Timeline, question: str, day: dt.date, item: str) -> Any:
 
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Snapshots every few writes, and a table of versions read whole after a few keys: every path of reading by need."""
+    """Snapshots every few writes, and versions read whole after a few keys: every path of reading by need."""
     from orgmodel import _cachedlog, _log
 
     monkeypatch.setattr(_log, "SNAPSHOT_MIN_WRITES", 3)

@@ -25,7 +25,7 @@ import types
 import weakref
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from itertools import accumulate, chain, compress, islice, repeat
+from itertools import accumulate, chain, islice, repeat
 from operator import attrgetter
 from typing import Any, Generic, TypeVar, cast, overload
 

@@ -229,7 +229,7 @@ class Packer:
         if found is not None:
             # An object of another part than this one and part 0 is added again: parts point at no other.
             part = self._part_of[found]
-            return found if part == 0 or part == self._into else None
+            return found if part in (0, self._into) else None
         kind = type(value)
         if kind in self._object_kinds:
             return None
