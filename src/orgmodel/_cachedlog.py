@@ -73,6 +73,7 @@ LAZY = frozenset({"ended", "name_index", "mentions", "links_from", "links_to"})
 _WITH_CHANGES = frozenset({"Change", "When", "Source", "Location", *(cls.__name__ for cls in EVENT_TYPES.values())})
 
 
+@collector_paused()  # millions of new objects and handles at XL: a collection would walk them all, many times
 def pack_log(log: AppliedLog) -> tuple[dict[str, Any], bytes]:
     """The layout (JSON-ready) and the data of everything ``log`` holds."""
     unknown = set(vars(log)) - CARRIED - DERIVED - LAZY

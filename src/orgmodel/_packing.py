@@ -50,6 +50,7 @@ from typing import Any, cast
 import attrs
 
 from orgmodel._attributes import Attributes
+from orgmodel._bulk import collector_paused
 from orgmodel._values import maker
 from orgmodel.errors import CacheError
 
@@ -457,7 +458,8 @@ class Unpacker:
         """Read every value of part ``part`` not read yet, and the values of part 0 it points at."""
         if part in self.read:
             return
-        with self._reading, self._damage_told():
+        # With the collector paused, as a build is: reading makes up to millions of new objects.
+        with self._reading, self._damage_told(), collector_paused():
             if part in self.read:
                 return
             self._directory()
@@ -471,7 +473,8 @@ class Unpacker:
 
     def need(self, numbers: Iterable[int]) -> None:
         """Read the values numbered ``numbers`` (and those they hold), unless they are read already."""
-        with self._reading, self._damage_told():
+        # With the collector paused, as a build is: reading makes up to millions of new objects.
+        with self._reading, self._damage_told(), collector_paused():
             self._directory()
             self._need(numbers)
 
