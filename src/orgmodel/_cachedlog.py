@@ -399,6 +399,8 @@ class _Snapshot(Sequence[Any]):
     __hash__ = None  # type: ignore[assignment]
 
 
+#: The slots of Versions, set and read past _UnreadVersions' attributes of the same names.
+_ITEMS, _TAIL = Versions.__dict__["items"], Versions.__dict__["tail"]
 #: One lock for every reopened log's versions read by need: reading one is quick, and rare once all are read.
 _VERSIONS_LOCK = threading.Lock()
 #: How many keys' versions are read one at a time before the rest of their table is read at once.
@@ -423,7 +425,7 @@ class _VersionsTable:
                 return
             self.singly += 1
             if self.singly <= SINGLY:
-                self._fill(versions, cast(int, versions.items))
+                self._fill(versions, _ITEMS.__get__(versions))
                 return
             # Many keys asked for one by one (an index of names, every history): the rest at once is cheaper.
             self.unpacker.need(self.numbers)
@@ -443,7 +445,8 @@ class _VersionsTable:
         if count > SPLIT_AT:  # a key with many versions keeps them in two lists (see Versions.append)
             tail = items[count:]
             del items[count:]
-        versions.items, versions.tail = items, tail
+        _ITEMS.__set__(versions, items)
+        _TAIL.__set__(versions, tail)
         versions.__class__ = Versions  # type: ignore[assignment]
 
 
@@ -452,8 +455,9 @@ class _UnreadVersions(Versions[Any]):
 
     A reopened log's tables of versions hold a key for every entity and
     relation the timeline ever had; a day's chart asks for a few of them,
-    a point query for one.  While unread, ``items`` is the key's place in
-    its table and ``tail`` the table.
+    a point query for one.  While unread, the slot ``items`` holds the key's
+    place in its table and ``tail`` the table; the attributes read the key's
+    versions first, so that code that reads them (a splice) sees the lists.
     """
 
     __slots__ = ()
@@ -462,15 +466,31 @@ class _UnreadVersions(Versions[Any]):
     def unread(default: Any, index: int, table: _VersionsTable) -> _UnreadVersions:
         versions = _UnreadVersions.__new__(_UnreadVersions)
         versions.default = default
-        versions.items = index  # type: ignore[assignment]
-        versions.tail = table  # type: ignore[assignment]
+        _ITEMS.__set__(versions, index)
+        _TAIL.__set__(versions, table)
         return versions
 
     def _read(self) -> Versions[Any]:
-        table = self.tail
+        table = _TAIL.__get__(self)
         if isinstance(table, _VersionsTable):  # else read meanwhile, by another thread
             table.read(self)
         return self
+
+    @property
+    def items(self) -> list[Any]:
+        return self._read().items
+
+    @items.setter
+    def items(self, items: list[Any]) -> None:
+        _ITEMS.__set__(self._read(), items)
+
+    @property
+    def tail(self) -> list[Any] | None:
+        return self._read().tail
+
+    @tail.setter
+    def tail(self, tail: list[Any] | None) -> None:
+        _TAIL.__set__(self._read(), tail)
 
     def append(self, change: int, value: Any) -> None:
         Versions.append(self._read(), change, value)
@@ -486,10 +506,10 @@ class _UnreadVersions(Versions[Any]):
 
     def _changes(self) -> list[int] | None:
         """The key's changes, without its values (``None`` once read)."""
-        table = self.tail
+        table = _TAIL.__get__(self)
         if not isinstance(table, _VersionsTable):
             return None
-        index = cast(int, self.items)
+        index = _ITEMS.__get__(self)
         return table.changes[table.starts[index] : table.starts[index + 1]]
 
     @property
