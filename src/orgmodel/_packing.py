@@ -441,6 +441,7 @@ class Unpacker:
         self._starts: list[int] = []  # per table, the number of its first value
         self._columns: dict[tuple[int, int], IntArray[int]] = {}
         self._touched: set[int] = set()  # the tables some of whose values were made
+        self._makers: dict[int, tuple[Callable[..., Any], list[tuple[int, IntArray[int] | None]]]] = {}
         # Parts are read on first use, maybe by several threads at once: each is read once (the values shared).
         self._reading = threading.RLock()
 
@@ -633,6 +634,26 @@ class Unpacker:
             raise CacheError("the cache's tuples are cut short")
         return slices
 
+    def _maker(self, index: int) -> tuple[Callable[..., Any], list[tuple[int, IntArray[int] | None]]]:
+        """What makes a table's values, and its columns (a number shared by every row, or each row's), once."""
+        found = self._makers.get(index)
+        if found is None:
+            table = self._places[index][0]
+            cls = self._known.get(table["class"])
+            if cls is None or not attrs.has(cls):
+                raise CacheError(f"the cache holds values of a class this version does not know: {table['class']}")
+            if len(table["columns"]) != len(attrs.fields(cls)):
+                raise CacheError(
+                    f"the cache's {cls.__name__} values have {len(table['columns'])} fields, this version's "
+                    f"{len(attrs.fields(cls))}: it was made by another version of orgmodel"
+                )
+            laid: list[tuple[int, IntArray[int] | None]] = [
+                (int(column["same"]), None) if "same" in column else (-1, self._column(index, position))
+                for position, column in enumerate(table["columns"])
+            ]
+            found = self._makers[index] = (maker(cls) if self._trusted else _checking_maker(cls), laid)
+        return found
+
     def _make(self, index: int, rows: list[int] | None) -> None:
         """Make the values of the given rows of a table (``None``: every row not made yet)."""
         table, _ = self._places[index]
@@ -647,24 +668,16 @@ class Unpacker:
             else:
                 made = [tuple(map(values.__getitem__, items[part])) for part in self._tuple_slices(index, rows)]
         else:
-            cls = self._known.get(table["class"])
-            if cls is None or not attrs.has(cls):
-                raise CacheError(f"the cache holds values of a class this version does not know: {table['class']}")
-            if len(table["columns"]) != len(attrs.fields(cls)):
-                raise CacheError(
-                    f"the cache's {cls.__name__} values have {len(table['columns'])} fields, this version's "
-                    f"{len(attrs.fields(cls))}: it was made by another version of orgmodel"
-                )
+            make, laid = self._maker(index)
             size = count if rows is None else len(rows)
             columns: list[Iterator[Any]] = []
-            for position, column in enumerate(table["columns"]):
-                if "same" in column:
-                    columns.append(repeat(values[int(column["same"])], size))
+            for same, numbers in laid:
+                if numbers is None:
+                    columns.append(repeat(values[same], size))
                 else:
-                    numbers = self._column(index, position)
                     chosen = numbers if rows is None else map(numbers.__getitem__, rows)
                     columns.append(map(values.__getitem__, chosen))
-            made = list(map(maker(cls) if self._trusted else _checking_maker(cls), *columns))
+            made = list(map(make, *columns))
         if rows is None:
             if len(made) != count:
                 raise CacheError(f"the cache's {table['class']} values are cut short")
