@@ -24,6 +24,7 @@ import threading
 import types
 import weakref
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import accumulate, chain, islice, repeat
 from operator import attrgetter
@@ -400,7 +401,7 @@ class _Snapshot(Sequence[Any]):
 
 
 #: The slots of Versions, set and read past _UnreadVersions' attributes of the same names.
-_ITEMS, _TAIL = Versions.__dict__["items"], Versions.__dict__["tail"]
+_DEFAULT, _ITEMS, _TAIL = Versions.__dict__["default"], Versions.__dict__["items"], Versions.__dict__["tail"]
 #: One lock for every reopened log's versions read by need: reading one is quick, and rare once all are read.
 _VERSIONS_LOCK = threading.Lock()
 #: How many keys' versions are read one at a time before the rest of their table is read at once.
@@ -463,12 +464,13 @@ class _UnreadVersions(Versions[Any]):
     __slots__ = ()
 
     @staticmethod
-    def unread(default: Any, index: int, table: _VersionsTable) -> _UnreadVersions:
-        versions = _UnreadVersions.__new__(_UnreadVersions)
-        versions.default = default
-        _ITEMS.__set__(versions, index)
-        _TAIL.__set__(versions, table)
-        return versions
+    def unread(default: Any, table: _VersionsTable, count: int) -> list[_UnreadVersions]:
+        """The ``count`` keys of ``table``, unread (made and filled in C: a table has up to millions of keys)."""
+        made = list(map(_UnreadVersions.__new__, repeat(_UnreadVersions, count)))
+        deque(map(_DEFAULT.__set__, made, repeat(default, count)), maxlen=0)
+        deque(map(_ITEMS.__set__, made, range(count)), maxlen=0)
+        deque(map(_TAIL.__set__, made, repeat(table, count)), maxlen=0)
+        return made
 
     def _read(self) -> Versions[Any]:
         table = _TAIL.__get__(self)
@@ -607,7 +609,7 @@ def _versions(unpacker: Unpacker, described: Mapping[str, Any]) -> dict[Any, Ver
     if min(counts, default=1) <= 0:
         raise CacheError("the cache's versions are damaged")
     table = _VersionsTable(unpacker, changes, numbers, counts)
-    table.unread = list(map(_UnreadVersions.unread, repeat(default), range(len(keys)), repeat(table)))
+    table.unread = _UnreadVersions.unread(default, table, len(keys))
     return dict(zip(keys, table.unread, strict=True))
 
 
