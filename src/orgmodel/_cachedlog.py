@@ -345,7 +345,7 @@ class _Column(Sequence[Any]):
             self._unpacker.need(numbers)
             return list(map(values.__getitem__, numbers))
         number = self._numbers[index]
-        if values[number] is None:  # not read yet (or the constant None)
+        if values[number] is None and number >= self._unpacker.first_object:  # not read yet (not the constant None)
             self._unpacker.need((number,))
         return values[number]
 

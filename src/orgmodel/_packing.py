@@ -446,6 +446,11 @@ class Unpacker:
         self._reading = threading.RLock()
 
     @property
+    def first_object(self) -> int:
+        """The number of the first value that is not a constant (0 until a value is first read)."""
+        return self._first_object
+
+    @property
     def parts(self) -> list[int]:
         """The parts the values were packed in."""
         return sorted(self._parts)
