@@ -34,7 +34,7 @@ from orgmodel._knowledge import Record
 from orgmodel._nameindex import NameIndex
 from orgmodel._progress import Progress, counting
 from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
-from orgmodel._uncertain import Possible, Uncertainty, certain_state, keep_whole
+from orgmodel._uncertain import Uncertainty, certain_state, keep_whole, possible
 from orgmodel._writes import Writes
 from orgmodel.dates import When
 from orgmodel.errors import EventError
@@ -643,8 +643,8 @@ class AppliedLog:
         prefix = self.prefix(day)
         state = self.state_at(prefix)
         if self.windowed and self.windowed[0] < prefix:
-            possible = Possible(self, day, prefix)
-            add_ghosts(state, possible.ghosts, dict(possible.uncertainty))
+            uncertainty, ghosts = possible(self, day, prefix)
+            add_ghosts(state, ghosts, dict(uncertainty))
         return state
 
     def chart(self, day: dt.date, *, tied_only: bool = True, certain: bool = False) -> OrgChart:
@@ -658,13 +658,13 @@ class AppliedLog:
         uncertainty: dict[Key, Uncertainty] = {}
         unsure: dict[Key, frozenset[Any]] = {}
         if self.windowed and self.windowed[0] < prefix:
-            possible = Possible(self, day, prefix)
-            uncertainty = possible.uncertainty
+            shared, ghosts = possible(self, day, prefix)
+            uncertainty = dict(shared)  # shared with the next question on such a day: this chart takes marks off
             if certain:
                 state, unsure = certain_state(state, uncertainty)
                 uncertainty = {key: mark for key, mark in uncertainty.items() if key in unsure}
             else:
-                add_ghosts(state, possible.ghosts, uncertainty)
+                add_ghosts(state, ghosts, uncertainty)
         if tied_only:
             tied = {holding.person for post in state.posts.values() for holding in post.holders}
             for relation in state.relations.values():

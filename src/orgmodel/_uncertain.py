@@ -179,6 +179,8 @@ class _Index:
         "keys",
         "latest",
         "latest_of",
+        "latest_sorted",
+        "possible",
         "reordered",
         "span",
         "with_reordered",
@@ -191,6 +193,8 @@ class _Index:
         self.latest = log.window_ends()
         #: Each windowed change's latest day, by change (any other change's is its earliest).
         self.latest_of = dict(zip(windowed, self.latest, strict=True))
+        #: The windows' latest days in order: with the log's earliest days, where a day falls among them.
+        self.latest_sorted = sorted(self.latest)
         #: The longest window: a change that began more than this before a day is settled on it.
         self.span = max(map(operator.sub, self.latest, self.earliest), default=dt.timedelta(0))
         #: Each windowed change's keys, in the order it wrote them.
@@ -207,6 +211,8 @@ class _Index:
         #: (key, how many of its versions are in effect) -> (the day from which the analysis of the key holds,
         #: its Uncertainty or None, its ghost or None): filled as days are asked about.
         self.analysed: dict[tuple[Key, int], tuple[dt.date, Uncertainty | None, Entity | Relation | None]] = {}
+        #: The last days' answers of :func:`possible`, by :func:`_day_class` (newest last).
+        self.possible: dict[tuple[int, int, int, int], tuple[dict[Key, Uncertainty], dict[Key, Entity | Relation]]] = {}
 
 
 _INDEXES: weakref.WeakKeyDictionary[AppliedLog, _Index] = weakref.WeakKeyDictionary()
@@ -223,6 +229,39 @@ def _index(log: AppliedLog) -> _Index:
 def forget(log: AppliedLog) -> None:
     """Drop the log's :class:`_Index` (the benchmarks time a first question with it)."""
     _INDEXES.pop(log, None)
+
+
+#: How many days' answers :func:`possible` keeps per log (a few kilobytes each: the uncertain keys of a day).
+POSSIBLE_KEPT = 16
+
+
+def possible(log: AppliedLog, day: dt.date, prefix: int) -> tuple[dict[Key, Uncertainty], dict[Key, Entity | Relation]]:
+    """The :class:`Possible` uncertainty and ghosts of ``day`` (``prefix``: the log's prefix that day), shared by
+    the days the analysis cannot tell apart.  The caller must not change them.
+
+    The analysis compares the day only with the log's earliest days and its windows' latest days, so two days with
+    none of those on or between them get the same answer: a chart or an edge list asked again on such a day
+    reads the answer of the first (the analysis of the keys in windows still open is redone otherwise).
+    """
+    index = _index(log)
+    known = index.possible
+    cls = _day_class(log, index, day, prefix)
+    found = known.pop(cls, None)
+    if found is None:
+        analysed = Possible(log, day, prefix)
+        found = (analysed.uncertainty, analysed.ghosts)
+        for stale in list(known)[: len(known) - POSSIBLE_KEPT + 1]:
+            known.pop(stale, None)  # the oldest (a list first: another thread may be asking too)
+    known[cls] = found  # newest last: the oldest is dropped first
+    return found
+
+
+def _day_class(log: AppliedLog, index: _Index, day: dt.date, prefix: int) -> tuple[int, int, int, int]:
+    """Where ``day`` falls among the log's earliest days and its windows' latest days: equal for two days exactly
+    when each of those days compares the same way (before, on, after) with both."""
+    latest = index.latest_sorted
+    starts_before = bisect.bisect_left(log.starts, day)
+    return prefix, starts_before, bisect.bisect_left(latest, day), bisect.bisect_right(latest, day)
 
 
 def _reorderable(log: AppliedLog, key: Key, index: int, latest: dt.date) -> bool:
