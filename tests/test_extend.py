@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import orgmodel as om
-from orgmodel import _affected, _log, _timeline
+from orgmodel import _affected, _log, _splice, _timeline
 from orgmodel import strategies as oms
 from orgmodel._log import AppliedLog, Versions
 from orgmodel._writes import Writes
@@ -32,9 +32,11 @@ def fields(log: AppliedLog) -> dict[str, Any]:
         "starts": log.starts,
         "windowed": log.windowed,
         "planned": log.planned,
+        "set_aside": log.set_aside,
         "versions": [(key, versions.default, versions.items) for key, versions in log.versions.items()],
         "heads": [(key, versions.default, versions.items) for key, versions in log.heads.items()],
         "held": [(key, versions.default, versions.items) for key, versions in log.held.items()],
+        "tied": [(key, versions.default, versions.items) for key, versions in log.tied.items()],
         "last_seen": list(log.last_seen.items()),
         "snapshots": [(prefix, [list(table.items()) for table in state]) for prefix, state in log.snapshots],
         "snapshot_writes": log.snapshot_writes,
@@ -419,7 +421,7 @@ class TestCarriedOver:
                 super().__init__(*args)
                 made.append(self)
 
-        monkeypatch.setattr(_log, "Reach", Counted)
+        monkeypatch.setattr(_splice, "Reach", Counted)
         return made
 
     @settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -504,3 +506,80 @@ class TestCarriedOver:
             rebuilt(base, [inserted])
         assert outcome(lambda: base.with_events(inserted)) == outcome(lambda: rebuilt(base, [inserted]))
         assert reaches[-1].checked >= 1
+
+
+class TestSpliced:
+    """Runs of carried changes are spliced in whole (orgmodel._splice): every way a run can begin, end and hold."""
+
+    @pytest.fixture(autouse=True)
+    def replay_from_anywhere(self, monkeypatch):
+        monkeypatch.setattr(_log, "REPLAY_MIN_SHARE", 0)
+
+    @staticmethod
+    def history() -> om.Timeline:
+        """Two units and a post, renamed, appointed to and related month by month through 2014."""
+        return om.Timeline(
+            [
+                om.Establish(om.Unit("a", "A"), on="2014-01-01"),
+                om.Establish(om.Unit("b", "B", parent="a"), on="2014-01-01"),
+                om.Establish(om.Post("p", "Chef", unit="b"), on="2014-01-01"),
+                om.Establish(om.Person("x", "X"), on="2014-01-01"),
+                om.Establish(om.Person("y", "Y"), on="2014-01-01"),
+                *(om.Rename("a", f"A{month}", on=f"2014-{month:02}-01") for month in range(2, 12)),
+                om.Appoint("p", "x", on="2014-03-10"),
+                om.Vacate("p", "x", on="2014-06-10"),
+                om.AddRelation(om.Relation("mentor", "x", "y"), on="2014-07-10"),
+                om.Establish(om.Unit("c", "C", parent="a"), on="2014-08-10"),
+                om.Dissolve("y", on="2014-09-10"),
+                om.Appoint("p", "x", on="2014-10-10"),
+            ]
+        )
+
+    @pytest.mark.parametrize(
+        "plan",
+        [
+            pytest.param([om.Rename("b", "Ny", on="2014-01-01")], id="on-the-first-day"),
+            pytest.param([om.Rename("b", "Ny", on="2014-11-01")], id="before-the-last-change"),
+            pytest.param([om.Rename("b", "Ny", on="2014-12-31")], id="after-the-last-change"),
+            pytest.param(
+                [om.Rename("b", "Ny", on="2014-02-15"), om.Rename("b", "Nyare", on="2014-08-15")], id="two-days"
+            ),
+            pytest.param([om.Establish(om.Unit("d", "D", parent="b"), on="2014-04-01")], id="an-establishment"),
+            pytest.param([om.Dissolve("c", on="2014-08-20")], id="an-end"),
+            pytest.param([om.Appoint("p", "y", on="2014-04-01")], id="holders-and-ties"),
+            pytest.param([om.Vacate("p", "x", on="2014-03-20")], id="a-later-vacate-fails"),
+            pytest.param([om.RemoveRelation(om.Relation("mentor", "x", "y"), on="2014-08-01")], id="a-relation-ends"),
+            pytest.param([om.Rename("a", "A", on="2014-02-01")], id="the-same-value-again"),
+        ],
+    )
+    def test_an_insertion_anywhere_gives_what_a_rebuild_gives(self, snapshot_every, plan):
+        base = self.history()
+        assert outcome(lambda: base.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
+
+    @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def test_corrected_and_cancelled_changes_are_carried_as_set_aside(self, snapshot_every, data):
+        """A base known in stages: corrected and cancelled changes stand in the runs, applying in neither log."""
+        base = data.draw(oms.revised_timelines(max_events=12, imprecise=True), label="base")
+        plan = data.draw(st.lists(wild_events(base, any_days), min_size=1, max_size=3), label="plan")
+        assert outcome(lambda: base.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def test_a_reopened_cache_as_the_base_gives_what_a_rebuild_gives(self, snapshot_every, tmp_path, data):
+        """A timeline reopened from its cache reads its tables lazily: the splice reads them as it reads a log's."""
+        base = data.draw(oms.timelines(min_events=1, max_events=20, imprecise=True, statuses=True), label="base")
+        plan = data.draw(st.lists(wild_events(base, any_days), min_size=1, max_size=3), label="plan")
+        path = om.save_cache(base, tmp_path / "base.orgcache")
+        reopened = om.load_cache(path)
+        assert outcome(lambda: reopened.with_events(plan)) == outcome(lambda: rebuilt(base, plan))
+
+    def test_without_the_analysis_a_later_change_is_wrongly_carried(self, monkeypatch):
+        """The mutation check: if every later change were carried, the end of a person the log names goes unseen."""
+        base = self.history()
+        plan = [om.Dissolve("x", on="2014-06-20")]  # before x is related to y and appointed again
+        expected = outcome(lambda: rebuilt(base, plan))
+        assert expected[0] == "UnknownEntityError"
+        assert outcome(lambda: base.with_events(plan)) == expected
+        monkeypatch.setattr(_affected.Reach, "first_affected", lambda self, start, stop, aside: stop)
+        assert outcome(lambda: base.with_events(plan)) != expected

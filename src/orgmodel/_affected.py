@@ -3,9 +3,9 @@
 When :meth:`Timeline.with_events <orgmodel.Timeline.with_events>` puts new
 changes before some of the log's, those later changes must be applied again,
 after the new ones.  Most of them read nothing the new changes wrote: their
-outcome is the one the log already holds.  :class:`Reach` tells them apart
-and writes the ones that cannot be affected straight into the working state,
-without their checks (see :meth:`Reach.carry`).
+outcome is the one the log already holds.  :class:`Reach` tells them apart: it
+lets the ones that cannot be affected be carried over as they were, without
+their checks (see :meth:`Reach.first_affected` and ``orgmodel._splice``).
 
 How a change is judged
 ----------------------
@@ -54,7 +54,6 @@ before the insertion from applying) — ``AppliedLog.worth_replaying`` and
 from __future__ import annotations
 
 import bisect
-from array import array
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -190,6 +189,10 @@ def named_ids(event: Event) -> Iterator[str]:
         yield event.successor
 
 
+#: The events that read the contents of what they empty (see :func:`_emptied`).
+_EMPTYING = frozenset({Dissolve, Merge, Absorb, Split, SpinOff})
+
+
 def _emptied(event: Event) -> tuple[str, ...]:
     """The units or entities whose contents an event reads (to move them, or to check they are gone)."""
     if isinstance(event, Dissolve):
@@ -257,84 +260,135 @@ class Reach:
 
     # --- carrying a change over ---------------------------------------------------------------
 
-    def carry(self, state: WorkingState, entry: int, first: int) -> bool:
-        """Write base change ``entry``'s writes and links into ``state`` unchecked, if it cannot be affected.
+    def first_affected(self, start: int, stop: int, aside: set[int]) -> int:
+        """The first of base changes ``start`` to ``stop - 1`` that must be checked again (``stop`` if none).
 
-        ``first`` is the position of its first event in the new log.  Returns
-        whether it did; if not, the caller applies the change with its checks
-        and then calls :meth:`settle`.
+        The changes before it are carried over as they were, unchecked; the
+        caller applies the one returned with its checks, then calls
+        :meth:`settle`.  Changes in ``aside`` (set aside in the base: they
+        apply in neither log) are passed over.
         """
-        if entry >= self.count:
-            return False
-        self.next_base = entry
-        if self.affects(entry):
+        found = stop
+        if self.reparented:
+            # A cycle check climbs from what a change writes, through what it writes: change by change.
+            for index in range(start, stop):
+                if index not in aside and self.affects(index):
+                    found = index
+                    break
+        elif self.changed or self.lives or self.index_ids or self.links_differ:
+            # The same tests as :meth:`affects`, in two flat passes: the writes, then the events of the changes
+            # before the first that a write showed affected.
+            bounds = self.base.change_deltas
+            write = self._first_write_read(bounds[start], bounds[stop])
+            if write < bounds[stop]:
+                found = bisect.bisect_right(bounds, write, start, stop + 1) - 1  # the change holding that write
+            found = self._first_event_read(start, found, aside)
+        self.carried += found - start - sum(1 for index in aside if start <= index < found)
+        if found < stop:
             self.checked += 1
-            return False
+        self.next_base = found
+        return found
+
+    def _first_write_read(self, low: int, high: int) -> int:
+        """The first of the base's writes ``low`` to ``high - 1`` whose reads may differ (``high`` if none)."""
+        changed, lives, dirty, near, near_of = self.changed, self.lives, self.index, self.index_ids, self.near
+        writes = self.base.deltas
+        for write, key, old, new in zip(
+            range(low, high), writes.keys[low:high], writes.olds[low:high], writes.news[low:high], strict=True
+        ):
+            if key in changed:
+                return write
+            if near:
+                if new is None and key in near and any((kind, key) in dirty for kind in _HELD_BY_ID):
+                    return write
+                for value in (old, new):
+                    ids = near_of.get(type(value))
+                    if ids and _near(value, ids) and any(entry in dirty for entry in index_entries(value)):
+                        return write
+            if (
+                lives
+                and new is not None
+                and type(new) is not Relation
+                and any(entity_id in lives for _, entity_id in new.references())  # type: ignore[union-attr]
+            ):
+                return write
+        return high
+
+    def _first_event_read(self, start: int, stop: int, aside: set[int]) -> int:
+        """The first of base changes ``start`` to ``stop - 1`` with an event whose reads may differ (else ``stop``)."""
+        changed, lives, dirty, near = self.changed, self.lives, self.index, self.index_ids
+        relations = any(type(key) is tuple for key in changed)
+        if not (lives or near or self.links_differ or relations):
+            return stop
         base = self.base
-        shift = first - base.change_positions[entry]
-        start, end = base.change_deltas[entry], base.change_deltas[entry + 1]
-        writes, kept = base.deltas, state.deltas
-        # The writes as the base recorded them, at their new positions; then the indexes kept in step.
-        kept.positions.extend(array("q", [position + shift for position in writes.positions[start:end]]))
-        keys, olds, news = writes.keys[start:end], writes.olds[start:end], writes.news[start:end]
-        kept.keys.extend(keys)
-        kept.olds.extend(olds)
-        kept.news.extend(news)
-        write = state._write
-        for key, old, new in zip(keys, olds, news, strict=True):
-            write(key, old, new)
-        events_start, events_end = base.change_positions[entry], base.change_positions[entry + 1]
-        low = bisect.bisect_left(self.link_positions, events_start)
-        high = bisect.bisect_left(self.link_positions, events_end, low)
-        for link in base.links[low:high]:
-            state.links.append(link._replace(position=link.position + shift))
-        self.next_base = entry + 1
-        self.carried += 1
-        return True
+        low, high = base.change_positions[start], base.change_positions[stop]
+        for position, event in zip(range(low, high), base.events[low:high], strict=True):
+            kind = type(event)
+            if (
+                (lives and any(entity_id in lives for entity_id in named_ids(event)))
+                or (
+                    near
+                    and kind in _EMPTYING
+                    and any(
+                        entity_id in near and any((held, entity_id) in dirty for held in _HELD_BY_ID)
+                        for entity_id in _emptied(event)
+                    )
+                )
+                or (near and kind is SetHead and ("h", event.unit) in dirty)  # type: ignore[attr-defined]
+                or (kind is Succeed and self.links_differ)
+                or (relations and (kind is AddRelation or kind is RemoveRelation) and event.relation.key in changed)  # type: ignore[attr-defined]
+            ):
+                index = base.event_change[position]
+                if index not in aside:
+                    return index
+        return stop
 
     def affects(self, index: int) -> bool:
         """Whether what base change ``index`` reads may differ from what it read in the base log."""
         changed, lives, dirty, near = self.changed, self.lives, self.index, self.index_ids
-        if not (changed or lives or near or self.links_differ):
-            return False
         base = self.base
         start, end = base.change_deltas[index], base.change_deltas[index + 1]
         writes = base.deltas
+        if changed and not changed.isdisjoint(writes.keys[start:end]):
+            return True
         reparented, near_of = self.reparented, self.near
         climbs: list[str] = []
-        for key, old, new in zip(writes.keys[start:end], writes.olds[start:end], writes.news[start:end], strict=True):
-            if key in changed:
-                return True
-            if near:
-                if new is None and key in near and any((kind, key) in dirty for kind in _HELD_BY_ID):
-                    return True
-                for value in (old, new):
-                    ids = near_of.get(type(value))
-                    if ids and _near(value, ids) and any(entry in dirty for entry in index_entries(value)):
+        if near or lives or reparented:
+            for key, old, new in zip(
+                writes.keys[start:end], writes.olds[start:end], writes.news[start:end], strict=True
+            ):
+                if near:
+                    if new is None and key in near and any((kind, key) in dirty for kind in _HELD_BY_ID):
                         return True
-            if new is not None and not isinstance(new, Relation):
-                if lives and any(entity_id in lives for _, entity_id in new.references()):
-                    return True
-                if reparented:
-                    up = _up(new)
-                    if up is not None and (old is None or _up(old) != up):
-                        climbs.append(up)
+                    for value in (old, new):
+                        ids = near_of.get(type(value))
+                        if ids and _near(value, ids) and any(entry in dirty for entry in index_entries(value)):
+                            return True
+                if new is not None and type(new) is not Relation:
+                    if lives and any(entity_id in lives for _, entity_id in new.references()):  # type: ignore[union-attr]
+                        return True
+                    if reparented:
+                        up = _up(new)
+                        if up is not None and (old is None or _up(old) != up):
+                            climbs.append(up)
         change: Change = base.changes[index]
         for event in change.events:
+            kind = type(event)
             if lives and any(entity_id in lives for entity_id in named_ids(event)):
                 return True
             if near:
-                for entity_id in _emptied(event):
-                    if entity_id in near and any((kind, entity_id) in dirty for kind in _HELD_BY_ID):
-                        return True
-                if isinstance(event, SetHead) and ("h", event.unit) in dirty:
+                if kind in _EMPTYING:
+                    for entity_id in _emptied(event):
+                        if entity_id in near and any((held, entity_id) in dirty for held in _HELD_BY_ID):
+                            return True
+                elif kind is SetHead and ("h", event.unit) in dirty:  # type: ignore[attr-defined]
                     return True
-            if isinstance(event, Succeed) and self.links_differ:
+            if kind is Succeed and self.links_differ:
                 return True
-            if isinstance(event, (AddRelation, RemoveRelation)) and event.relation.key in changed:
+            if (kind is AddRelation or kind is RemoveRelation) and event.relation.key in changed:  # type: ignore[attr-defined]
                 return True
-            if reparented and isinstance(event, Absorb):
-                climbs.append(event.into)
+            if reparented and kind is Absorb:
+                climbs.append(event.into)  # type: ignore[attr-defined]
         return bool(climbs) and self._climbs_through_moved(climbs, index)
 
     def _climbs_through_moved(self, starts: list[str], index: int) -> bool:

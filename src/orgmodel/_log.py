@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from orgmodel._affected import Reach
 from orgmodel._bulk import collector_paused
 from orgmodel._chart import OrgChart
 from orgmodel._entities import Category, Entity, Function, Person, Post, Relation, RelationKey, Unit
@@ -115,13 +114,26 @@ class Versions(Generic[V]):
 
     def before(self, prefix: int) -> Versions[V] | None:
         """A copy of the versions set by the first ``prefix`` changes (``None`` when there are none)."""
-        changes, values = self.changes, self.values
+        changes = self.changes
         kept = bisect.bisect_left(changes, prefix)
         if not kept:
             return None
-        versions = Versions(self.default)
-        for change, value in zip(changes[:kept], values[:kept], strict=True):
-            versions.append(change, value)
+        return Versions.of(self.default, changes[:kept], self.values[:kept])
+
+    @classmethod
+    def of(cls, default: V, changes: list[int], values: list[V]) -> Versions[V]:
+        """The versions setting ``values`` in ``changes`` (lists it takes over), laid out as appending them would.
+
+        >>> Versions.of(None, [2, 4], ["a", "b"]).items
+        [2, 4, 'a', 'b']
+        """
+        versions = cls(default)
+        if len(changes) > SPLIT_AT:
+            versions.items, versions.tail = changes, values
+        else:
+            items: list[Any] = changes
+            items.extend(values)
+            versions.items = items
         return versions
 
     @property
@@ -311,14 +323,15 @@ class AppliedLog:
         log.held = base.held.copy()
         log.tied = base.tied.copy()
         log.last_seen = base.last_seen.copy()
-        ended = base.ended
+        ended = base.ended.copy()  # the replay keeps it in step
         if prefix < len(base.changes):
-            ended = ended.copy()
             for entity_id in log._forget_after(base, prefix):
                 del ended[entity_id]
-        state = WorkingState.resume(base.state_at(prefix), ended, log.deltas, log.links)
-        # The base's later changes that the new ones cannot affect are carried over unchecked (see _affected).
-        log._apply_all(state, changes, entries, errors=None, shared=base, reach=Reach(base, prefix))
+        # The base's later changes that the new ones cannot affect are spliced in whole runs, unchecked (see
+        # orgmodel._splice; imported here, since it builds on this module).
+        from orgmodel._splice import Splice
+
+        Splice(log, base, prefix, base.state_at(prefix), ended).run(changes, entries)
         return log
 
     def worth_replaying(self, prefix: int) -> bool:
@@ -326,41 +339,21 @@ class AppliedLog:
         return not self.undid and prefix > 0 and self.change_deltas[prefix] >= REPLAY_MIN_SHARE * len(self.deltas)
 
     def _forget_after(self, base: AppliedLog, prefix: int) -> list[str]:
-        """Drop from this copy of ``base``'s tables what its changes from ``prefix`` on recorded.
+        """Drop from this copy of ``base``'s ``last_seen`` the entities its changes from ``prefix`` on ended.
 
-        Returns the ids of the entities those changes ended.
+        Returns their ids.  (The versions, heads, holdings and ties are worked
+        out again by the replay: see ``orgmodel._splice``.)
         """
         start = base.change_deltas[prefix]
         writes = base.deltas
-        for key in dict.fromkeys(writes.keys[start:]):
-            _cut(self.versions, key, prefix)
-        ended = []
-        # A head or a holder is noted for a unit or person that a write of a post moved from or to, and a tie for
-        # a person a post or a relation did (see _record).
-        units: set[str] = set()
-        people: set[str] = set()
-        related: set[str] = set()
-        for old, new in zip(writes.olds[start:], writes.news[start:], strict=True):
-            if new is None and old is not None and not isinstance(old, Relation):
-                del self.last_seen[old.id]
-                ended.append(old.id)
-            for value in (old, new):
-                if isinstance(value, Post):
-                    if value.heads and value.unit is not None:
-                        units.add(value.unit)
-                    people.update(holding.person for holding in value.holders)
-                elif isinstance(value, Relation):
-                    related.update((value.source, value.target))
-        tables: tuple[tuple[dict[str, Versions[Any]], set[str]], ...] = (
-            (self.heads, units),
-            (self.held, people),
-            (self.tied, people | related),
-        )
-        for table, moved in tables:
-            for key in moved:
-                versions = table.get(key)
-                if versions is not None and versions.last_change >= prefix:
-                    _cut(table, key, prefix)
+        # A write that ends an entity: a key that is an id (a relation's is a tuple) and nothing after it.
+        ended: list[str] = [
+            key
+            for key, new in zip(writes.keys[start:], writes.news[start:], strict=True)
+            if new is None and type(key) is str
+        ]
+        for entity_id in ended:
+            del self.last_seen[entity_id]
         return ended
 
     def _apply_all(
@@ -371,13 +364,11 @@ class AppliedLog:
         *,
         errors: list[EventError] | None,
         shared: AppliedLog | None = None,
-        reach: Reach | None = None,
     ) -> None:
         """Apply ``changes`` after those already in the log, to ``state`` (the state after them).
 
         ``shared`` is the log this one was copied from: versions that are still
-        its own are copied before they are added to.  ``reach`` carries over
-        the changes of ``shared`` that need no checks (see :meth:`replayed`).
+        its own are copied before they are added to.
         """
         kept = list(self.changes)
         kept_entries = list(self.entries)
@@ -391,8 +382,7 @@ class AppliedLog:
         applies_now, begin, apply_change, record = self.record.applies, state.begin, self._apply, self._record
         # No snapshot is due before this many writes (the full test below also counts the live entities).
         snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
-        # A replay carries the base's changes through ``reach``, change by change: no runs then.
-        for batched, run in _establishment_runs(steps, applies_now, batch=reach is None):
+        for batched, run in _establishment_runs(steps, applies_now):
             if batched:
                 done = self._establish_run(state, run, kept, kept_entries, shared)
                 snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
@@ -404,10 +394,7 @@ class AppliedLog:
                 applies = applies_now(change)
                 if applies:
                     try:
-                        if reach is None or not reach.carry(state, entry, first):
-                            apply_change(state, change, entry, first)
-                            if reach is not None:
-                                reach.settle(state, entry, mark)
+                        apply_change(state, change, entry, first)
                     except EventError as error:
                         state.undo(mark)
                         if errors is None:

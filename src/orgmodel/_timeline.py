@@ -168,9 +168,14 @@ class Timeline:
         if corrects or not base.worth_replaying(prefix):
             timeline._log = _build([*base.changes, *added.values()], errors=None, categories=base.categories)
             return timeline
-        pending = {index: base.changes[index] for index in range(prefix, count)} | added
-        later = sorted(pending, key=lambda index: pending[index].on.earliest)
-        timeline._log = AppliedLog.replayed(base, prefix, [pending[index] for index in later], later)
+        # The log's later changes are in order already: each new one goes after those of its earliest day or before
+        # (put in from the last, so that new ones of one day keep their order).
+        later, changes = list(range(prefix, count)), list(base.changes[prefix:count])
+        for index in sorted(added, key=lambda index: (added[index].on.earliest, index), reverse=True):
+            at = bisect.bisect_right(base.starts, added[index].on.earliest, prefix) - prefix
+            later.insert(at, index)
+            changes.insert(at, added[index])
+        timeline._log = AppliedLog.replayed(base, prefix, changes, later)
         return timeline
 
     def scenario(self, name: str, plan: Iterable[Event | Change]) -> Scenario:
