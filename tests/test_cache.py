@@ -6,12 +6,12 @@ import datetime as dt
 import json
 import os
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import orgmodel as om
@@ -38,6 +38,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _plain(value: Any) -> Any:
     """A log's table as plain values, comparable with ``==``."""
     if isinstance(value, Versions):
+        len(value)  # a reopened log's versions are read on first use
         return ("versions", value.default, list(value.items), None if value.tail is None else list(value.tail))
     if isinstance(value, Writes):
         return ("writes", list(value.positions), list(value.keys), list(value.olds), list(value.news))
@@ -45,7 +46,7 @@ def _plain(value: Any) -> Any:
         return list(value)
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, Sequence)) and not isinstance(value, str):  # a reopened log's are Sequences
         return [_plain(item) for item in value]
     return value
 
@@ -385,3 +386,106 @@ def test_a_stream_has_no_cache(folder: Path) -> None:
     om.save(om.examples.nacka(), source)
     with source.open("rb") as stream, pytest.raises(TypeError, match="give the file's path"):
         om.load(stream, cache=True)
+
+
+# --- Reading by need: a reopened log reads the values a question needs, and answers as the original ------------
+
+_QUESTIONS = ("chart", "certain chart", "edges", "entity", "head", "holders", "history", "lineage", "facts", "diff")
+
+
+def _ask(timeline: om.Timeline, question: str, day: dt.date, item: str) -> Any:
+    """One question a user asks of a timeline, its answer comparable with ``==`` (an error: its type and text)."""
+    try:
+        if question == "chart":
+            return timeline.at(day)
+        if question == "certain chart":
+            return timeline.at(day, certain=True)
+        if question == "edges":
+            return timeline.edges(day)
+        if question == "entity":
+            return timeline.entity(item, on=day)
+        if question == "head":
+            return timeline.head(item, on=day)
+        if question == "holders":
+            return timeline.holders(item, on=day)
+        if question == "history":
+            return list(timeline.history(item).rows())
+        if question == "lineage":
+            return repr(timeline.lineage(item))
+        if question == "diff":
+            return list(timeline.diff(day - dt.timedelta(days=200), day).rows())
+        return timeline.facts().columns
+    except (om.OrgModelError, ImportError) as error:
+        return (type(error).__name__, str(error))
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Snapshots every few writes, and versions read whole after a few keys: every path of reading by need."""
+    from orgmodel import _cachedlog, _log
+
+    monkeypatch.setattr(_log, "SNAPSHOT_MIN_WRITES", 3)
+    monkeypatch.setattr(_cachedlog, "SINGLY", 2)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # the fixture only sets two constants
+@given(oms.timelines(max_events=30), st.data())
+def test_questions_on_a_reopened_timeline_in_any_order_answer_as_the_original(
+    small_parts: None, timeline: om.Timeline, data: st.DataObject
+) -> None:
+    """Charts, edges, point queries, histories, lineage, diffs and fact tables on random days, in a random order."""
+    path = Path(os.environ["XDG_CACHE_HOME"], "asked.orgcache")
+    om.save_cache(timeline, path)
+    reopened = om.load_cache(path)
+    days = _days(timeline)
+    items = sorted(timeline._log.entity_keys()) or ["nobody"]
+    for _ in range(data.draw(st.integers(1, 6), label="questions")):
+        question = data.draw(st.sampled_from(_QUESTIONS), label="question")
+        day = data.draw(st.one_of(st.sampled_from(days), oms.days()), label="day")
+        item = data.draw(st.sampled_from(items), label="item")
+        assert _ask(reopened, question, day, item) == _ask(timeline, question, day, item), question
+    assert_same_log(reopened._log, timeline._log)
+
+
+def test_a_reopened_chart_reads_one_snapshot_and_few_versions(small_parts: None, folder: Path) -> None:
+    """A chart reads the snapshot it starts from and the writes after it, not every entity the timeline had."""
+    timeline = om.Timeline(om.examples.nacka().changes)  # built again, with snapshots every few writes
+    assert len(timeline._log.snapshots) > 1
+    path = om.save_cache(timeline, folder / "by-need.orgcache")
+    reopened = om.load_cache(path)
+    day = timeline.first_day + (timeline.last_day - timeline.first_day) / 2
+    assert reopened.at(day) == timeline.at(day)
+    unpacker = reopened._log._unread.unpacker  # type: ignore[attr-defined]
+    made = sum(value is not None for value in unpacker.values[unpacker._first_object :])
+    assert made < len(unpacker.values) - unpacker._first_object
+    snapshots = reopened._log.snapshots
+    assert sum(snapshot._state is not None for snapshot in snapshots) == 1
+    assert_same_log(reopened._log, timeline._log)
+
+
+def test_threads_asking_a_reopened_timeline_at_once_get_the_original_answers(small_parts: None, folder: Path) -> None:
+    import random
+    import threading
+
+    timeline = om.Timeline(om.examples.nacka().changes)
+    path = om.save_cache(timeline, folder / "asked-by-threads.orgcache")
+    reopened = om.load_cache(path)
+    rng = random.Random(16)
+    items = sorted(timeline._log.entity_keys())
+    days = [timeline.first_day + dt.timedelta(days=rng.randrange(1400)) for _ in range(8)]
+    asked = [(rng.choice(_QUESTIONS[:-2]), rng.choice(days), rng.choice(items)) for _ in range(24)]
+    answers: dict[int, Any] = {}
+    start = threading.Barrier(4)
+
+    def ask(first: int) -> None:
+        start.wait()
+        for index in range(first, len(asked), 4):
+            answers[index] = _ask(reopened, *asked[index])
+
+    threads = [threading.Thread(target=ask, args=(first,)) for first in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [answers[index] for index in range(len(asked))] == [_ask(timeline, *question) for question in asked]
+    assert_same_log(reopened._log, timeline._log)

@@ -56,8 +56,9 @@ T = TypeVar("T")
 
 #: The first line of every cache file.
 MAGIC = b"orgmodel-cache\n"
+# 2: the latest days of windowed changes (window_ends), the tables read on first use; 3: versions' changes as integers.
 #: The version of the layout below; a file of another version is refused.
-VERSION = 2  # 2: the latest days of windowed changes (window_ends), the tables read on first use
+VERSION = 3
 #: What a cache file beside a source file is called: the source's name and this.
 SUFFIX = ".orgcache"
 

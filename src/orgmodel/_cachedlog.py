@@ -5,9 +5,11 @@ holds — writes, versions, snapshots, links, and its changes — with
 :mod:`orgmodel._packing`; :func:`unpack_log` makes the same log again,
 field by field, without applying a single change.
 
-The entities, and the log's tables that hold them, are read at once: every
-question about a day needs them.  The changes and their events, about half
-of what a log holds, are read a block of :data:`BLOCK` changes at a time,
+The log's tables are read when first used, and even then only by need: a
+snapshot's entities when a day after it is asked about, the writes between
+it and the day, a key's versions when a question asks for that key (once
+many were, the rest of the table at once).  The changes and their events,
+about half of what a log holds, are read a block of :data:`BLOCK` changes at a time,
 when a question first needs one of them (a chart with a window of dates
 needs a few; a history or a diff, those it reports): the log's ``changes``
 and ``events`` are sequences that read their blocks on first use.
@@ -22,8 +24,9 @@ import threading
 import types
 import weakref
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from itertools import accumulate, chain, compress, islice, repeat
+from itertools import accumulate, chain, islice, repeat
 from operator import attrgetter
 from typing import Any, Generic, TypeVar, cast, overload
 
@@ -71,6 +74,7 @@ LAZY = frozenset({"ended", "name_index", "mentions", "links_from", "links_to"})
 _WITH_CHANGES = frozenset({"Change", "When", "Source", "Location", *(cls.__name__ for cls in EVENT_TYPES.values())})
 
 
+@collector_paused()  # millions of new objects and handles at XL: a collection would walk them all, many times
 def pack_log(log: AppliedLog) -> tuple[dict[str, Any], bytes]:
     """The layout (JSON-ready) and the data of everything ``log`` holds."""
     unknown = set(vars(log)) - CARRIED - DERIVED - LAZY
@@ -88,9 +92,9 @@ def pack_log(log: AppliedLog) -> tuple[dict[str, Any], bytes]:
         default = next(iter(table.values())).default if table else None
         if any(versions.default != default for versions in table.values()):  # pragma: no cover - one per table
             raise CacheError(f"the log's {name} have several defaults")
-        # Each key's list as Versions keeps it while it has few: its changes, then its values.
-        items = chain.from_iterable(chain(versions.changes, versions.values) for versions in table.values())
-        handles[name] = (packer.add_all(table), packer.add(default), packer.add_all(items))
+        # Each key's changes as machine integers, its values as handles: see _versions.
+        versioned = chain.from_iterable(versions.values for versions in table.values())
+        handles[name] = (packer.add_all(table), packer.add(default), packer.add_all(versioned))
     handles["last_seen"] = (packer.add_all(log.last_seen), packer.add_all(log.last_seen.values()))
     handles["snapshots"] = [
         [(packer.add_all(part), packer.add_all(part.values())) for part in state] for _, state in log.snapshots
@@ -120,7 +124,8 @@ def pack_log(log: AppliedLog) -> tuple[dict[str, Any], bytes]:
             "keys": refs(keys),
             "default": numbers[default],
             "counts": put([len(versions) for versions in table.values()]),
-            "items": refs(values_of),
+            "changes": put(list(chain.from_iterable(versions.changes for versions in table.values()))),
+            "values": refs(values_of),
         }
     described = {
         "changes": refs(handles["changes"]),
@@ -276,8 +281,9 @@ class _Unread:
         return found
 
     def _read(self, name: str) -> Any:
+        # Each table reads (by need) only the values it holds; the writes, versions and snapshots not even
+        # those: they are read a part at a time when asked for (a day's chart needs one snapshot, a few writes).
         unpacker, laid = self.unpacker, self.laid
-        unpacker.read_part(0)  # the entities, and every value the tables share
         refer, read = unpacker.refer, unpacker.array
         if name == "record":
             return _unpack_record(unpacker, laid["record"])
@@ -285,7 +291,8 @@ class _Unread:
             writes = Writes()
             written = laid["writes"]
             writes.positions = read(written["positions"])
-            writes.keys, writes.olds, writes.news = (refer(written[column]) for column in ("keys", "olds", "news"))
+            lazy = [_Column(unpacker, unpacker.numbers(written[column])) for column in ("keys", "olds", "news")]
+            writes.keys, writes.olds, writes.news = cast(Any, lazy)
             if not len(writes.keys) == len(writes.olds) == len(writes.news) == len(writes.positions):
                 raise CacheError("the cache's log is damaged: its writes do not agree in length")
             return writes
@@ -295,17 +302,238 @@ class _Unread:
             keys, values = (refer(where) for where in laid["last_seen"])
             return dict(zip(keys, values, strict=True))
         if name == "snapshots":
-            snapshots = []
-            for snapshot in laid["snapshots"]:
-                parts = [dict(zip(refer(keys), refer(values), strict=True)) for keys, values in snapshot["tables"]]
-                snapshots.append((int(snapshot["prefix"]), DayState(*parts)))
-            return snapshots
+            return [_Snapshot(unpacker, int(snapshot["prefix"]), snapshot["tables"]) for snapshot in laid["snapshots"]]
         linked = laid["links"]
         columns = [refer(where) for where in linked["columns"]]
         return list(map(Link, read(linked["positions"]), *columns)) if columns else []
 
 
 _NOT_READ = object()
+
+
+class _Column(Sequence[Any]):
+    """A column of the log's writes, its values read by need: a day's chart reads only the writes since a snapshot."""
+
+    __slots__ = ("_numbers", "_unpacker", "_whole")
+
+    def __init__(self, unpacker: Unpacker, numbers: array[int]) -> None:
+        self._unpacker = unpacker
+        self._numbers = numbers
+        self._whole: list[Any] | None = None
+
+    def whole(self) -> list[Any]:
+        """Every value, in order (read once, then kept)."""
+        if self._whole is None:
+            self._unpacker.need(self._numbers)
+            self._whole = list(map(self._unpacker.values.__getitem__, self._numbers))
+        return self._whole
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if self._whole is not None:
+            return self._whole[index]
+        values = self._unpacker.values
+        if isinstance(index, slice):
+            numbers = self._numbers[index]
+            self._unpacker.need(numbers)
+            return list(map(values.__getitem__, numbers))
+        number = self._numbers[index]
+        if values[number] is None and number >= self._unpacker.first_object:  # not read yet (not the constant None)
+            self._unpacker.need((number,))
+        return values[number]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.whole())
+
+
+class _Snapshot(Sequence[Any]):
+    """One of the log's snapshots, ``(prefix, state)`` as a built log has it, the state read on first use."""
+
+    __slots__ = ("_state", "_tables", "_unpacker", "prefix")
+
+    def __init__(self, unpacker: Unpacker, prefix: int, tables: Sequence[Sequence[Sequence[int]]]) -> None:
+        self._unpacker = unpacker
+        self.prefix = prefix
+        self._tables = tables
+        self._state: DayState | None = None
+
+    @property
+    def state(self) -> DayState:
+        """The state after the first ``prefix`` changes (read once, then kept)."""
+        if self._state is None:
+            refer = self._unpacker.refer
+            parts = [dict(zip(refer(keys), refer(values), strict=True)) for keys, values in self._tables]
+            if len(parts) != len(DayState._fields):
+                raise CacheError("the cache's snapshots are damaged")
+            self._state = DayState(*parts)
+        return self._state
+
+    def __len__(self) -> int:
+        return 2
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Any, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, int) and index in (0, -2):  # the prefix, as bisect asks: no state read
+            return self.prefix
+        return (self.prefix, self.state)[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        yield self.prefix
+        yield self.state
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str) and len(other) == 2:
+            return (self.prefix, self.state) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+#: The slots of Versions, set and read past _UnreadVersions' attributes of the same names.
+_DEFAULT, _ITEMS, _TAIL = Versions.__dict__["default"], Versions.__dict__["items"], Versions.__dict__["tail"]
+#: One lock for every reopened log's versions read by need: reading one is quick, and rare once all are read.
+_VERSIONS_LOCK = threading.Lock()
+#: How many keys' versions are read one at a time before the rest of their table is read at once.
+SINGLY = 4096
+
+
+class _VersionsTable:
+    """A table of versions as the cache holds it: each key's changes, and the numbers of its values."""
+
+    def __init__(self, unpacker: Unpacker, changes: list[int], numbers: array[int], counts: list[int]) -> None:
+        self.unpacker = unpacker
+        self.changes = changes
+        self.numbers = numbers
+        self.starts = list(accumulate(counts, initial=0))
+        self.unread: list[_UnreadVersions] = []
+        self.singly = 0
+
+    def read(self, versions: _UnreadVersions) -> None:
+        """Read ``versions`` (a key asked for) — or, once many were, every key's not read yet."""
+        with _VERSIONS_LOCK:
+            if type(versions) is not _UnreadVersions:  # read meanwhile, by another thread
+                return
+            self.singly += 1
+            if self.singly <= SINGLY:
+                self._fill(versions, _ITEMS.__get__(versions))
+                return
+            # Many keys asked for one by one (an index of names, every history): the rest at once is cheaper.
+            self.unpacker.need(self.numbers)
+            for index, unread in enumerate(self.unread):
+                if type(unread) is _UnreadVersions:
+                    self._fill(unread, index, read=True)
+            self.unread = []
+
+    def _fill(self, versions: _UnreadVersions, index: int, *, read: bool = False) -> None:
+        start, end = self.starts[index], self.starts[index + 1]
+        numbers = self.numbers[start:end]
+        if not read:
+            self.unpacker.need(numbers)
+        items = self.changes[start:end] + list(map(self.unpacker.values.__getitem__, numbers))
+        count = end - start
+        tail = None
+        if count > SPLIT_AT:  # a key with many versions keeps them in two lists (see Versions.append)
+            tail = items[count:]
+            del items[count:]
+        _ITEMS.__set__(versions, items)
+        _TAIL.__set__(versions, tail)
+        versions.__class__ = Versions  # type: ignore[assignment]
+
+
+class _UnreadVersions(Versions[Any]):
+    """A key's versions not read from the cache yet: read when first used, and then plain :class:`Versions`.
+
+    A reopened log's tables of versions hold a key for every entity and
+    relation the timeline ever had; a day's chart asks for a few of them,
+    a point query for one.  While unread, the slot ``items`` holds the key's
+    place in its table and ``tail`` the table; the attributes read the key's
+    versions first, so that code that reads them (a splice) sees the lists.
+    """
+
+    __slots__ = ()
+
+    @staticmethod
+    def unread(default: Any, table: _VersionsTable, count: int) -> list[_UnreadVersions]:
+        """The ``count`` keys of ``table``, unread (made and filled in C: a table has up to millions of keys)."""
+        made = list(map(_UnreadVersions.__new__, repeat(_UnreadVersions, count)))
+        deque(map(_DEFAULT.__set__, made, repeat(default, count)), maxlen=0)
+        deque(map(_ITEMS.__set__, made, range(count)), maxlen=0)
+        deque(map(_TAIL.__set__, made, repeat(table, count)), maxlen=0)
+        return made
+
+    def _read(self) -> Versions[Any]:
+        table = _TAIL.__get__(self)
+        if isinstance(table, _VersionsTable):  # else read meanwhile, by another thread
+            table.read(self)
+        return self
+
+    @property
+    def items(self) -> list[Any]:
+        return self._read().items
+
+    @items.setter
+    def items(self, items: list[Any]) -> None:
+        _ITEMS.__set__(self._read(), items)
+
+    @property
+    def tail(self) -> list[Any] | None:
+        return self._read().tail
+
+    @tail.setter
+    def tail(self, tail: list[Any] | None) -> None:
+        _TAIL.__set__(self._read(), tail)
+
+    def append(self, change: int, value: Any) -> None:
+        Versions.append(self._read(), change, value)
+
+    def at(self, prefix: int) -> Any:
+        return Versions.at(self._read(), prefix)
+
+    def copy(self) -> Versions[Any]:
+        return Versions.copy(self._read())
+
+    def before(self, prefix: int) -> Versions[Any] | None:
+        return Versions.before(self._read(), prefix)
+
+    def _changes(self) -> list[int] | None:
+        """The key's changes, without its values (``None`` once read)."""
+        table = _TAIL.__get__(self)
+        if not isinstance(table, _VersionsTable):
+            return None
+        index = _ITEMS.__get__(self)
+        return table.changes[table.starts[index] : table.starts[index + 1]]
+
+    @property
+    def last_change(self) -> int:
+        changes = self._changes()  # questions about when a key changed need no value: none read
+        return changes[-1] if changes is not None else self._read().last_change
+
+    @property
+    def last(self) -> Any:
+        return self._read().last
+
+    @property
+    def changes(self) -> list[int]:
+        changes = self._changes()
+        return changes if changes is not None else self._read().changes
+
+    @property
+    def values(self) -> list[Any]:
+        return self._read().values
+
+    def __len__(self) -> int:
+        return len(self._read())
 
 
 def _pack_record(packer: Packer, log: AppliedLog) -> tuple[list[int], list[int], list[int]]:
@@ -367,39 +595,28 @@ def _days(ordinals: array[int]) -> list[Any]:
 def _versions(unpacker: Unpacker, described: Mapping[str, Any]) -> dict[Any, Versions[Any]]:
     """A table of versions, each laid out as :class:`~orgmodel._log.Versions` lays out that many.
 
-    Each key's versions are stored as its list, changes then values (see
-    :func:`pack_log`): one slice each, all made in C.
+    Each key's versions are stored as its changes (machine integers) and its
+    values (numbers of values), both in the order of the keys.  A key's
+    versions are read when first used (see :class:`_UnreadVersions`).
     """
     keys = unpacker.refer(described["keys"])
     counts = unpacker.array(described["counts"]).tolist()
-    items = unpacker.refer(described["items"])
-    default = unpacker.values[described["default"]]
-    if len(keys) != len(counts) or 2 * sum(counts) != len(items):
+    changes = unpacker.array(described["changes"]).tolist()
+    numbers = unpacker.numbers(described["values"])
+    (default,) = unpacker.refer_numbers((described["default"],))
+    if len(keys) != len(counts) or sum(counts) != len(changes) or len(changes) != len(numbers):
         raise CacheError("the cache's versions are damaged")
-    ends = list(accumulate(2 * count for count in counts))
-    slices = map(slice, chain((0,), ends), ends)
-    table = dict(zip(keys, map(_make_versions, repeat(default), map(items.__getitem__, slices)), strict=True))
-    # A key with many versions keeps them in two lists (see Versions.append).
-    for key in compress(keys, map(SPLIT_AT.__lt__, counts)):
-        versions = table[key]
-        count = len(versions.items) // 2
-        versions.tail = versions.items[count:]
-        del versions.items[count:]
-    return table
-
-
-def _make_versions(default: Any, items: list[Any]) -> Versions[Any]:
-    versions: Versions[Any] = Versions.__new__(Versions)
-    versions.default = default
-    versions.items = items
-    versions.tail = None
-    return versions
+    if min(counts, default=1) <= 0:
+        raise CacheError("the cache's versions are damaged")
+    table = _VersionsTable(unpacker, changes, numbers, counts)
+    table.unread = _UnreadVersions.unread(default, table, len(keys))
+    return dict(zip(keys, table.unread, strict=True))
 
 
 class _Blocks:
     """The changes and events of a reopened log, each block read on first use (thread-safely)."""
 
-    def __init__(self, unpacker: Unpacker, numbers: list[int], block: int) -> None:
+    def __init__(self, unpacker: Unpacker, numbers: Sequence[int], block: int) -> None:
         if block <= 0:
             raise CacheError("the cache's log is damaged: blocks of no changes")
         self.unpacker = unpacker

@@ -24,14 +24,19 @@ are ever made.
 Values can be packed in *parts*: the objects of some classes (``partitioned``)
 go into the part they are added for, and every other value into part 0, which
 holds every constant.  A part points only at itself and part 0, so it can be
-read on its own once part 0 is: a cache reads a timeline's entities at once
-and its changes a block at a time, when they are first asked for.
+read on its own: a cache reads its changes a block at a time, when they are
+first asked for.  Values can also be read by need (:meth:`Unpacker.need`):
+only those asked for and the values they hold, so that a question about one
+day makes that day's entities, not every entity the timeline ever had.
 """
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import datetime as dt
 import enum
+import heapq
 import json
 import operator
 import sys
@@ -40,16 +45,19 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import chain, repeat
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
 from orgmodel._attributes import Attributes
+from orgmodel._bulk import collector_paused
 from orgmodel._values import maker
 from orgmodel.errors import CacheError
 
 #: Numbers of values in columns: four-byte unsigned integers while they fit, else eight.
 _SMALL, _LARGE = "I", "Q"
+#: Arrays of machine integers (spelled so inside Unpacker, whose method ``array`` hides the class there).
+IntArray = array
 #: Classes whose values are often equal without being the same object: stored once per distinct value.
 _SHARED_BY_VALUE = frozenset({"When", "Source", "Holding"})
 
@@ -162,6 +170,9 @@ class Packer:
         self._level: list[int] = []
         self._table: list[int] = []
         self._local: list[int] = []
+        self._part_of: list[int] = []  # per handle, the part holding it (0 for a constant)
+        # The classes whose values are objects, never constants: a value of one not added yet is told at once.
+        self._object_kinds = frozenset({tuple, *(cls for cls in self._classes.values() if attrs.has(cls))})
         self._constants_list: list[Any] = []
         self._parts: dict[int, dict[tuple[int, str], int]] = {0: {}}
         self._tables: list[_Table] = []
@@ -175,66 +186,75 @@ class Packer:
         object that holds one.
         """
         self._into = part
-        self._parts.setdefault(part, {})
-        found = self._known(value)
+        if part not in self._parts:
+            self._parts[part] = {}
+        known = self._known
+        found = known(value)
         if found is not None:
             return found
-        # Depth first, without recursion: an object is added once every value in its fields has a handle.
-        stack = [value]
-        while stack:
-            item = stack[-1]
-            if self._known(item) is not None:
-                stack.pop()
-                continue
-            name, fields = self._describe(item)
-            handles: list[int] = []
-            missing = []
-            for field in fields:
+        return self._add_new(value)
+
+    def _add_new(self, value: Any) -> int:
+        """Add an object not added yet, after the values in its fields (a value nests only a few levels deep)."""
+        name, fields = self._describe(value)
+        found, part_of, into = self._by_id.get, self._part_of, self._into
+        handles = []
+        for field in fields:
+            handle = found(id(field))
+            # Most fields were added already, in part 0: told here without a call; the rest as in _known.
+            if handle is None or (part_of[handle] and part_of[handle] != into):
                 handle = self._known(field)
                 if handle is None:
-                    missing.append(field)
-                else:
-                    handles.append(handle)
-            if missing:
-                stack.extend(missing)
-                continue
-            stack.pop()
-            self._add_object(item, name, tuple(handles))
-        found = self._known(value)
-        assert found is not None
-        return found
+                    handle = self._add_new(field)
+            handles.append(handle)
+        return self._add_object(value, name, tuple(handles))
 
     def add_all(self, values: Iterable[Any], part: int = 0) -> list[int]:
         """The handles of ``values``, in order."""
-        add = self.add
-        return [add(value, part) for value in values]
+        values = values if isinstance(values, list) else list(values)
+        # Most values of a log's tables were added already (an entity is in its versions, the writes and the
+        # snapshots): those are found in C, and only the others go through add.
+        handles: list[int | None] = list(map(self._by_id.get, map(id, values)))
+        part_of = self._part_of
+        found = [handle for handle in handles if handle is not None]
+        if len(found) < len(handles) or any(part not in (0, part) for part in set(map(part_of.__getitem__, found))):
+            add = self.add
+            for index, handle in enumerate(handles):
+                if handle is None or part_of[handle] not in (0, part):
+                    handles[index] = add(values[index], part)
+        return cast(list[int], handles)
 
     def _known(self, value: Any) -> int | None:
         """The handle of a value already added, or of a constant (added now); ``None`` for a new object."""
-        if type(value) is str:
+        found = self._by_id.get(id(value))
+        if found is not None:
+            # An object of another part than this one and part 0 is added again: parts point at no other.
+            part = self._part_of[found]
+            return found if part in (0, self._into) else None
+        kind = type(value)
+        if kind in self._object_kinds:
+            return None
+        if kind is str:
             found = self._strings.get(value)
             if found is None:
                 found = self._strings[value] = self._add_constant(value)
-            return found
-        found = self._by_id.get(id(value))
-        if found is not None:
-            table = self._table[found]
-            # An object of another part than this one and part 0 is added again: parts point at no other.
-            if table < 0 or self._tables[table].part in (0, self._into):
-                return found
-            return None
-        key = _constant_key(value)
-        if key is None:
-            return None
-        found = self._constants.get(key)
-        if found is None:
-            found = self._constants[key] = self._add_constant(value)
+        else:
+            key = _constant_key(value)
+            if key is None:
+                return None
+            found = self._constants.get(key)
+            if found is None:
+                found = self._constants[key] = self._add_constant(value)
+        # Found by identity from now on (and kept alive, so that no other value takes its id).
+        self._by_id[id(value)] = found
+        self._alive.append(value)
         return found
 
     def _add_constant(self, value: Any) -> int:
         constants = self._constants_list
         self._level.append(0)
         self._table.append(-1)
+        self._part_of.append(0)
         self._local.append(len(constants))
         constants.append(value)
         return len(self._level) - 1
@@ -260,21 +280,21 @@ class Packer:
         name, read = fields
         return name, read(value)
 
-    def _add_object(self, value: Any, name: str, handles: tuple[int, ...]) -> None:
-        part = self._into if name in self._partitioned else 0
-        for handle in handles:
-            in_table = self._table[handle]
-            if in_table >= 0 and self._tables[in_table].part:
-                part = self._tables[in_table].part
-                break
-        shared = name in _SHARED_BY_VALUE or (name == "tuple" and all(self._table[handle] < 0 for handle in handles))
+    def _add_object(self, value: Any, name: str, handles: tuple[int, ...]) -> int:
+        # In the part of the first field that is in a part of its own, else in the part it is added for.
+        part = next(filter(None, map(self._part_of.__getitem__, handles)), 0)
+        if not part and name in self._partitioned:
+            part = self._into
+        shared = name in _SHARED_BY_VALUE or (
+            name == "tuple" and max(map(self._table.__getitem__, handles), default=-1) < 0
+        )
         if shared:
             found = self._by_value.get((part, name, handles))
             if found is not None:
                 self._by_id[id(value)] = found
                 self._alive.append(value)
-                return
-        level = 1 + max((self._level[handle] for handle in handles), default=0)
+                return found
+        level = 1 + max(map(self._level.__getitem__, handles), default=0)
         tables = self._parts[part]
         index = tables.get((level, name))
         if index is None:
@@ -284,12 +304,14 @@ class Packer:
         handle = len(self._level)
         self._level.append(level)
         self._table.append(index)
+        self._part_of.append(part)
         self._local.append(len(table.rows))
         table.rows.append(handles)
         self._by_id[id(value)] = handle
         self._alive.append(value)
         if shared:
             self._by_value[(part, name, handles)] = handle
+        return handle
 
     # --- laying out -------------------------------------------------------------------------------
 
@@ -410,11 +432,23 @@ class Unpacker:
             raise CacheError(f"the cache numbers its values in a way this machine cannot read ({self._code!r})")
         if not 0 <= count <= 8 * len(self._data) + 2**16:
             raise CacheError("the cache's layout is damaged: more values than its data can hold")
-        #: Every value, by number; those of parts not read yet are ``None``.
+        #: Every value, by number; those not read yet are ``None`` (no object is ``None``; every constant is read).
         self.values: list[Any] = [None] * count
+        #: The parts read whole.
         self.read: set[int] = set()
+        self._first_object = 0
+        self._places: list[tuple[Mapping[str, Any], int]] = []  # per table, in the order of numbers: it, its part
+        self._starts: list[int] = []  # per table, the number of its first value
+        self._columns: dict[tuple[int, int], IntArray[int]] = {}
+        self._touched: set[int] = set()  # the tables some of whose values were made
+        self._makers: dict[int, tuple[Callable[..., Any], list[tuple[int, IntArray[int] | None]]]] = {}
         # Parts are read on first use, maybe by several threads at once: each is read once (the values shared).
         self._reading = threading.RLock()
+
+    @property
+    def first_object(self) -> int:
+        """The number of the first value that is not a constant (0 until a value is first read)."""
+        return self._first_object
 
     @property
     def parts(self) -> list[int]:
@@ -427,23 +461,57 @@ class Unpacker:
             self.read_part(part)
 
     def read_part(self, part: int) -> None:
-        """Read part ``part`` (and part 0 first, if it is not read yet), unless it was read already."""
+        """Read every value of part ``part`` not read yet, and the values of part 0 it points at."""
         if part in self.read:
             return
-        with self._reading:
+        # With the collector paused, as a build is: reading makes up to millions of new objects.
+        with self._reading, self._damage_told(), collector_paused():
             if part in self.read:
                 return
-            if part and 0 not in self.read:
-                self.read_part(0)
-            try:
-                self._read_part(part)
-            except CacheError:
-                raise
-            except (KeyError, IndexError, TypeError, ValueError, OverflowError) as error:
-                raise CacheError(f"the cache's values are damaged: {type(error).__name__}: {error}") from None
+            self._directory()
+            tables = [index for index, (_, of) in enumerate(self._places) if of == part]
+            if part:  # first what it points at in part 0 (only that: part 0 is read by need)
+                start = int(self._parts[part]["start"])
+                self._need(filter(start.__gt__, chain.from_iterable(self._fields_of(index, None) for index in tables)))
+            for index in tables:
+                self._make(index, None)
             self.read.add(part)
 
-    def array(self, where: Sequence[int], code: str = "q") -> array[int]:
+    def need(self, numbers: Iterable[int]) -> None:
+        """Read the values numbered ``numbers`` (and those they hold), unless they are read already."""
+        # With the collector paused, as a build is: reading makes up to millions of new objects.
+        with self._reading, self._damage_told(), collector_paused():
+            self._directory()
+            self._need(numbers)
+
+    def _need(self, numbers: Iterable[int]) -> None:
+        # Objects hold only values numbered before them, in tables before theirs: the tables are visited from the
+        # last down, each adding what its rows hold to the tables below, then made from the first up.
+        values, first, starts = self.values, self._first_object, self._starts
+        pending: dict[int, set[int]] = {}
+        heap: list[int] = []
+
+        def add(numbers: Iterable[int]) -> None:
+            for number in filter(first.__le__, numbers):
+                if values[number] is None:
+                    index = bisect.bisect_right(starts, number) - 1
+                    rows = pending.get(index)
+                    if rows is None:
+                        rows = pending[index] = set()
+                        heapq.heappush(heap, -index)
+                    rows.add(number - starts[index])
+
+        add(numbers)
+        order = []
+        while heap:
+            index = -heapq.heappop(heap)
+            rows = sorted(pending.pop(index))
+            order.append((index, rows))
+            add(self._fields_of(index, rows))
+        for index, rows in reversed(order):
+            self._make(index, rows)
+
+    def array(self, where: Sequence[int], code: str = "q") -> IntArray[int]:
         """The machine integers stored at ``where`` (``[offset, length]``)."""
         offset, length = where
         if not (offset >= 0 and length >= 0 and offset + length <= len(self._data)):
@@ -456,13 +524,20 @@ class Unpacker:
             found.byteswap()
         return found
 
-    def numbers(self, where: Sequence[int]) -> list[int]:
+    def numbers(self, where: Sequence[int]) -> IntArray[int]:
         """The numbers of values stored at ``where``."""
-        return self.array(where, self._code).tolist()
+        return self.array(where, self._code)
 
     def refer(self, where: Sequence[int]) -> list[Any]:
-        """The values whose numbers are stored at ``where``."""
-        return list(map(self.values.__getitem__, self.numbers(where)))
+        """The values whose numbers are stored at ``where`` (read now if they are not yet)."""
+        numbers = self.numbers(where)
+        self.need(numbers)
+        return list(map(self.values.__getitem__, numbers))
+
+    def refer_numbers(self, numbers: Sequence[int]) -> list[Any]:
+        """The values numbered ``numbers`` (read now if they are not yet)."""
+        self.need(numbers)
+        return list(map(self.values.__getitem__, numbers))
 
     def text(self, where: Sequence[int]) -> str:
         """Text stored at ``where``."""
@@ -471,67 +546,163 @@ class Unpacker:
             raise CacheError(f"the cache points outside its data ({offset}, {length})")
         return str(self._data[offset : offset + length], "utf-8")
 
-    def _read_part(self, index: int) -> None:
-        part = self._parts[index]
-        values = self.values
-        start = int(part["start"])
-        found: list[Any] = []
-        if index == 0:
-            constants = json.loads(self.text(self._constants["at"]))
-            if not isinstance(constants, list) or len(constants) != self._constants["count"]:
-                raise CacheError("the cache's constants are damaged")
-            known = self._known
-            found = [value if type(value) is not dict else _decode_constant(value, known) for value in constants]
-            values[: len(found)] = found
-        at = start + len(found)
-        for table in part["tables"]:
-            count = int(table["count"])
-            if table["class"] == "tuple":
-                made = list(self._tuples(table))
+    @contextlib.contextmanager
+    def _damage_told(self) -> Iterator[None]:
+        try:
+            yield
+        except CacheError:
+            raise
+        except (KeyError, IndexError, TypeError, ValueError, OverflowError) as error:
+            raise CacheError(f"the cache's values are damaged: {type(error).__name__}: {error}") from None
+
+    def _directory(self) -> None:
+        """Where each table's values begin, every constant read (once)."""
+        if self._starts:
+            return
+        constants = json.loads(self.text(self._constants["at"]))
+        if not isinstance(constants, list) or len(constants) != self._constants["count"]:
+            raise CacheError("the cache's constants are damaged")
+        known = self._known
+        found = [value if type(value) is not dict else _decode_constant(value, known) for value in constants]
+        self.values[: len(found)] = found
+        self._first_object = len(found)
+        places: list[tuple[Mapping[str, Any], int]] = []
+        starts: list[int] = []
+        for index in sorted(self._parts):
+            at = int(self._parts[index]["start"]) + (len(found) if index == 0 else 0)
+            for table in self._parts[index]["tables"]:
+                count = int(table["count"])
+                if count < 0 or at + count > len(self.values) or (starts and at < starts[-1]):
+                    raise CacheError(f"the cache's {table['class']} values are cut short")
+                places.append((table, index))
+                starts.append(at)
+                at += count
+        self._places = places
+        self._starts = starts
+
+    def _column(self, index: int, position: int) -> IntArray[int]:
+        """The numbers in one column of a table (read once)."""
+        key = (index, position)
+        found = self._columns.get(key)
+        if found is None:
+            table = self._places[index][0]
+            found = self._columns[key] = self.numbers(table["columns"][position]["at"])
+            if len(found) != int(table["count"]):
+                raise CacheError("the cache's columns are not all of one length")
+        return found
+
+    def _fields_of(self, index: int, rows: list[int] | None) -> Iterable[int]:
+        """The numbers of the values the given rows of a table hold (every row's for ``None``)."""
+        table = self._places[index][0]
+        if table["class"] == "tuple":
+            items = self._tuple_items(index)
+            if rows is None:
+                return items
+            return chain.from_iterable(map(items.__getitem__, self._tuple_slices(index, rows)))
+        found: list[Iterable[int]] = []
+        for position, column in enumerate(table["columns"]):
+            if "same" in column:
+                found.append((int(column["same"]),))
             else:
-                cls = self._known.get(table["class"])
-                if cls is None or not attrs.has(cls):
-                    raise CacheError(f"the cache holds values of a class this version does not know: {table['class']}")
-                columns = [self._column(column, count) for column in table["columns"]]
-                if len(columns) != len(attrs.fields(cls)):
-                    raise CacheError(
-                        f"the cache's {cls.__name__} values have {len(columns)} fields, this version's "
-                        f"{len(attrs.fields(cls))}: it was made by another version of orgmodel"
-                    )
-                made = list(map(maker(cls) if self._trusted else _checking_maker(cls), *columns))
-            if len(made) != count or at + count > len(values):
+                numbers = self._column(index, position)
+                found.append(numbers if rows is None else map(numbers.__getitem__, rows))
+        return chain.from_iterable(found)
+
+    def _tuple_items(self, index: int) -> IntArray[int]:
+        items = self._columns.get((index, -1))
+        if items is None:
+            table = self._places[index][0]
+            items = self._columns[(index, -1)] = self.numbers(table["items"])
+            groups = table["groups"]
+            if not all(length >= 0 and count >= 0 for length, count in groups):
+                raise CacheError("the cache's tuples are damaged")
+            if sum(length * count for length, count in groups) != len(items):
+                raise CacheError("the cache's tuples are damaged")
+            if sum(count for _, count in groups) != table["count"]:
+                raise CacheError("the cache's tuples are damaged")
+        return items
+
+    def _tuple_slices(self, index: int, rows: list[int]) -> list[slice]:
+        """Where the items of each of ``rows`` (in order) are, in a tuple table's items."""
+        groups = self._places[index][0]["groups"]
+        slices = []
+        row_start = item_start = 0
+        position = 0
+        for length, count in groups:
+            row_end = row_start + count
+            while position < len(rows) and rows[position] < row_end:
+                first = item_start + (rows[position] - row_start) * length
+                slices.append(slice(first, first + length))
+                position += 1
+            row_start, item_start = row_end, item_start + length * count
+        if position != len(rows):
+            raise CacheError("the cache's tuples are cut short")
+        return slices
+
+    def _maker(self, index: int) -> tuple[Callable[..., Any], list[tuple[int, IntArray[int] | None]]]:
+        """What makes a table's values, and its columns (a number shared by every row, or each row's), once."""
+        found = self._makers.get(index)
+        if found is None:
+            table = self._places[index][0]
+            cls = self._known.get(table["class"])
+            if cls is None or not attrs.has(cls):
+                raise CacheError(f"the cache holds values of a class this version does not know: {table['class']}")
+            if len(table["columns"]) != len(attrs.fields(cls)):
+                raise CacheError(
+                    f"the cache's {cls.__name__} values have {len(table['columns'])} fields, this version's "
+                    f"{len(attrs.fields(cls))}: it was made by another version of orgmodel"
+                )
+            laid: list[tuple[int, IntArray[int] | None]] = [
+                (int(column["same"]), None) if "same" in column else (-1, self._column(index, position))
+                for position, column in enumerate(table["columns"])
+            ]
+            found = self._makers[index] = (maker(cls) if self._trusted else _checking_maker(cls), laid)
+        return found
+
+    def _make(self, index: int, rows: list[int] | None) -> None:
+        """Make the values of the given rows of a table (``None``: every row not made yet)."""
+        table, _ = self._places[index]
+        start, count, values = self._starts[index], int(table["count"]), self.values
+        if rows is None and index in self._touched:
+            rows = [row for row in range(count) if values[start + row] is None]
+        self._touched.add(index)
+        if table["class"] == "tuple":
+            items = self._tuple_items(index)
+            if rows is None:
+                made: list[Any] = list(self._tuples(table, items))
+            else:
+                made = [tuple(map(values.__getitem__, items[part])) for part in self._tuple_slices(index, rows)]
+        else:
+            make, laid = self._maker(index)
+            size = count if rows is None else len(rows)
+            columns: list[Iterator[Any]] = []
+            for same, numbers in laid:
+                if numbers is None:
+                    columns.append(repeat(values[same], size))
+                else:
+                    chosen = numbers if rows is None else map(numbers.__getitem__, rows)
+                    columns.append(map(values.__getitem__, chosen))
+            made = list(map(make, *columns))
+        if rows is None:
+            if len(made) != count:
                 raise CacheError(f"the cache's {table['class']} values are cut short")
-            values[at : at + count] = made
-            at += count
+            values[start : start + count] = made
+        else:
+            for row, value in zip(rows, made, strict=True):
+                values[start + row] = value
 
-    def _column(self, column: Mapping[str, Any], count: int) -> Iterator[Any]:
-        if "same" in column:
-            return repeat(self.values[column["same"]], count)
-        numbers = self.numbers(column["at"])
-        if len(numbers) != count:
-            raise CacheError("the cache's columns are not all of one length")
-        return map(self.values.__getitem__, numbers)
-
-    def _tuples(self, table: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
-        items = self.refer(table["items"])
+    def _tuples(self, table: Mapping[str, Any], numbers: IntArray[int]) -> Iterator[tuple[Any, ...]]:
+        items = list(map(self.values.__getitem__, numbers))
         made: list[Iterator[tuple[Any, ...]]] = []
         start = 0
-        total = 0
         for length, count in table["groups"]:
-            if length < 0 or count < 0:
-                raise CacheError("the cache's tuples are damaged")
             end = start + length * count
-            if end > len(items):
-                raise CacheError("the cache's tuples are cut short")
-            total += count
             if length == 0:
                 made.append(repeat((), count))
             else:
                 # zip(*[iterator] * n) takes n items at a time: each tuple made in C.
                 made.append(zip(*[iter(items[start:end])] * length, strict=True))
             start = end
-        if start != len(items) or total != table["count"]:
-            raise CacheError("the cache's tuples are damaged")
         return chain.from_iterable(made)
 
 
