@@ -391,6 +391,11 @@ class AppliedLog:
         applies_now, begin, apply_change, record = self.record.applies, state.begin, self._apply, self._record
         # No snapshot is due before this many writes (the full test below also counts the live entities).
         snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
+        # A build files the versions of its writes once, at the end (_file_versions): nothing reads them before.
+        # A replay files them change by change, as it carries and checks (see _record).
+        filed_from = len(kept) if reach is None and FILE_VERSIONS_AT_END else None
+        if filed_from is not None:
+            record = self._record_moves
         # A replay carries the base's changes through ``reach``, change by change: no runs then.
         for batched, run in _establishment_runs(steps, applies_now, batch=reach is None):
             if batched:
@@ -442,8 +447,50 @@ class AppliedLog:
                     self.snapshots.append((index + 1, _split(state)))
                     self.snapshot_writes = written
                     snapshot_at = written + SNAPSHOT_MIN_WRITES
+        if filed_from is not None:
+            self._file_versions(filed_from)
         self.changes = tuple(kept)
         self.entries = tuple(kept_entries)
+
+    def _record_moves(self, state: WorkingState, index: int, start: int, shared: AppliedLog | None) -> None:
+        """As :meth:`_record` for a build, whose versions :meth:`_file_versions` files at the end."""
+        if state.moved_heads or state.moved_holders or state.moved_relations:  # most changes move none
+            self._note_moves(state, index, shared)
+
+    def _file_versions(self, first: int) -> None:
+        """Keep the versions of what changes ``first`` on wrote, as :meth:`_record` would have change by change.
+
+        One pass over the write columns, once the changes are applied: a
+        change refused on the way has been undone and left no writes, so the
+        versions and ``last_seen`` come out as they would have, in the same
+        order.  The common case of :meth:`Versions.append` is written out here.
+        """
+        versions_of, last_seen, bounds = self.versions, self.last_seen, self.change_deltas
+        writes = self.deltas
+        start = bounds[first]
+        owners: list[int] = []
+        for index in range(first, len(bounds) - 1):
+            owners += [index] * (bounds[index + 1] - bounds[index])
+        news = writes.news
+        for index, key, new in zip(owners, writes.keys[start:], news[start:], strict=True):
+            versions = versions_of.get(key)
+            if versions is None:
+                versions_of[key] = Versions(None, [index, new])
+                continue
+            items = versions.items
+            count = len(items) >> 1
+            if versions.tail is None and count < SPLIT_AT:
+                items.insert(count, index)
+                items.append(new)
+            else:
+                versions.append(index, new)
+        # What an entity last was before it ended, kept for history and for messages.
+        olds = writes.olds
+        for write in range(start, len(news)):
+            if news[write] is None:
+                old = olds[write]
+                if old is not None and not isinstance(old, Relation):
+                    last_seen[old.id] = old
 
     def _record(self, state: WorkingState, index: int, start: int, shared: AppliedLog | None) -> None:
         """Keep the versions of what change ``index`` touched (its writes from ``start`` on), and heads and holders."""
@@ -504,7 +551,7 @@ class AppliedLog:
         error, and everything after it, are exactly one by one's.
         """
         events, event_change, change_positions = self.events, self.event_change, self.change_positions
-        change_deltas, starts, versions_of = self.change_deltas, self.starts, self.versions
+        change_deltas, starts = self.change_deltas, self.starts
         deltas, links, add, alone = state.deltas, state.links, state.add, state.established_alone
         moved = (state.moved_heads, state.moved_holders, state.moved_relations)
         done = 0
@@ -540,9 +587,6 @@ class AppliedLog:
                     self.windowed.append(index)
                 if change.status is Status.PLANNED:
                     self.planned.append(index)
-                # An id with versions was established before: it is live or has ended, and add() refused it.
-                assert entity.id not in versions_of
-                versions_of[entity.id] = Versions(None, [index, entity])
                 if is_post:
                     self._note_moves(state, index, shared)
                 since = written - self.snapshot_writes
@@ -790,7 +834,8 @@ def note_version(
             return
         table[key] = Versions(default, [change, value])
         return
-    if versions.last == value:
+    tail = versions.tail  # Versions.last, written out: this runs for every head, holder and tie a change moves
+    if (versions.items[-1] if tail is None else tail[-1]) == value:
         return
     if shared is not None and shared.get(key) is versions:
         versions = table[key] = versions.copy()
@@ -799,6 +844,8 @@ def note_version(
 
 #: Whether :meth:`AppliedLog._apply_all` applies runs of establishments together (tests compare both ways).
 BATCH_ESTABLISHMENTS = True
+#: Whether a build files the versions of its writes in one pass at the end (tests compare both ways).
+FILE_VERSIONS_AT_END = True
 #: The most changes :func:`_establishment_runs` puts in one run.
 RUN_LENGTH = 256
 
