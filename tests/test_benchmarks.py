@@ -154,6 +154,11 @@ def test_only_load_measures_ingest_and_loading(workload: synthetic.Workload) -> 
     assert any(measure.startswith("load a YAML file") for measure in measures)
     assert not any("chart" in measure or "edge list" in measure for measure in measures)
     assert run.parse(["--sizes", "10K", "--only-load"]).only_load
+    ingest = next(row for row in report.rows if row.measure.startswith("ingest + validate ("))
+    assert ingest.naive is None  # --naive never: the naive ingest is not run either
+    cpu = next(row for row in report.rows if "in CPU time" in row.measure)
+    assert cpu.orgmodel is not None
+    assert cpu.orgmodel > 0
 
 
 def test_only_reopen_measures_ingest_and_the_cache(workload: synthetic.Workload) -> None:

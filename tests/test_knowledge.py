@@ -87,6 +87,21 @@ class TestPlansAsPlans:
         assert revision.change.source == source
         assert "cancelled: rename 'u' to 'Nya enheten' on 2015-06-01 [KS 2015-03-02, § 12]" in str(history)
 
+    def test_asking_for_what_only_a_cancelled_change_establishes_says_so(self):
+        plan = om.Change("2016-01-01", [om.Establish(om.Unit("va", "VA-bolag", parent="slk"))], id="va", source=REPORT)
+        org = office(plan).with_events(om.Change.cancelling(plan, source=MINUTES))
+        for asked in ("va", "va-bolag"):
+            with pytest.raises(om.UnknownNameError) as caught:
+                org.history(asked)
+            message = str(caught.value)
+            assert "set aside" in message
+            assert "cancelled va: establish unit 'VA-bolag' (va)" in message
+            assert message.count("cancelled") == 1  # the cancellation is listed with what it cancels, once
+        assert org.as_known_on("2015-01-01").history("va").subject.id == "va"
+        with pytest.raises(om.UnknownNameError, match="did you mean") as caught:
+            org.history("IT-enhten")
+        assert "set aside" not in str(caught.value)
+
     def test_a_diff_entry_says_how_firm_it_is(self):
         org = om.Timeline(
             [

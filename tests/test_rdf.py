@@ -17,6 +17,9 @@ from orgmodel.io import rdf
 
 rdflib = pytest.importorskip("rdflib", reason="the rdf extra (rdflib) is not installed: pip install 'orgmodel[rdf]'")
 
+RDF_TYPE = rdflib.RDF.type
+ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
+
 PREFIXES = """
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX time: <http://www.w3.org/2006/time#>
@@ -313,6 +316,25 @@ class TestOptions:
         assert set(graph.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/org#Organization"))) == {
             rdflib.URIRef("urn:x-org:unit/a%20b%2F%C3%B6%231")
         }
+
+    def test_an_event_of_a_change_with_an_id_keeps_its_iri_when_events_come_before_it(self):
+        """Events are named by their change's id and place where they can: adding earlier events moves no IRI."""
+        reform = om.Change(
+            "2016-01-01",
+            [om.Merge(["a", "b"], om.Unit("ab", "AB")), om.Split("c", [om.Unit("c1", "C1"), om.Unit("c2", "C2")])],
+            id="reform",
+        )
+        units = [om.Establish(om.Unit(key, key.upper()), on="2014-01-01") for key in ("a", "b", "c", "d", "e")]
+        unnamed = om.Merge(["d", "e"], om.Unit("de", "DE"), on="2016-06-01")
+        org = om.Timeline([*units, reform, unnamed])
+        grown = org.with_events(om.Establish(om.Unit("f", "F"), on="2014-06-01"))
+
+        def events(timeline: om.Timeline) -> set[str]:
+            graph = rdf.to_graph(timeline)
+            return {str(iri).removeprefix(rdf.DEFAULT_BASE) for iri in graph.subjects(RDF_TYPE, ORG.ChangeEvent)}
+
+        assert events(org) == {"event/reform/1", "event/reform/2", f"event/{len(units) + 2}"}
+        assert events(grown) == {"event/reform/1", "event/reform/2", f"event/{len(units) + 3}"}
 
     def test_unknown_syntax(self):
         """Only Turtle and JSON-LD are written."""

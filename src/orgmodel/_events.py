@@ -655,6 +655,21 @@ class RemoveRelation(Event):
         return f"remove relation {relation.source!r} {relation.kind} {relation.target!r}"
 
 
+def made_entities(event: Event) -> tuple[Entity, ...]:
+    """The entities an event brings into being (none for most kinds of event).
+
+    >>> made_entities(Establish(Unit("u", "A"), on="2015-01-01"))
+    (Unit(id='u', name='A'...),)
+    """
+    if isinstance(event, Establish):
+        return (event.entity,)
+    if isinstance(event, (Merge, SpinOff)):
+        return (event.into,)
+    if isinstance(event, Split):
+        return event.into
+    return ()
+
+
 def _events_tuple(value: Iterable[Event]) -> tuple[Event, ...]:
     items: tuple[object, ...] = tuple(value)
     events = []

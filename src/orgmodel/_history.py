@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
 from orgmodel._entities import INVERSE_FACTS, Entity, Function, Person, Post, Relation, Unit
-from orgmodel._events import Event, Source, Status
+from orgmodel._events import Change, Event, Source, Status, made_entities
 from orgmodel._knowledge import Revision, RevisionKind, revision_of
 from orgmodel._text import table, visible
 from orgmodel.dates import DayLike, When, parse_day
@@ -263,17 +263,40 @@ def build_history(log: AppliedLog, subject: str) -> History:
 
 def _set_aside(log: AppliedLog, subject: str) -> list[Revision]:
     """The changes about ``subject`` that the log keeps but does not apply, as revisions with their sources."""
+    changes = (log.changes[index] for index in log.set_aside)
+    about = [change for change in changes if any(subject in event.subjects() for event in change.events)]
+    return _why_set_aside(about, log)
+
+
+def _why_set_aside(changes: Iterable[Change], log: AppliedLog) -> list[Revision]:
+    """The revisions that set ``changes`` aside: what corrected or cancelled each.
+
+    A cancellation is itself set aside; it is listed with what it cancels,
+    not a second time.
+    """
     record = log.record
     found: list[Revision] = []
-    for index in log.set_aside:
-        change = log.changes[index]
-        if not any(subject in event.subjects() for event in change.events):
-            continue
+    for change in changes:
         if change.id is not None and change.id in record.corrected_by:
             found.append(revision_of(record.corrected_by[change.id], record))
-        elif change.corrects is None:  # cancelled in its own right (a cancellation is listed with what it cancels)
+        elif change.corrects is None:  # cancelled in its own right
             found.append(Revision(RevisionKind.CANCELLED, change))
     return found
+
+
+def set_aside_making(log: AppliedLog, item: str) -> list[Revision]:
+    """The set-aside changes that would have brought an entity with id or name ``item`` into being.
+
+    An entity only a cancelled change establishes never exists, so it has no
+    history; an error saying "no entity was ever named …" should say why.
+    """
+    wanted = item.casefold()
+
+    def makes_it(change: Change) -> bool:
+        made = (entity for event in change.events for entity in made_entities(event))
+        return any(entity.id == item or entity.name.casefold() == wanted for entity in made)
+
+    return _why_set_aside((change for index in log.set_aside if makes_it(change := log.changes[index])), log)
 
 
 _ATTRIBUTE_ORDER = {

@@ -29,7 +29,7 @@ from orgmodel._affected import Reach
 from orgmodel._bulk import collector_paused
 from orgmodel._chart import OrgChart
 from orgmodel._entities import Category, Entity, Function, Person, Post, Relation, RelationKey, Unit
-from orgmodel._events import Change, Establish, Event, Merge, SpinOff, Split, Status
+from orgmodel._events import Change, Establish, Event, Status, made_entities
 from orgmodel._knowledge import Record
 from orgmodel._nameindex import NameIndex
 from orgmodel._progress import Progress, counting
@@ -893,13 +893,7 @@ def _split(state: WorkingState) -> DayState:
 
 def _made_by(event: Event) -> list[str]:
     """The ids an event brings into being."""
-    if isinstance(event, Establish):
-        return [event.entity.id]
-    if isinstance(event, (Merge, SpinOff)):
-        return [event.into.id]
-    if isinstance(event, Split):
-        return [unit.id for unit in event.into]
-    return []
+    return [entity.id for entity in made_entities(event)]
 
 
 def _ids_in(value: Value) -> Iterator[str]:

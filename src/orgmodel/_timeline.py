@@ -18,7 +18,7 @@ from orgmodel._diff import Diff
 from orgmodel._edgelist import edges as edge_list
 from orgmodel._entities import Category, Entity, Function, Person, Post, Unit
 from orgmodel._events import Change, Event, Status
-from orgmodel._history import History, build_history
+from orgmodel._history import History, build_history, set_aside_making
 from orgmodel._lineage import Lineage, build_lineage
 from orgmodel._log import AppliedLog, LogView
 from orgmodel._plans import Conflict, conflicts
@@ -619,6 +619,14 @@ class Timeline:
                 f"{len(found)} entities have been named {item!r}: {listing} — pass on=DAY or the id",
                 name=item,
                 candidates=found,
+            )
+        if aside := set_aside_making(self._log, item):
+            listing = "; ".join(revision.describe() for revision in aside)
+            raise UnknownNameError(
+                f"no entity has ever been named {item!r}: only changes that were set aside and never applied "
+                f"establish it ({listing}) — see timeline.revisions(), or as_known_on(DAY) a day before they were",
+                name=item,
+                suggestions=[],
             )
         close = _names.close_matches(item, self._names_by_text)
         hint = " — did you mean " + " or ".join(repr(name) for name in close) + "?" if close else ""

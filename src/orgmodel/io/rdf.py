@@ -92,8 +92,11 @@ def to_graph(timeline: Timeline, base: str = DEFAULT_BASE) -> rdflib.Graph:
     """The timeline in the W3C Organization Ontology, as an ``rdflib.Graph`` (needs ``orgmodel[rdf]``).
 
     Ids become IRIs under ``base``: ``{base}unit/ID``, ``{base}post/ID``,
-    ``{base}person/ID``, ``{base}membership/POST/PERSON/N``,
-    ``{base}event/N``; kinds and roles are ``skos:Concept`` s under
+    ``{base}person/ID``, ``{base}membership/POST/PERSON/N``; an event is
+    ``{base}event/CHANGE-ID/K`` (its change's id and its place in the
+    change, from 1) when its change has an id, which stays put when events
+    are added before it, else ``{base}event/N`` (its place in the
+    timeline); kinds and roles are ``skos:Concept`` s under
     ``{base}kind/`` and ``{base}role/``.
 
     >>> import orgmodel as om
@@ -152,6 +155,7 @@ class _Writer:
         self.rdf, self.rdfs, self.foaf, self.dcterms = ns["rdf"], ns["rdfs"], ns["foaf"], ns["dcterms"]
         self.opengov, self.xsd = ns["opengov"], ns["xsd"]
         self.concepts: set[URIRef] = set()
+        self._event_iris: dict[int, URIRef] | None = None
 
     def iri(self, sort: str, *ids: str | int) -> URIRef:
         iri: URIRef = self.rdflib.URIRef(self.base + sort + "/" + "/".join(quote(str(i), safe="") for i in ids))
@@ -336,7 +340,7 @@ class _Writer:
                 links[link["event"]].append(link)
         for number, found in links.items():
             event_row = self.stretches.events[number]
-            event = self.iri("event", number)
+            event = self.event_iri(number)
             self.add(event, self.rdf.type, self.org.ChangeEvent)
             self.add(event, self.rdfs.label, self.text(event_row["description"]))
             for link in found:
@@ -350,6 +354,17 @@ class _Writer:
             if not when.has_open_start:
                 self.add(event, self.prov.startedAtTime, self.moment(when.earliest))
             self.source(event, number)
+
+    def event_iri(self, number: int) -> URIRef:
+        """An event's IRI: by its change's id and its place in that change where it can, by its number if not."""
+        if self._event_iris is None:
+            self._event_iris = {}
+            places: dict[str, int] = defaultdict(int)
+            for row in self.stretches.events.values():  # in the timeline's order: a change's events in a row
+                if (change_id := row["change_id"]) is not None:
+                    places[change_id] += 1
+                    self._event_iris[row["event"]] = self.iri("event", change_id, places[change_id])
+        return self._event_iris.get(number) or self.iri("event", number)
 
     def source(self, event: URIRef, number: int) -> None:
         """The document an event rests on (``prov:wasDerivedFrom``), its citation, and the quote it comes from.
