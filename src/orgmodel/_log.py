@@ -33,7 +33,7 @@ from orgmodel._events import Change, Establish, Event, Status, made_entities
 from orgmodel._knowledge import Record
 from orgmodel._nameindex import NameIndex
 from orgmodel._progress import Progress, counting
-from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
+from orgmodel._state import _HANDLERS, Delta, Key, Link, Rejection, Value, WorkingState
 from orgmodel._uncertain import Possible, Uncertainty, certain_state, keep_whole
 from orgmodel._writes import Writes
 from orgmodel.dates import When
@@ -387,7 +387,8 @@ class AppliedLog:
         steps = counting(zip(changes, entries, strict=True), Progress("building the timeline", len(changes)))
         # The loop runs once per change: the tables it appends to are looked up once, here.
         events, event_change, change_positions = self.events, self.event_change, self.change_positions
-        change_deltas, starts, deltas = self.change_deltas, self.starts, state.deltas
+        # The writes' key column: its length is the number of writes, without a call to Writes.__len__.
+        change_deltas, starts, written_keys = self.change_deltas, self.starts, state.deltas.keys
         applies_now, begin, apply_change, record = self.record.applies, state.begin, self._apply, self._record
         # No snapshot is due before this many writes (the full test below also counts the live entities).
         snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
@@ -430,7 +431,7 @@ class AppliedLog:
                 events.extend(change.events)
                 event_change.extend([index] * len(change.events))
                 change_positions.append(len(events))
-                written = len(deltas)
+                written = len(written_keys)
                 change_deltas.append(written)
                 starts.append(change.on.earliest)
                 # The few changes that can mark a chart: dated by a window, or only planned.
@@ -553,6 +554,7 @@ class AppliedLog:
         events, event_change, change_positions = self.events, self.event_change, self.change_positions
         change_deltas, starts = self.change_deltas, self.starts
         deltas, links, add, alone = state.deltas, state.links, state.add, state.established_alone
+        written_keys = deltas.keys  # its length is the number of writes, without a call to Writes.__len__
         moved = (state.moved_heads, state.moved_holders, state.moved_relations)
         done = 0
         try:
@@ -562,7 +564,7 @@ class AppliedLog:
                 entity = event.entity
                 index, position, on = len(kept), len(events), change.on
                 state.when, state.position = on, position
-                mark = (len(deltas), len(links))
+                mark = (len(written_keys), len(links))
                 is_post = type(entity) is Post
                 if is_post:  # only a post moves heads and holders: the sets hold this one's moves alone
                     for table in moved:
@@ -580,7 +582,7 @@ class AppliedLog:
                 events.append(event)
                 event_change.append(index)
                 change_positions.append(position + 1)
-                written = len(deltas)
+                written = len(written_keys)
                 change_deltas.append(written)
                 starts.append(on.earliest)
                 if not on.is_exact:
@@ -619,8 +621,9 @@ class AppliedLog:
     def _apply(state: WorkingState, change: Change, entry: int, first: int) -> None:
         event: Event | None = None
         try:
-            for offset, event in enumerate(change.events):
-                state.apply(event, first + offset)
+            for offset, event in enumerate(change.events):  # state.apply, written out: this runs for every event
+                state.position = first + offset
+                _HANDLERS[type(event)](state, event)
             event = None
             state.finish()
         except Rejection as rejection:

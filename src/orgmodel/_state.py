@@ -255,7 +255,7 @@ class WorkingState:
         """Start a change on ``when``; returns the mark to :meth:`undo` to."""
         self.when = when
         self.forget_touched()
-        return len(self.deltas), len(self.links)
+        return len(self.deltas.keys), len(self.links)  # a column's length: no call to Writes.__len__
 
     def forget_touched(self) -> None:
         """Forget which names, heads, holders and relations the last change touched (they were checked)."""
@@ -416,6 +416,10 @@ class WorkingState:
         key = entity.id
         old = self.entities[key]
         self._check(entity, old)
+        self._put(key, old, entity)
+
+    def _put(self, key: str, old: Entity, entity: Entity) -> None:
+        """The write of :meth:`replace`, once ``entity`` is checked."""
         # _record and _write, inline for the most frequent write (a replace is always the same entity, re-filed).
         deltas = self.deltas
         deltas.positions.append(self.position)
@@ -475,12 +479,7 @@ class WorkingState:
                 # A unit just established has nothing under it yet (a reference must name what exists), so it
                 # closes no loop: only a move climbs the new parent's ancestors, which costs the depth of the tree.
                 if old is not None and self._is_within(entity.parent, entity.id):
-                    raise Rejection(
-                        CycleError,
-                        f"unit {self._label(entity.id)} cannot sit under {self._label(entity.parent)}, "
-                        "which sits under it",
-                        "move the lower unit out first, or choose another parent",
-                    )
+                    raise self._loop(entity.id, entity.parent)
         elif isinstance(entity, Post):
             before = old if isinstance(old, Post) else None
             if before is None or before.unit != entity.unit or before.heads != entity.heads:
@@ -511,6 +510,14 @@ class WorkingState:
             moved = not isinstance(old, Function) or old.owner != entity.owner
             if moved:
                 self.require(entity.owner, Unit, Post)
+
+    def _loop(self, unit_id: str, parent: str) -> Rejection:
+        """The rejection of a unit put under one of its own descendants."""
+        return Rejection(
+            CycleError,
+            f"unit {self._label(unit_id)} cannot sit under {self._label(parent)}, which sits under it",
+            "move the lower unit out first, or choose another parent",
+        )
 
     def _check_seats(self, post: Post) -> None:
         """A post has no more holders than seats, besides hand-over holdings, which need every seat taken."""
@@ -782,22 +789,28 @@ class WorkingState:
         self, unit_id: str, destination: Callable[[str], str], only: Collection[str] | None = None
     ) -> None:
         """Send each child unit, post and function of a unit (or ``only`` those) to ``destination(id)``."""
+        # Each new place is checked by _place, which is all that replace() would check of a post or a function
+        # (its other fields stay); of a unit, replace() would also look for a loop, so that is looked for here.
+        entities, put = self.entities, self._put
         for child_id in sorted(self.children.get(unit_id, ())):
             if only is None or child_id in only:
-                child = self.entities[child_id]
+                child = entities[child_id]
                 assert isinstance(child, Unit)
-                self.replace(_copy_unit(child, parent=self._place(destination(child_id), child_id, Unit)))
+                parent = self._place(destination(child_id), child_id, Unit)
+                if self._is_within(parent, child_id):
+                    raise self._loop(child_id, parent)
+                put(child_id, child, _copy_unit(child, parent=parent))
         for post_id in sorted(self.posts_in.get(unit_id, ())):
             if only is None or post_id in only:
-                post = self.entities[post_id]
+                post = entities[post_id]
                 assert isinstance(post, Post)
-                self.replace(_copy_post(post, unit=self._place(destination(post_id), post_id, Unit)))
+                put(post_id, post, _copy_post(post, unit=self._place(destination(post_id), post_id, Unit)))
         for function_id in sorted(self.owned.get(unit_id, ())):
             if only is None or function_id in only:
-                function = self.entities[function_id]
+                function = entities[function_id]
                 assert isinstance(function, Function)
                 owner = self._place(destination(function_id), function_id, Unit, Post)
-                self.replace(_copy_function(function, owner=owner))
+                put(function_id, function, _copy_function(function, owner=owner))
                 self.link(LinkKind.TRANSFERRED, unit_id, owner, function_id)
 
     def check_parts(self, unit: Unit, parts: Iterable[str], what: str) -> set[str]:
