@@ -18,11 +18,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import orgmodel as om
 from orgmodel import _log
 from orgmodel import strategies as oms
-from tests.test_establishment_runs import entries, tied
-from tests.test_extend import fields
+from tests.test_establishment_runs import entries, outcome
 
 
 @contextmanager
@@ -39,15 +37,7 @@ def paths(*, fast: bool) -> Iterator[None]:
 def built(log: list[Any], *, fast: bool, lenient: bool) -> Any:
     """The build's log as plain data and its errors (every field, in order), or the error it raised."""
     with paths(fast=fast):
-        if lenient:
-            timeline, errors = om.Timeline.lenient(log)
-            described = [(type(e).__name__, str(e), e.entry, e.missing, str(e.follows_from)) for e in errors]
-            return fields(timeline._log) | {"tied": tied(timeline._log)}, described
-        try:
-            timeline = om.Timeline(log)
-        except om.errors.EventError as error:
-            return type(error).__name__, str(error), error.entry, error.missing
-        return fields(timeline._log) | {"tied": tied(timeline._log)}
+        return outcome(log, lenient=lenient)
 
 
 @settings(max_examples=150, deadline=None)
