@@ -72,20 +72,25 @@ def entries(draw: st.DrawFn) -> om.Event | om.Change:
     return om.Rename(target, draw(NAMES), on=day)
 
 
+def outcome(log: list[Any], *, lenient: bool) -> Any:
+    """The build's log as plain data (every field, in order) and its errors, or the error it raised."""
+    if lenient:
+        timeline, errors = om.Timeline.lenient(log)
+        described = [(type(e).__name__, str(e), e.entry, e.missing, str(e.follows_from)) for e in errors]
+        return fields(timeline._log) | {"tied": tied(timeline._log)}, described
+    try:
+        timeline = om.Timeline(log)
+    except om.errors.EventError as error:
+        return type(error).__name__, str(error), error.entry, error.missing
+    return fields(timeline._log) | {"tied": tied(timeline._log)}
+
+
 def built(log: list[om.Event | om.Change], *, batch: bool, lenient: bool) -> Any:
     """The build's log as plain data (and its errors), or the error it raised."""
     saved = _log.BATCH_ESTABLISHMENTS
     _log.BATCH_ESTABLISHMENTS = batch
     try:
-        if lenient:
-            timeline, errors = om.Timeline.lenient(log)
-            described = [(type(e).__name__, str(e), e.entry, e.missing, str(e.follows_from)) for e in errors]
-            return fields(timeline._log) | {"tied": tied(timeline._log)}, described
-        try:
-            timeline = om.Timeline(log)
-        except om.errors.EventError as error:
-            return type(error).__name__, str(error), error.entry, error.missing
-        return fields(timeline._log) | {"tied": tied(timeline._log)}
+        return outcome(log, lenient=lenient)
     finally:
         _log.BATCH_ESTABLISHMENTS = saved
 

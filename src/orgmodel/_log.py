@@ -32,7 +32,7 @@ from orgmodel._events import Change, Establish, Event, Status, made_entities
 from orgmodel._knowledge import Record
 from orgmodel._nameindex import NameIndex
 from orgmodel._progress import Progress, counting
-from orgmodel._state import Delta, Key, Link, Rejection, Value, WorkingState
+from orgmodel._state import _HANDLERS, Delta, Key, Link, Rejection, Value, WorkingState
 from orgmodel._uncertain import Uncertainty, certain_state, keep_whole, possible
 from orgmodel._writes import Writes
 from orgmodel.dates import When
@@ -378,10 +378,16 @@ class AppliedLog:
         steps = counting(zip(changes, entries, strict=True), Progress("building the timeline", len(changes)))
         # The loop runs once per change: the tables it appends to are looked up once, here.
         events, event_change, change_positions = self.events, self.event_change, self.change_positions
-        change_deltas, starts, deltas = self.change_deltas, self.starts, state.deltas
+        # The writes' key column: its length is the number of writes, without a call to Writes.__len__.
+        change_deltas, starts, written_keys = self.change_deltas, self.starts, state.deltas.keys
         applies_now, begin, apply_change, record = self.record.applies, state.begin, self._apply, self._record
         # No snapshot is due before this many writes (the full test below also counts the live entities).
         snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
+        # A build files the versions of its writes once, at the end (_file_versions): nothing reads them before.
+        # (A correction in the past does not come here: orgmodel._splice carries and checks the base's changes.)
+        filed_from = len(kept) if FILE_VERSIONS_AT_END else None
+        if filed_from is not None:
+            record = self._record_moves
         for batched, run in _establishment_runs(steps, applies_now):
             if batched:
                 done = self._establish_run(state, run, kept, kept_entries, shared)
@@ -412,7 +418,7 @@ class AppliedLog:
                 events.extend(change.events)
                 event_change.extend([index] * len(change.events))
                 change_positions.append(len(events))
-                written = len(deltas)
+                written = len(written_keys)
                 change_deltas.append(written)
                 starts.append(change.on.earliest)
                 # The few changes that can mark a chart: dated by a window, or only planned.
@@ -429,8 +435,50 @@ class AppliedLog:
                     self.snapshots.append((index + 1, _split(state)))
                     self.snapshot_writes = written
                     snapshot_at = written + SNAPSHOT_MIN_WRITES
+        if filed_from is not None:
+            self._file_versions(filed_from)
         self.changes = tuple(kept)
         self.entries = tuple(kept_entries)
+
+    def _record_moves(self, state: WorkingState, index: int, start: int, shared: AppliedLog | None) -> None:
+        """As :meth:`_record` for a build, whose versions :meth:`_file_versions` files at the end."""
+        if state.moved_heads or state.moved_holders or state.moved_relations:  # most changes move none
+            self._note_moves(state, index, shared)
+
+    def _file_versions(self, first: int) -> None:
+        """Keep the versions of what changes ``first`` on wrote, as :meth:`_record` would have change by change.
+
+        One pass over the write columns, once the changes are applied: a
+        change refused on the way has been undone and left no writes, so the
+        versions and ``last_seen`` come out as they would have, in the same
+        order.  The common case of :meth:`Versions.append` is written out here.
+        """
+        versions_of, last_seen, bounds = self.versions, self.last_seen, self.change_deltas
+        writes = self.deltas
+        start = bounds[first]
+        owners: list[int] = []
+        for index in range(first, len(bounds) - 1):
+            owners += [index] * (bounds[index + 1] - bounds[index])
+        news = writes.news
+        for index, key, new in zip(owners, writes.keys[start:], news[start:], strict=True):
+            versions = versions_of.get(key)
+            if versions is None:
+                versions_of[key] = Versions(None, [index, new])
+                continue
+            items = versions.items
+            count = len(items) >> 1
+            if versions.tail is None and count < SPLIT_AT:
+                items.insert(count, index)
+                items.append(new)
+            else:
+                versions.append(index, new)
+        # What an entity last was before it ended, kept for history and for messages.
+        olds = writes.olds
+        for write in range(start, len(news)):
+            if news[write] is None:
+                old = olds[write]
+                if old is not None and not isinstance(old, Relation):
+                    last_seen[old.id] = old
 
     def _record(self, state: WorkingState, index: int, start: int, shared: AppliedLog | None) -> None:
         """Keep the versions of what change ``index`` touched (its writes from ``start`` on), and heads and holders."""
@@ -491,8 +539,9 @@ class AppliedLog:
         error, and everything after it, are exactly one by one's.
         """
         events, event_change, change_positions = self.events, self.event_change, self.change_positions
-        change_deltas, starts, versions_of = self.change_deltas, self.starts, self.versions
+        change_deltas, starts = self.change_deltas, self.starts
         deltas, links, add, alone = state.deltas, state.links, state.add, state.established_alone
+        written_keys = deltas.keys  # its length is the number of writes, without a call to Writes.__len__
         moved = (state.moved_heads, state.moved_holders, state.moved_relations)
         done = 0
         try:
@@ -502,7 +551,7 @@ class AppliedLog:
                 entity = event.entity
                 index, position, on = len(kept), len(events), change.on
                 state.when, state.position = on, position
-                mark = (len(deltas), len(links))
+                mark = (len(written_keys), len(links))
                 is_post = type(entity) is Post
                 if is_post:  # only a post moves heads and holders: the sets hold this one's moves alone
                     for table in moved:
@@ -520,16 +569,13 @@ class AppliedLog:
                 events.append(event)
                 event_change.append(index)
                 change_positions.append(position + 1)
-                written = len(deltas)
+                written = len(written_keys)
                 change_deltas.append(written)
                 starts.append(on.earliest)
                 if not on.is_exact:
                     self.windowed.append(index)
                 if change.status is Status.PLANNED:
                     self.planned.append(index)
-                # An id with versions was established before: it is live or has ended, and add() refused it.
-                assert entity.id not in versions_of
-                versions_of[entity.id] = Versions(None, [index, entity])
                 if is_post:
                     self._note_moves(state, index, shared)
                 since = written - self.snapshot_writes
@@ -562,8 +608,9 @@ class AppliedLog:
     def _apply(state: WorkingState, change: Change, entry: int, first: int) -> None:
         event: Event | None = None
         try:
-            for offset, event in enumerate(change.events):
-                state.apply(event, first + offset)
+            for offset, event in enumerate(change.events):  # state.apply, written out: this runs for every event
+                state.position = first + offset
+                _HANDLERS[type(event)](state, event)
             event = None
             state.finish()
         except Rejection as rejection:
@@ -777,7 +824,8 @@ def note_version(
             return
         table[key] = Versions(default, [change, value])
         return
-    if versions.last == value:
+    tail = versions.tail  # Versions.last, written out: this runs for every head, holder and tie a change moves
+    if (versions.items[-1] if tail is None else tail[-1]) == value:
         return
     if shared is not None and shared.get(key) is versions:
         versions = table[key] = versions.copy()
@@ -786,20 +834,23 @@ def note_version(
 
 #: Whether :meth:`AppliedLog._apply_all` applies runs of establishments together (tests compare both ways).
 BATCH_ESTABLISHMENTS = True
+#: Whether a build files the versions of its writes in one pass at the end (tests compare both ways).
+FILE_VERSIONS_AT_END = True
 #: The most changes :func:`_establishment_runs` puts in one run.
 RUN_LENGTH = 256
 
 
 def _establishment_runs(
-    steps: Iterable[tuple[Change, int]], applies: Callable[[Change], bool], *, batch: bool = True
+    steps: Iterable[tuple[Change, int]], applies: Callable[[Change], bool]
 ) -> Iterator[tuple[bool, list[tuple[Change, int]]]]:
     """The changes with their entries, in order and in runs: ``(True, run)`` for changes that each establish one
     entity (see :meth:`AppliedLog._establish_run`), ``(False, run)`` for other changes.
 
     A run holds at most :data:`RUN_LENGTH` changes, so that the progress shown (counted as changes are taken
-    from ``steps``) stays near the changes applied.  Without ``batch``, each change comes alone.
+    from ``steps``) stays near the changes applied.  Without :data:`BATCH_ESTABLISHMENTS`, each change comes
+    alone.
     """
-    if not (batch and BATCH_ESTABLISHMENTS):
+    if not BATCH_ESTABLISHMENTS:
         for step in steps:
             yield False, [step]
         return

@@ -56,7 +56,7 @@ from orgmodel._events import (
     Transfer,
     Vacate,
 )
-from orgmodel._values import maker, replace
+from orgmodel._values import copier, maker, replace
 from orgmodel._writes import Writes
 from orgmodel.dates import When
 from orgmodel.errors import (
@@ -123,6 +123,10 @@ class Filed(Generic[K, Item]):
         elif found == item:
             del self._items[key]
 
+    def __contains__(self, key: object) -> bool:
+        """Whether anything is filed under ``key`` (a key left with nothing is dropped)."""
+        return key in self._items
+
     def get(self, key: K, default: tuple[Item, ...] = ()) -> Collection[Item]:
         """What is filed under ``key`` (``default`` when nothing is)."""
         found = self._items.get(key)
@@ -166,6 +170,11 @@ class Rejection(Exception):  # noqa: N818 - control flow inside the package, nev
         self.hint = hint
         self.missing = missing
 
+
+# The copies the handlers make most, one per class: ``replace`` without its lookup of the class's copier.
+_copy_unit = copier(Unit)
+_copy_post = copier(Post)
+_copy_function = copier(Function)
 
 _TYPE_NAMES = {Unit: "unit", Post: "post", Person: "person", Function: "function"}
 _SORT_ORDER = {kind: rank for rank, kind in enumerate(_TYPE_NAMES)}
@@ -246,7 +255,7 @@ class WorkingState:
         """Start a change on ``when``; returns the mark to :meth:`undo` to."""
         self.when = when
         self.forget_touched()
-        return len(self.deltas), len(self.links)
+        return len(self.deltas.keys), len(self.links)  # a column's length: no call to Writes.__len__
 
     def forget_touched(self) -> None:
         """Forget which names, heads, holders and relations the last change touched (they were checked)."""
@@ -407,6 +416,10 @@ class WorkingState:
         key = entity.id
         old = self.entities[key]
         self._check(entity, old)
+        self._put(key, old, entity)
+
+    def _put(self, key: str, old: Entity, entity: Entity) -> None:
+        """The write of :meth:`replace`, once ``entity`` is checked."""
         # _record and _write, inline for the most frequent write (a replace is always the same entity, re-filed).
         deltas = self.deltas
         deltas.positions.append(self.position)
@@ -419,7 +432,7 @@ class WorkingState:
     def remove(self, entity_id: str) -> None:
         """End an entity; everything that depends on it must have gone first."""
         entity = self.entities[entity_id]
-        blockers = self._dependants(entity)
+        blockers = self._dependants(entity) if self._has_dependants(entity) else ""
         if blockers:
             raise Rejection(NotEmptyError, f"{describe(entity)} still has {blockers}", self._empty_hint(entity))
         self._record(entity_id, entity, None)
@@ -466,12 +479,7 @@ class WorkingState:
                 # A unit just established has nothing under it yet (a reference must name what exists), so it
                 # closes no loop: only a move climbs the new parent's ancestors, which costs the depth of the tree.
                 if old is not None and self._is_within(entity.parent, entity.id):
-                    raise Rejection(
-                        CycleError,
-                        f"unit {self._label(entity.id)} cannot sit under {self._label(entity.parent)}, "
-                        "which sits under it",
-                        "move the lower unit out first, or choose another parent",
-                    )
+                    raise self._loop(entity.id, entity.parent)
         elif isinstance(entity, Post):
             before = old if isinstance(old, Post) else None
             if before is None or before.unit != entity.unit or before.heads != entity.heads:
@@ -502,6 +510,14 @@ class WorkingState:
             moved = not isinstance(old, Function) or old.owner != entity.owner
             if moved:
                 self.require(entity.owner, Unit, Post)
+
+    def _loop(self, unit_id: str, parent: str) -> Rejection:
+        """The rejection of a unit put under one of its own descendants."""
+        return Rejection(
+            CycleError,
+            f"unit {self._label(unit_id)} cannot sit under {self._label(parent)}, which sits under it",
+            "move the lower unit out first, or choose another parent",
+        )
 
     def _check_seats(self, post: Post) -> None:
         """A post has no more holders than seats, besides hand-over holdings, which need every seat taken."""
@@ -546,6 +562,19 @@ class WorkingState:
             post = self.entities[post_id]
             assert isinstance(post, Post)
             post_id = post.reports_to
+        return False
+
+    def _has_dependants(self, entity: Entity) -> bool:
+        """Whether :meth:`_dependants` finds anything: a look in each index, no listing (most removals find none)."""
+        entity_id, kind = entity.id, type(entity)
+        if entity_id in self.relations_of:
+            return True
+        if kind is Unit:
+            return entity_id in self.children or entity_id in self.posts_in or entity_id in self.owned
+        if kind is Post:
+            return entity_id in self.subordinates or entity_id in self.owned
+        if kind is Person:
+            return entity_id in self.held
         return False
 
     def _dependants(self, entity: Entity) -> str:
@@ -760,22 +789,28 @@ class WorkingState:
         self, unit_id: str, destination: Callable[[str], str], only: Collection[str] | None = None
     ) -> None:
         """Send each child unit, post and function of a unit (or ``only`` those) to ``destination(id)``."""
+        # Each new place is checked by _place, which is all that replace() would check of a post or a function
+        # (its other fields stay); of a unit, replace() would also look for a loop, so that is looked for here.
+        entities, put = self.entities, self._put
         for child_id in sorted(self.children.get(unit_id, ())):
             if only is None or child_id in only:
-                child = self.entities[child_id]
+                child = entities[child_id]
                 assert isinstance(child, Unit)
-                self.replace(replace(child, parent=self._place(destination(child_id), child_id, Unit)))
+                parent = self._place(destination(child_id), child_id, Unit)
+                if self._is_within(parent, child_id):
+                    raise self._loop(child_id, parent)
+                put(child_id, child, _copy_unit(child, parent=parent))
         for post_id in sorted(self.posts_in.get(unit_id, ())):
             if only is None or post_id in only:
-                post = self.entities[post_id]
+                post = entities[post_id]
                 assert isinstance(post, Post)
-                self.replace(replace(post, unit=self._place(destination(post_id), post_id, Unit)))
+                put(post_id, post, _copy_post(post, unit=self._place(destination(post_id), post_id, Unit)))
         for function_id in sorted(self.owned.get(unit_id, ())):
             if only is None or function_id in only:
-                function = self.entities[function_id]
+                function = entities[function_id]
                 assert isinstance(function, Function)
                 owner = self._place(destination(function_id), function_id, Unit, Post)
-                self.replace(replace(function, owner=owner))
+                put(function_id, function, _copy_function(function, owner=owner))
                 self.link(LinkKind.TRANSFERRED, unit_id, owner, function_id)
 
     def check_parts(self, unit: Unit, parts: Iterable[str], what: str) -> set[str]:
@@ -848,7 +883,7 @@ def without_holder(post: Post, person: str) -> Post:
                 regular += 1
             settled.append(holding)
         holders = settled
-    return replace(post, holders=tuple(holders))
+    return _copy_post(post, holders=tuple(holders))
 
 
 def _dissolve(state: WorkingState, event: Dissolve) -> None:
@@ -911,9 +946,9 @@ def _move(state: WorkingState, event: Move) -> None:
     if current == event.to:
         raise Rejection(ConflictError, f"{describe(moving)} is already there", "drop the event: it changes nothing")
     if isinstance(moving, Unit):
-        state.replace(replace(moving, parent=event.to))
+        state.replace(_copy_unit(moving, parent=event.to))
     else:
-        state.replace(replace(moving, unit=event.to))
+        state.replace(_copy_post(moving, unit=event.to))
 
 
 def _check_distinct(units: tuple[str, ...], least: int, what: str) -> None:
@@ -1050,7 +1085,7 @@ def _transfer(state: WorkingState, event: Transfer) -> None:
             f"{describe(function)} already belongs to {state._label(event.to)}",
             "drop the event: it changes nothing",
         )
-    state.replace(replace(function, owner=event.to))
+    state.replace(_copy_function(function, owner=event.to))
     if function.owner is not None:
         state.link(LinkKind.TRANSFERRED, function.owner, event.to, function.id)
 
@@ -1087,7 +1122,7 @@ def _appoint(state: WorkingState, event: Appoint) -> None:
             f"{fix}, or appoint with overlap=True for a hand-over in which both hold it for a while",
         )
     holding = _make_holding(person.id, event.roles, event.overlap)  # all three checked already: no validators
-    state.replace(replace(post, holders=(*post.holders, holding)))
+    state.replace(_copy_post(post, holders=(*post.holders, holding)))
 
 
 def _vacate(state: WorkingState, event: Vacate) -> None:
@@ -1149,7 +1184,7 @@ def _set_reporting_line(state: WorkingState, event: SetReportingLine) -> None:
         state.require(event.to, Post)
     if post.reports_to == event.to:
         raise Rejection(ConflictError, f"{describe(post)} already reports there", "drop the event: it changes nothing")
-    state.replace(replace(post, reports_to=event.to))
+    state.replace(_copy_post(post, reports_to=event.to))
 
 
 def _set_head(state: WorkingState, event: SetHead) -> None:
@@ -1172,11 +1207,11 @@ def _set_head(state: WorkingState, event: SetHead) -> None:
     for post_id in current:
         old = state.entities[post_id]
         assert isinstance(old, Post)
-        state.replace(replace(old, heads=False))
+        state.replace(_copy_post(old, heads=False))
     if event.post is not None:
         new = state.entities[event.post]
         assert isinstance(new, Post)
-        state.replace(replace(new, heads=True))
+        state.replace(_copy_post(new, heads=True))
 
 
 def _add_relation(state: WorkingState, event: AddRelation) -> None:

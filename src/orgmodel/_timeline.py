@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import types
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -730,6 +730,8 @@ def _build(
 
 
 _make_change = maker(Change)
+# Each event class's copier, looked up once per class here rather than through copier()'s cache per event.
+_EVENT_COPIERS: dict[type[Event], Callable[..., Event]] = {}
 _copy_change = copier(Change)
 _CHANGE_FIELDS = ("on", "events", "status", "source", "note", "origin", "id", "known", "corrects")
 assert tuple(field.name for field in attrs.fields(Change)) == _CHANGE_FIELDS, "Change's fields moved: see _normalise"
@@ -784,8 +786,11 @@ def _normalise(entry: Entry, index: int) -> Change:
             events.append(event)
             continue
         copied = True
+        copy = _EVENT_COPIERS.get(type(event))
+        if copy is None:
+            copy = _EVENT_COPIERS[type(event)] = copier(type(event))
         events.append(
-            copier(type(event))(  # as replace(), without its wrapping: this runs for most events of a log
+            copy(  # as replace(), without its wrapping: this runs for most events of a log
                 event,
                 on=event.on if event.on is not None else change.on,
                 status=change.status,
