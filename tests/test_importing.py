@@ -250,6 +250,29 @@ class TestOtherForms:
 # --- a timeline's facts, written out as tables of periods and read back ------------------------------------
 
 
+def test_people_appointed_on_one_day_take_their_seats_in_the_order_of_their_rows():
+    """h0 held the post before: the rows, not who was there first, order the seats taken on one day."""
+    rows = [
+        {"post": "board", "person": "h0", "start": "2013-05-01", "end": "2013-05-27"},
+        {"post": "board", "person": "h1", "start": "2013-05-28", "end": ""},
+        {"post": "board", "person": "h0", "start": "2013-05-28", "end": ""},
+    ]
+    org = importing.read_tables(appointments=rows)
+    assert [holding.person for holding in org.at("2013-06-01").posts["board"].holders] == ["h1", "h0"]
+    swapped = importing.read_tables(appointments=[rows[0], rows[2], rows[1]])
+    assert [holding.person for holding in swapped.at("2013-06-01").posts["board"].holders] == ["h0", "h1"]
+
+
+def seat_order(timeline: om.Timeline, row: dict) -> int:
+    """Where the row's person stands among the post's holders on the row's first day.
+
+    A register lists people appointed to one post on one day in the order they
+    took their seats; the import keeps the order of the rows.
+    """
+    holders = timeline.holders(row["post"], on=row["start"])
+    return [person.id for person in holders].index(row["person"])
+
+
 def period_tables(timeline: om.Timeline) -> dict[str, list[dict]]:
     """The tables a register would keep of this timeline: each entity by period, the holdings, relations, links."""
     found = facts(timeline)
@@ -283,10 +306,15 @@ def period_tables(timeline: om.Timeline) -> dict[str, list[dict]]:
             periods("function_owners", {"id": "function", "owner": "owner"}),
             "owner",
         ),
-        "appointments": [
-            {**row, "roles": ";".join(row["roles"])}
-            for row in periods("holdings", {"post": "post", "person": "person", "roles": "roles", "overlap": "overlap"})
-        ],
+        "appointments": sorted(
+            (
+                {**row, "roles": ";".join(row["roles"])}
+                for row in periods(
+                    "holdings", {"post": "post", "person": "person", "roles": "roles", "overlap": "overlap"}
+                )
+            ),
+            key=lambda row: (row["start"], seat_order(timeline, row)),
+        ),
         "relations": periods("relations", {"kind": "kind", "source": "source", "target": "target", "note": "note"}),
     }
 

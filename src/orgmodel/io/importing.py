@@ -935,6 +935,9 @@ class _Importer:
                 group = _untangled(group, self.links_on(self.posts, "reports_to", day), _new_boss)
             elif phase == PHASES["dissolve-unit"]:
                 group = self.children_first(group)
+            elif phase in (PHASES["appoint"], PHASES["appoint-hand-over"]):
+                # People appointed to a post on one day take its seats in the order of their rows.
+                group = sorted(group, key=lambda step: step.origin.line)
             result.extend(group)
         return result
 
