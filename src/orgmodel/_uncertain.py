@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from orgmodel._bulk import collector_paused
 from orgmodel._entities import Entity, Function, Person, Post, Relation, Unit
 
 if TYPE_CHECKING:
@@ -222,8 +223,15 @@ def _index(log: AppliedLog) -> _Index:
     """The log's :class:`_Index`, made on first use (a log never changes once built)."""
     found = _INDEXES.get(log)
     if found is None:
-        found = _INDEXES[log] = _Index(log)
+        found = _INDEXES[log] = _made_index(log)
     return found
+
+
+@collector_paused()
+def _made_index(log: AppliedLog) -> _Index:
+    # Its tables are millions of new tuples at XL: with the collector on, it ran full collections over the
+    # whole timeline several times and a first question took seconds more than the work itself.
+    return _Index(log)
 
 
 def forget(log: AppliedLog) -> None:
