@@ -376,11 +376,12 @@ class AppliedLog:
         unmade: dict[str, EventError] = {}
         # On a terminal, a build that takes more than a second says how far it is (orgmodel._progress).
         steps = counting(zip(changes, entries, strict=True), Progress("building the timeline", len(changes)))
-        # The loop runs once per change: the tables it appends to are looked up once, here.
-        events, event_change, change_positions = self.events, self.event_change, self.change_positions
+        # The loop runs once per change: what it calls and reads is looked up once, here.
+        events = self.events
         # The writes' key column: its length is the number of writes, without a call to Writes.__len__.
-        change_deltas, starts, written_keys = self.change_deltas, self.starts, state.deltas.keys
+        written_keys = state.deltas.keys
         applies_now, begin, apply_change, record = self.record.applies, state.begin, self._apply, self._record
+        list_change = self._list_change
         # No snapshot is due before this many writes (the full test below also counts the live entities).
         snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
         # A build files the versions of its writes once, at the end (_file_versions): nothing reads them before.
@@ -415,19 +416,8 @@ class AppliedLog:
                         continue
                 kept.append(change)
                 kept_entries.append(entry)
-                events.extend(change.events)
-                event_change.extend([index] * len(change.events))
-                change_positions.append(len(events))
+                list_change(change, index, applies)
                 written = len(written_keys)
-                change_deltas.append(written)
-                starts.append(change.on.earliest)
-                # The few changes that can mark a chart: dated by a window, or only planned.
-                if not change.on.is_exact:
-                    self.windowed.append(index)
-                if change.status is Status.PLANNED:
-                    self.planned.append(index)
-                if not applies:
-                    self.set_aside.append(index)
                 record(state, index, mark[0], shared)
                 # Snapshot when the writes since the last one outnumber the live entities: memory stays
                 # about the size of the log, and rebuilding a day costs about as much as the day's size.
@@ -439,6 +429,25 @@ class AppliedLog:
             self._file_versions(filed_from)
         self.changes = tuple(kept)
         self.entries = tuple(kept_entries)
+
+    def _list_change(self, change: Change, index: int, applies: bool) -> None:
+        """Enter change ``index`` in the log's tables of changes, once its writes are in :attr:`deltas`.
+
+        (``_establish_run`` enters its one-event changes inline, in its own tight loop.)
+        """
+        events = self.events
+        events.extend(change.events)
+        self.event_change.extend([index] * len(change.events))
+        self.change_positions.append(len(events))
+        self.change_deltas.append(len(self.deltas.keys))
+        self.starts.append(change.on.earliest)
+        # The few changes that can mark a chart: dated by a window, or only planned.
+        if not change.on.is_exact:
+            self.windowed.append(index)
+        if change.status is Status.PLANNED:
+            self.planned.append(index)
+        if not applies:
+            self.set_aside.append(index)
 
     def _record_moves(self, state: WorkingState, index: int, start: int, shared: AppliedLog | None) -> None:
         """As :meth:`_record` for a build, whose versions :meth:`_file_versions` files at the end."""

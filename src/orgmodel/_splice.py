@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 from orgmodel import _log
 from orgmodel._affected import Reach
 from orgmodel._entities import Function, Person, Post, Relation, Unit
-from orgmodel._events import Status
 from orgmodel._state import WorkingState
 
 if TYPE_CHECKING:
@@ -146,18 +145,8 @@ class Splice:
             self.reach.settle(state, entry, mark)
         self.kept.append(change)
         self.kept_entries.append(entry)
-        log.events.extend(change.events)
-        log.event_change.extend([index] * len(change.events))
-        log.change_positions.append(len(log.events))
-        log.change_deltas.append(len(log.deltas))
-        log.starts.append(change.on.earliest)
-        if not change.on.is_exact:
-            log.windowed.append(index)
-        if change.status is Status.PLANNED:
-            log.planned.append(index)
-        if not applies:
-            log.set_aside.append(index)
-        else:
+        log._list_change(change, index, applies)
+        if applies:
             assert self.state is not None
             state = self.state
             # What the base noted before this change, for the keys it may note, goes in first, in order.
