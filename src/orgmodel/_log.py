@@ -363,13 +363,8 @@ class AppliedLog:
         entries: Sequence[int],
         *,
         errors: list[EventError] | None,
-        shared: AppliedLog | None = None,
     ) -> None:
-        """Apply ``changes`` after those already in the log, to ``state`` (the state after them).
-
-        ``shared`` is the log this one was copied from: versions that are still
-        its own are copied before they are added to.
-        """
+        """Apply ``changes`` after those already in the log, to ``state`` (the state after them)."""
         kept = list(self.changes)
         kept_entries = list(self.entries)
         # Ids a rejected change would have made, and the error behind it: later errors about them follow from it.
@@ -391,7 +386,7 @@ class AppliedLog:
             record = self._record_moves
         for batched, run in _establishment_runs(steps, applies_now):
             if batched:
-                done = self._establish_run(state, run, kept, kept_entries, shared)
+                done = self._establish_run(state, run, kept, kept_entries)
                 snapshot_at = self.snapshot_writes + SNAPSHOT_MIN_WRITES
                 # The change that stopped the run, and those after it, go the usual way: its error is one by one's.
                 run = run[done:]  # noqa: PLW2901
@@ -418,7 +413,7 @@ class AppliedLog:
                 kept_entries.append(entry)
                 list_change(change, index, applies)
                 written = len(written_keys)
-                record(state, index, mark[0], shared)
+                record(state, index, mark[0])
                 # Snapshot when the writes since the last one outnumber the live entities: memory stays
                 # about the size of the log, and rebuilding a day costs about as much as the day's size.
                 if written >= snapshot_at and written - self.snapshot_writes >= len(state.entities):
@@ -449,10 +444,10 @@ class AppliedLog:
         if not applies:
             self.set_aside.append(index)
 
-    def _record_moves(self, state: WorkingState, index: int, start: int, shared: AppliedLog | None) -> None:
+    def _record_moves(self, state: WorkingState, index: int, start: int) -> None:
         """As :meth:`_record` for a build, whose versions :meth:`_file_versions` files at the end."""
         if state.moved_heads or state.moved_holders or state.moved_relations:  # most changes move none
-            self._note_moves(state, index, shared)
+            self._note_moves(state, index, None)
 
     def _file_versions(self, first: int) -> None:
         """Keep the versions of what changes ``first`` on wrote, as :meth:`_record` would have change by change.
@@ -489,10 +484,13 @@ class AppliedLog:
                 if old is not None and not isinstance(old, Relation):
                     last_seen[old.id] = old
 
-    def _record(self, state: WorkingState, index: int, start: int, shared: AppliedLog | None) -> None:
-        """Keep the versions of what change ``index`` touched (its writes from ``start`` on), and heads and holders."""
+    def _record(self, state: WorkingState, index: int, start: int) -> None:
+        """Keep the versions of what change ``index`` touched (its writes from ``start`` on), and heads and holders.
+
+        A build does this change by change only without :data:`FILE_VERSIONS_AT_END` (the plain path, which
+        the tests compare the fast one with).
+        """
         versions_of = self.versions
-        shared_versions = shared.versions if shared is not None else None
         writes = state.deltas
         for key, old, new in zip(writes.keys[start:], writes.olds[start:], writes.news[start:], strict=True):
             # A key written twice in one change gets two versions with the same change number;
@@ -501,13 +499,11 @@ class AppliedLog:
             if versions is None:
                 versions_of[key] = Versions(None, [index, new])
             else:
-                if shared_versions is not None and shared_versions.get(key) is versions:
-                    versions = versions_of[key] = versions.copy()
                 versions.append(index, new)
             if new is None and old is not None and not isinstance(old, Relation):
                 # What an entity last was before it ended, kept for history and for messages.
                 self.last_seen[old.id] = old
-        self._note_moves(state, index, shared)
+        self._note_moves(state, index, None)
 
     def _note_moves(self, state: WorkingState, index: int, shared: AppliedLog | None) -> None:
         """Keep the heads, holdings and ties that change ``index`` moved (see the ``moved_`` sets of the state)."""
@@ -535,7 +531,6 @@ class AppliedLog:
         run: list[tuple[Change, int]],
         kept: list[Change],
         kept_entries: list[int],
-        shared: AppliedLog | None,
     ) -> int:
         """Apply changes that each establish one entity, as :meth:`_apply_all` would, in one tight loop.
 
@@ -586,7 +581,7 @@ class AppliedLog:
                 if change.status is Status.PLANNED:
                     self.planned.append(index)
                 if is_post:
-                    self._note_moves(state, index, shared)
+                    self._note_moves(state, index, None)
                 since = written - self.snapshot_writes
                 if since >= SNAPSHOT_MIN_WRITES and since >= len(state.entities):  # as _apply_all snapshots
                     self.snapshots.append((index + 1, _split(state)))
