@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 import itertools
+import math
 import random
 import sys
 from pathlib import Path
@@ -176,6 +177,20 @@ def test_only_reopen_measures_ingest_and_the_cache(workload: synthetic.Workload)
     ]
     assert not any(measure.startswith(("load a", "chart", "edge list")) for measure in measures)
     assert run.main(["--sizes", "S", "--only", "nothing"]) == 2
+
+
+def test_a_cache_write_past_the_limit_is_reported_not_a_crash(
+    workload: synthetic.Workload, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def abandoned(timeline: om.Timeline, path: object) -> None:
+        raise run.TimeLimitError("took longer than the limit")  # as time_limit raises it
+
+    monkeypatch.setattr(run.om, "save_cache", abandoned)
+    options = run.Options(repeat=1, seed=1, naive="never", raphtory=False, only=frozenset({"reopen"}))
+    report = run.Bench("tiny", workload, options).run()
+    (written,) = [row for row in report.rows if row.measure.startswith("cache:")]
+    assert written.orgmodel == math.inf
+    assert any("nothing reopened" in note for note in report.notes)
 
 
 def test_only_tables_measures_the_fact_tables_and_duckdb(workload: synthetic.Workload) -> None:
