@@ -220,3 +220,27 @@ class TestEveryOrder:
         org = om.Timeline([om.Establish(om.Unit(f"u{number}", f"U{number}"), on=DAY) for number in range(4)])
         with pytest.raises(om.InvalidArgumentError, match="too many orders of 4 changes"):
             inv.changes_commute(org)
+
+
+def test_a_hint_after_an_undo_names_only_what_is_there():
+    """A replay undoes changes and tries others; the "did you mean" index must not outlive what it indexed.
+
+    Found by the property test above: after an undo the state had as many writes and entities as when the
+    index was made, so an entity undone was suggested (and looking up its name raised ``KeyError``).
+    """
+    from orgmodel._state import Rejection, WorkingState
+
+    on = om.Change("2015-01-01", [om.Rename("u0", "x")]).on
+    state = WorkingState()
+    state.begin(on)
+    state.add(om.Unit("u0", "Alfa"))
+    mark = state.begin(on)
+    state.add(om.Unit("u1", "Betaenheten"))
+    with pytest.raises(Rejection) as first:
+        state.require("betaenhete", om.Unit)
+    assert "'u1'" in first.value.hint
+    state.undo(mark)
+    state.add(om.Unit("u2", "Gammaenheten"))  # as many writes and entities as before the undo
+    with pytest.raises(Rejection) as second:
+        state.require("betaenhete", om.Unit)
+    assert "'u1'" not in second.value.hint

@@ -219,7 +219,9 @@ class WorkingState:
         # Units whose head, and people whose posts, the current change may have changed.
         self.moved_heads: set[str] = set()
         self.moved_holders: set[str] = set()
-        # What ``_suggest`` indexed, and for which version of the state.
+        # What ``_suggest`` indexed, and for which version of the state (an undo can bring the counts back
+        # to what they were with other entities, so undos are counted too).
+        self._undos = 0
         self._suggestion_index: tuple[Any, dict[str, list[Entity]], dict[str, Entity], _names.CloseMatcher] | None = (
             None
         )
@@ -310,6 +312,7 @@ class WorkingState:
     def undo(self, mark: tuple[int, int]) -> None:
         """Write back every delta after ``mark``, newest first."""
         delta_mark, link_mark = mark
+        self._undos += 1
         for delta in reversed(self.deltas[delta_mark:]):
             self._write(delta.key, delta.new, delta.old)
             if delta.old is None and isinstance(delta.key, str):
@@ -359,7 +362,7 @@ class WorkingState:
     def _suggest(self, entity_id: str, types: tuple[type[Any], ...]) -> str:
         # The candidates, indexed once for as long as the state does not change (a file of many misspelt
         # ids asks again and again in between): reporting n errors costs about n, not n times the entities.
-        version = (types, self.position, len(self.deltas), len(self.entities))
+        version = (types, self.position, len(self.deltas), len(self.entities), self._undos)
         index = self._suggestion_index
         if index is None or index[0] != version:
             # By sort, then in the order they were made: the same however the state was built (see ``resume``).
@@ -383,8 +386,8 @@ class WorkingState:
             )
         close = matcher.find(entity_id)
         if close:
-            found = dict.fromkeys(by_text[text].id for text in close)
-            return "did you mean " + " or ".join(f"{item!r} ({self.entities[item].name})" for item in found) + "?"
+            found = {by_text[text].id: by_text[text].name for text in close}
+            return "did you mean " + " or ".join(f"{item!r} ({name})" for item, name in found.items()) + "?"
         return ""
 
     def _day(self) -> str:
