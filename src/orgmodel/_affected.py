@@ -289,22 +289,31 @@ class Reach:
         self.next_base = found
         return found
 
+    def _near_write_differs(self, key: Key, old: Value, new: Value) -> bool:
+        """Whether a base write ends, or files in an index, something near what differs (``index_ids``).
+
+        An end reads the holdings of what ends; a value filed in an index reads the entries beside it.
+        """
+        dirty, near = self.index, self.index_ids
+        if new is None and key in near and any((kind, key) in dirty for kind in _HELD_BY_ID):
+            return True
+        for value in (old, new):
+            ids = self.near.get(type(value))
+            if ids and _near(value, ids) and any(entry in dirty for entry in index_entries(value)):
+                return True
+        return False
+
     def _first_write_read(self, low: int, high: int) -> int:
         """The first of the base's writes ``low`` to ``high - 1`` whose reads may differ (``high`` if none)."""
-        changed, lives, dirty, near, near_of = self.changed, self.lives, self.index, self.index_ids, self.near
+        changed, lives, near = self.changed, self.lives, self.index_ids
         writes = self.base.deltas
         for write, key, old, new in zip(
             range(low, high), writes.keys[low:high], writes.olds[low:high], writes.news[low:high], strict=True
         ):
             if key in changed:
                 return write
-            if near:
-                if new is None and key in near and any((kind, key) in dirty for kind in _HELD_BY_ID):
-                    return write
-                for value in (old, new):
-                    ids = near_of.get(type(value))
-                    if ids and _near(value, ids) and any(entry in dirty for entry in index_entries(value)):
-                        return write
+            if near and self._near_write_differs(key, old, new):
+                return write
             if (
                 lives
                 and new is not None
@@ -351,19 +360,14 @@ class Reach:
         writes = base.deltas
         if changed and not changed.isdisjoint(writes.keys[start:end]):
             return True
-        reparented, near_of = self.reparented, self.near
+        reparented = self.reparented
         climbs: list[str] = []
         if near or lives or reparented:
             for key, old, new in zip(
                 writes.keys[start:end], writes.olds[start:end], writes.news[start:end], strict=True
             ):
-                if near:
-                    if new is None and key in near and any((kind, key) in dirty for kind in _HELD_BY_ID):
-                        return True
-                    for value in (old, new):
-                        ids = near_of.get(type(value))
-                        if ids and _near(value, ids) and any(entry in dirty for entry in index_entries(value)):
-                            return True
+                if near and self._near_write_differs(key, old, new):
+                    return True
                 if new is not None and type(new) is not Relation:
                     if lives and any(entity_id in lives for _, entity_id in new.references()):  # type: ignore[union-attr]
                         return True
